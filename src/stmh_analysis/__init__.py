@@ -1,0 +1,1 @@
+"""stmh-analysis."""

@@ -1,0 +1,155 @@
+"""Load the vocabularies and settings in data/reference/ into lookup structures.
+
+Everything an analyst may want to change without code lives in those files; this module only
+reads and checks them, so a broken edit fails here with the file and entry named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from stmh_analysis.text import match_key
+
+THEME_SLUGS = (
+    "klantaanpak",
+    "minderjarigen",
+    "criminele_uitbuiting",
+    "opvang",
+    "technologie",
+    "overig",
+)
+APPRAISALS = ("kansrijk", "nader_uitwerken", "niet_kansrijk")
+
+
+class ReferenceError(ValueError):
+    """A reference file is missing or does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All vocabularies and settings of one run."""
+
+    theme_labels: dict[str, str]
+    theme_aliases: dict[str, str]  # match key -> slug
+    theme_keywords: dict[str, tuple[str, ...]]  # slug -> match keys
+    org_aliases: dict[str, str]  # match key -> canonical
+    org_long_names: dict[str, str]  # canonical -> long name
+    header_aliases: dict[str, str]  # match key -> field
+    required_fields: tuple[str, ...]
+    cost_fields: tuple[str, ...]
+    fte_rate_eur: float
+    fte_rate_source: str
+    budget_structural_eur: float
+    budget_incidental_eur_per_year: float
+    budget_incidental_years: tuple[int, int]
+    horizon_years: tuple[int, int]
+    max_amount_eur: float
+    merge_similarity: float
+    flag_similarity: float
+    appraisal_values: dict[str, float]
+    files: tuple[Path, ...] = field(default=())
+
+    @property
+    def budget_incidental_eur(self) -> float:
+        """The whole incidental envelope over its years, in euros."""
+        first, last = self.budget_incidental_years
+        return self.budget_incidental_eur_per_year * (last - first + 1)
+
+    @property
+    def horizon_length(self) -> int:
+        first, last = self.horizon_years
+        return last - first + 1
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ReferenceError(f"reference file missing: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ReferenceError(f"{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ReferenceError(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+def _add_alias(table: dict[str, str], alias: object, target: str, where: str) -> None:
+    key = match_key(alias)
+    if not key:
+        raise ReferenceError(f"{where}: empty alias for {target!r}")
+    known = table.get(key)
+    if known is not None and known != target:
+        raise ReferenceError(f"{where}: alias {alias!r} points to both {known!r} and {target!r}")
+    table[key] = target
+
+
+def load_reference(folder: Path) -> Reference:
+    """Read themes.yaml, organisations.yaml, headers.yaml and settings.yaml from `folder`."""
+    files = tuple(folder / n for n in ("themes.yaml", "organisations.yaml", "headers.yaml", "settings.yaml"))
+    themes_doc, orgs_doc, headers_doc, settings = (_read_yaml(p) for p in files)
+
+    labels: dict[str, str] = {}
+    theme_aliases: dict[str, str] = {}
+    keywords: dict[str, tuple[str, ...]] = {}
+    for entry in themes_doc.get("themes", []):
+        slug = entry.get("slug")
+        if slug not in THEME_SLUGS:
+            raise ReferenceError(f"themes.yaml: unknown slug {slug!r}; allowed: {', '.join(THEME_SLUGS)}")
+        labels[slug] = str(entry["label"])
+        for alias in [slug, entry["label"], *entry.get("aliases", [])]:
+            _add_alias(theme_aliases, alias, slug, "themes.yaml")
+        keywords[slug] = tuple(match_key(k) for k in entry.get("keywords", []))
+    missing = set(THEME_SLUGS) - labels.keys()
+    if missing:
+        raise ReferenceError(f"themes.yaml: themes missing: {', '.join(sorted(missing))}")
+
+    org_aliases: dict[str, str] = {}
+    long_names: dict[str, str] = {}
+    for entry in orgs_doc.get("organisations", []):
+        canonical = str(entry["canonical"])
+        long_names[canonical] = str(entry.get("long_name", canonical))
+        for alias in [canonical, long_names[canonical], *entry.get("aliases", [])]:
+            _add_alias(org_aliases, alias, canonical, "organisations.yaml")
+
+    header_aliases: dict[str, str] = {}
+    for fieldname, aliases in headers_doc.get("fields", {}).items():
+        for alias in aliases:
+            _add_alias(header_aliases, alias, fieldname, "headers.yaml")
+
+    try:
+        budget = settings["budget"]
+        horizon = settings["horizon"]
+        dup = settings["duplicates"]
+        values = {k: float(v) for k, v in settings["appraisal_values"].items() if k != "source"}
+        reference = Reference(
+            theme_labels=labels,
+            theme_aliases=theme_aliases,
+            theme_keywords=keywords,
+            org_aliases=org_aliases,
+            org_long_names=long_names,
+            header_aliases=header_aliases,
+            required_fields=tuple(headers_doc.get("required", ["title"])),
+            cost_fields=tuple(headers_doc.get("cost_fields", ["cost"])),
+            fte_rate_eur=float(settings["fte_rate_eur"]["value"]),
+            fte_rate_source=str(settings["fte_rate_eur"].get("source", "")).strip(),
+            budget_structural_eur=float(budget["structural_eur_per_year"]),
+            budget_incidental_eur_per_year=float(budget["incidental_eur_per_year"]),
+            budget_incidental_years=(int(budget["incidental_first_year"]), int(budget["incidental_last_year"])),
+            horizon_years=(int(horizon["first_year"]), int(horizon["last_year"])),
+            max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
+            merge_similarity=float(dup["merge_similarity"]),
+            flag_similarity=float(dup["flag_similarity"]),
+            appraisal_values=values,
+            files=files,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReferenceError(f"settings.yaml: missing or malformed entry: {exc}") from exc
+    if set(values) != {*APPRAISALS, "none"}:
+        raise ReferenceError("settings.yaml: appraisal_values needs kansrijk, nader_uitwerken, niet_kansrijk and none")
+    if reference.fte_rate_eur <= 0:
+        raise ReferenceError("settings.yaml: fte_rate_eur must be positive")
+    return reference

@@ -1,0 +1,110 @@
+"""Table schemas checked at each step's boundary (pandera), and the column lists they fix.
+
+`CANDIDATES` is checked lazily on the cleaned submission rows: every failing row and column is
+collected and becomes a rejection with its reason, not an exception. `PROPOSALS` is the data
+contract of data/processed/proposals.*: a failure there is a bug in cleaning and stops the run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from stmh_analysis.reference import APPRAISALS, THEME_SLUGS
+
+PROPOSAL_COLUMNS = [
+    "proposal_id",
+    "title",
+    "summary",
+    "organisation",
+    "co_submitters",
+    "theme",
+    "cost_text",
+    "structural_low_eur",
+    "structural_high_eur",
+    "incidental_low_eur",
+    "incidental_high_eur",
+    "first_year",
+    "last_year",
+    "fte",
+    "cost_status",
+    "appraisal",
+    "appraisal_note",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "merged_rows",
+    "possible_duplicate_of",
+    "contact_person",
+    "contact_email",
+    "data_issues",
+]
+# Columns never published: the public annex may only show columns outside this set.
+INTERNAL_COLUMNS = ("appraisal_note", "contact_person", "contact_email")
+AMOUNT_COLUMNS = ["structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur"]
+
+
+def _non_blank(series: pd.Series) -> pd.Series:
+    return series.fillna("").str.strip().str.len() > 0
+
+
+CANDIDATES = pa.DataFrameSchema(
+    {
+        "title": pa.Column("string", pa.Check(_non_blank, error="missing_title"), nullable=False),
+        "organisation": pa.Column("string", pa.Check(_non_blank, error="missing_organisation"), nullable=False),
+        "theme": pa.Column("string", pa.Check.isin(THEME_SLUGS, error="unknown_theme")),
+        **{c: pa.Column(float, pa.Check.ge(0, error="negative_amount"), nullable=False) for c in AMOUNT_COLUMNS},
+    },
+    checks=[
+        pa.Check(lambda d: d["structural_low_eur"] <= d["structural_high_eur"], error="range_reversed"),
+        pa.Check(lambda d: d["incidental_low_eur"] <= d["incidental_high_eur"], error="range_reversed"),
+    ],
+    strict=False,
+    name="candidates",
+)
+
+PROPOSALS = pa.DataFrameSchema(
+    {
+        "proposal_id": pa.Column("string", pa.Check.str_matches(r"^P-[0-9a-f]{8}$"), unique=True),
+        "title": pa.Column("string", pa.Check(_non_blank)),
+        "organisation": pa.Column("string", pa.Check(_non_blank)),
+        "theme": pa.Column("string", pa.Check.isin(THEME_SLUGS)),
+        **{c: pa.Column(float, pa.Check.ge(0)) for c in AMOUNT_COLUMNS},
+        "first_year": pa.Column("Int64", pa.Check.in_range(2000, 2100), nullable=True),
+        "last_year": pa.Column("Int64", pa.Check.in_range(2000, 2100), nullable=True),
+        "fte": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "cost_status": pa.Column("string", pa.Check.isin(["estimated", "pm"])),
+        "appraisal": pa.Column("string", pa.Check.isin([*APPRAISALS, ""])),
+        "source_row": pa.Column("int64", pa.Check.ge(1)),
+        "merged_rows": pa.Column("int64", pa.Check.ge(1)),
+    },
+    checks=[
+        pa.Check(lambda d: d["structural_low_eur"] <= d["structural_high_eur"]),
+        pa.Check(lambda d: d["incidental_low_eur"] <= d["incidental_high_eur"]),
+        pa.Check(lambda d: d["first_year"].isna() | d["last_year"].isna() | (d["first_year"] <= d["last_year"])),
+    ],
+    strict=False,
+    ordered=False,
+    name="proposals",
+)
+
+
+def schema_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """All failures of a lazy validation as (index, column, code); empty when the frame is valid."""
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()]
+        codes = cases["check"].astype(str)
+        out = pd.DataFrame({"index": cases["index"].astype("int64"), "column": cases["column"].fillna("").astype(str),
+                            "code": codes})
+        return out.drop_duplicates().reset_index(drop=True)
+    return pd.DataFrame({"index": pd.Series(dtype="int64"), "column": pd.Series(dtype=str),
+                         "code": pd.Series(dtype=str)})
+
+
+def validate_proposals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check the data contract; raises pandera's SchemaErrors listing every failure."""
+    return PROPOSALS.validate(frame, lazy=True)

@@ -1,0 +1,34 @@
+"""Text keys for matching what people type: case, accents, punctuation and spacing do not count."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def match_key(text: object) -> str:
+    """'Coördinatie-centrum  (CoMensha)' -> 'coordinatie centrum comensha'."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", ascii_only.lower()).strip()
+
+
+def match_keys(values: pd.Series) -> pd.Series:
+    """match_key over a column, computed once per distinct value (columns repeat a lot)."""
+    uniques = values.drop_duplicates()
+    mapping = {v: match_key(v) for v in uniques}
+    return values.map(mapping).astype("string")
+
+
+def normalise_whitespace(text: object) -> str:
+    """Collapse runs of whitespace (also non-breaking spaces and newlines) to one space."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return _SPACES.sub(" ", str(text).replace("\u00a0", " ")).strip()
