@@ -1,0 +1,449 @@
+"""The pipeline runner: the notebooks in order with papermill, incremental, parallel, traceable.
+
+A step runs only when its key changed: the hash of its input files' contents, its parameters, its
+notebook and the package code. Keys of the last successful run live in reports/.stmh-state.json.
+Briefings run in parallel worker processes, each with its own output paths. Every output is
+written to a temporary name and renamed, so a failed or killed run leaves the last good files.
+reports/manifest.json records parameters, input hashes, timings, skips, versions and the commit.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths
+from stmh_analysis.reference import THEME_SLUGS, load_reference
+from stmh_analysis.store import atomic_write_text
+
+NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
+NOTEBOOK_RANK = "02-rank-proposals.ipynb"
+NOTEBOOK_BRIEFING = "03-briefing.ipynb"
+AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
+STATE_FILE = ".stmh-state.json"
+PROCESSED_FOR_BRIEFINGS = (
+    "proposals.parquet", "ranking.parquet", "portfolio.parquet", "portfolio_summary.csv", "gap.csv", "issues.csv",
+    "rejected.csv", "accounting.csv", "inputs.csv", "rank_parameters.json", "previous/proposals.parquet",
+)
+VERSIONED = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "nbclient", "weasyprint", "pandera",
+             "openpyxl", "pyarrow", "stmh-analysis")
+
+
+class ParameterError(ValueError):
+    """A run parameter is unusable; the message names it. Nothing has run."""
+
+
+class StepFailed(RuntimeError):
+    """A notebook failed; the message names the notebook, the cell and the error."""
+
+
+class InputRejected(RuntimeError):
+    """--strict and some rows were rejected."""
+
+
+@dataclass
+class RunOptions:
+    paths: Paths = field(default_factory=Paths.default)
+    budget_structural_eur: float | None = None
+    budget_incidental_eur: float | None = None
+    require_each_theme: bool = False
+    ranking_criteria: list[str] = field(default_factory=lambda: ["appraisal", "expected_cost", "cost_range"])
+    ranking_weights: dict[str, float] = field(default_factory=dict)
+    audiences: tuple[str, ...] = AUDIENCES
+    title: str = ""
+    reference_code: str = ""
+    date: str = ""
+    jobs: int = 0  # 0: the number of cores
+    force: bool = False
+    strict: bool = False
+    kernel_name: str = ""  # "": 'stmh' when installed, else 'python3'
+
+
+@dataclass
+class StepRecord:
+    name: str
+    status: str  # ran, skipped, failed
+    seconds: float
+    key: str
+    notebook: str
+    detail: str = ""
+
+
+# --- hashing -------------------------------------------------------------------------------------
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def folder_hashes(folder: Path, names: tuple[str, ...] | None = None) -> dict[str, str]:
+    """File name -> SHA-256 of its content (names: only those, missing ones as 'absent')."""
+    if names is not None:
+        return {n: _sha256_file(folder / n) if (folder / n).is_file() else "absent" for n in names}
+    if not folder.is_dir():
+        return {}
+    return {p.name: _sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+
+
+_CODE_HASH: str | None = None
+
+
+def code_hash() -> str:
+    """One hash over the package's source, templates and styles: any code change reruns every step."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        h = hashlib.sha256()
+        for p in sorted(PACKAGE_DIR.rglob("*")):
+            if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json") and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(PACKAGE_DIR)).encode())
+                h.update(p.read_bytes())
+        _CODE_HASH = h.hexdigest()
+    return _CODE_HASH
+
+
+def step_key(notebook: Path, parameters: Mapping[str, Any], inputs: Mapping[str, str]) -> str:
+    payload = json.dumps({"notebook": _sha256_file(notebook), "code": code_hash(), "parameters": parameters,
+                          "inputs": inputs}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# --- parameters ----------------------------------------------------------------------------------
+
+
+def _notebook_parameters(notebook: Path) -> dict[str, dict]:
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list, tuple),
+          "dict": (dict,)}
+
+
+def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
+    """Unknown names and values of the wrong type are errors (papermill itself only warns)."""
+    declared = _notebook_parameters(notebook)
+    for name, value in parameters.items():
+        if name not in declared:
+            raise ParameterError(f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}")
+        default = declared[name].get("default", "None")
+        inferred = declared[name].get("inferred_type_name", "None")
+        if default == "None" or value is None:
+            continue
+        allowed = _TYPES.get(inferred)
+        if allowed and (not isinstance(value, allowed) or (inferred != "bool" and isinstance(value, bool))):
+            raise ParameterError(f"{notebook.name}: parameter {name!r} must be {inferred}, got {value!r}")
+
+
+def validate_options(options: RunOptions) -> None:
+    """Everything checkable before a notebook starts; raises ParameterError naming the parameter."""
+    from stmh_analysis.rank import RankingError, validate_ranking
+    from stmh_analysis.reference import ReferenceError
+
+    for name in ("budget_structural_eur", "budget_incidental_eur"):
+        value = getattr(options, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value < 0:
+            raise ParameterError(f"{name}: must be a non-negative amount in euros, got {value!r}")
+    try:
+        validate_ranking(options.ranking_criteria, options.ranking_weights)
+    except RankingError as exc:
+        raise ParameterError(str(exc)) from exc
+    unknown = [a for a in options.audiences if a not in AUDIENCES]
+    if unknown:
+        raise ParameterError(f"audience: unknown value {unknown[0]!r}; use one of {', '.join(AUDIENCES)}")
+    if options.date:
+        try:
+            dt.date.fromisoformat(options.date)
+        except ValueError as exc:
+            raise ParameterError(f"date: {options.date!r} is not a date like 2024-01-29") from exc
+    if options.jobs < 0:
+        raise ParameterError(f"jobs: must be 1 or more, got {options.jobs}")
+    if not options.paths.raw.is_dir():
+        raise ParameterError(f"raw: folder not found: {options.paths.raw}")
+    for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_BRIEFING):
+        if not (options.paths.notebooks / nb).is_file():
+            raise ParameterError(f"notebook missing: {options.paths.notebooks / nb}")
+    try:
+        load_reference(options.paths.reference)
+    except ReferenceError as exc:
+        raise ParameterError(f"reference: {exc}") from exc
+
+
+# --- running one notebook ------------------------------------------------------------------------
+
+
+def kernel_name(preferred: str = "") -> str:
+    if preferred:
+        return preferred
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return "stmh" if "stmh" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str) -> None:
+    """Run with papermill into `executed`; on failure keep `<name>.failed.ipynb` and raise StepFailed."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    tmp = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
+    try:
+        with _stderr_to(executed.with_suffix(".log")):
+            papermill.execute_notebook(str(notebook), str(tmp), parameters=dict(parameters), kernel_name=kernel,
+                                       progress_bar=False, log_output=False, cwd=str(notebook.parent))
+    except PapermillExecutionError as exc:
+        failed = executed.with_suffix(".failed.ipynb")
+        if tmp.exists():
+            os.replace(tmp, failed)
+        raise StepFailed(
+            f"notebook {notebook.name} failed in cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}. "
+            f"The executed notebook is kept at {failed} for inspection; the previous outputs are untouched."
+        ) from None
+    except Exception as exc:
+        if tmp.exists():
+            tmp.unlink()
+        raise StepFailed(f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}") from exc
+    os.replace(tmp, executed)
+    stale = executed.with_suffix(".failed.ipynb")
+    if stale.exists():
+        stale.unlink()
+
+
+@contextlib.contextmanager
+def _stderr_to(log: Path):
+    """The kernel's own chatter (it inherits file descriptor 2) goes to a log beside the notebook."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _briefing_job(args: tuple[str, str, dict, str, str, str, str]) -> tuple[str, float]:
+    """Worker process: execute the briefing notebook for one audience and render HTML and PDF."""
+    audience, notebook, parameters, kernel, executed, html, pdf = args
+    from stmh_analysis.report.render import render_briefing
+
+    start = time.perf_counter()
+    execute_notebook(Path(notebook), Path(executed), parameters, kernel)
+    render_briefing(Path(executed), Path(html), Path(pdf))
+    return audience, time.perf_counter() - start
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return head + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def _load_state(reports: Path) -> dict[str, str]:
+    try:
+        return json.loads((reports / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _outputs_exist(paths: list[Path]) -> bool:
+    return all(p.exists() for p in paths)
+
+
+Say = Callable[[str], None]
+
+
+def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -> dict:
+    """Run what changed; return the manifest. Raises ParameterError, StepFailed or InputRejected."""
+    validate_options(options)
+    paths = options.paths
+    nb_dir = paths.notebooks
+    reference = load_reference(paths.reference)
+    kernel = kernel_name(options.kernel_name)
+    jobs = options.jobs or os.cpu_count() or 1
+    state = {} if options.force else _load_state(paths.reports)
+    run_started = dt.datetime.now().astimezone().replace(microsecond=0)
+    provenance = {"run_date": run_started.isoformat(), "package_version": metadata.version("stmh-analysis"),
+                  "git_commit": git_commit()}
+    ref_hashes = {f"reference/{p.name}": _sha256_file(p) for p in reference.files}
+    records: list[StepRecord] = []
+    new_state = dict(state)
+
+    clean_params = {"raw_dir": str(paths.raw), "processed_dir": str(paths.processed),
+                    "reference_dir": str(paths.reference)}
+    rank_params = {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference),
+                   "budget_structural_eur": options.budget_structural_eur,
+                   "budget_incidental_eur": options.budget_incidental_eur,
+                   "require_each_theme": options.require_each_theme,
+                   "ranking_criteria": list(options.ranking_criteria),
+                   "ranking_weights": dict(options.ranking_weights)}
+    check_notebook_parameters(nb_dir / NOTEBOOK_CLEAN, clean_params)
+    check_notebook_parameters(nb_dir / NOTEBOOK_RANK, rank_params)
+    raw_hashes = folder_hashes(paths.raw)
+
+    def run_step(name: str, notebook: str, params: dict, inputs: dict, outputs: list[Path]) -> None:
+        key = step_key(nb_dir / notebook, params, inputs)
+        if state.get(name) == key and _outputs_exist(outputs):
+            records.append(StepRecord(name, "skipped", 0.0, key, notebook, "up to date"))
+            say(f"  {name:<28} up to date")
+            return
+        start = time.perf_counter()
+        try:
+            execute_notebook(nb_dir / notebook, paths.executed / notebook, params, kernel)
+        except StepFailed:
+            records.append(StepRecord(name, "failed", time.perf_counter() - start, key, notebook))
+            _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+            raise
+        seconds = time.perf_counter() - start
+        records.append(StepRecord(name, "ran", seconds, key, notebook))
+        new_state[name] = key
+        say(f"  {name:<28} {seconds:6.1f} s")
+
+    processed_outputs = [paths.processed / n for n in ("proposals.parquet", "proposals.csv", "issues.csv",
+                                                        "rejected.csv", "accounting.csv", "inputs.csv")]
+    run_step("clean", NOTEBOOK_CLEAN, clean_params, {**raw_hashes, **ref_hashes}, processed_outputs)
+    rejected = _count_rows(paths.processed / "rejected.csv")
+    if rejected:
+        say(f"  {rejected} row(s) rejected: see {paths.processed / 'rejected.csv'} and issues.csv")
+        if options.strict:
+            _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+            raise InputRejected(f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}")
+    rank_inputs = {**folder_hashes(paths.processed, ("proposals.parquet",)), **ref_hashes}
+    rank_outputs = [paths.processed / n for n in ("ranking.parquet", "portfolio.parquet", "portfolio_summary.csv",
+                                                   "gap.csv", "rank_parameters.json")]
+    run_step("rank", NOTEBOOK_RANK, rank_params, rank_inputs, rank_outputs)
+
+    briefing_inputs = {**folder_hashes(paths.processed, PROCESSED_FOR_BRIEFINGS), **ref_hashes}
+    todo = []
+    for audience in options.audiences:
+        params = {"audience": audience, "processed_dir": str(paths.processed), "reference_dir": str(paths.reference),
+                  "title": options.title, "reference_code": options.reference_code,
+                  "date": options.date or run_started.date().isoformat()}
+        check_notebook_parameters(nb_dir / NOTEBOOK_BRIEFING, params)
+        key = step_key(nb_dir / NOTEBOOK_BRIEFING, params, briefing_inputs)
+        name = f"briefing:{audience}"
+        outputs = [paths.reports / f"{audience}.html", paths.reports / f"{audience}.pdf"]
+        if state.get(name) == key and _outputs_exist(outputs):
+            records.append(StepRecord(name, "skipped", 0.0, key, NOTEBOOK_BRIEFING, "up to date"))
+            continue
+        full = {**params, "run_date": provenance["run_date"], "provenance_json": json.dumps(provenance)}
+        todo.append((name, key, (audience, str(nb_dir / NOTEBOOK_BRIEFING), full, kernel,
+                                 str(paths.executed / f"03-briefing-{audience}.ipynb"), str(outputs[0]),
+                                 str(outputs[1]))))
+    skipped = len(options.audiences) - len(todo)
+    if skipped:
+        say(f"  {'briefings':<28} {skipped} up to date")
+    if todo:
+        _run_briefings(todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes)
+    return _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+
+
+def _run_briefings(todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes) -> None:
+    from tqdm import tqdm
+
+    start = time.perf_counter()
+    failures: list[str] = []
+    workers = max(1, min(jobs, len(todo)))
+    bar = tqdm(total=len(todo), desc="  briefings", unit="briefing", disable=not progress, file=sys.stderr,
+               leave=False)
+    keys = {t[2][0]: (t[0], t[1]) for t in todo}
+    # Worker processes: notebook kernels and PDF rendering both use the CPU, so threads would queue on the GIL.
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(_briefing_job, args): args[0] for _, _, args in todo}
+        for fut in cf.as_completed(futures):
+            audience = futures[fut]
+            name, key = keys[audience]
+            try:
+                _, seconds = fut.result()
+            except StepFailed as exc:
+                failures.append(str(exc))
+                records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+            except Exception as exc:  # rendering errors are reported the same way
+                failures.append(f"briefing {audience}: {type(exc).__name__}: {exc}")
+                records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+            else:
+                records.append(StepRecord(name, "ran", seconds, key, NOTEBOOK_BRIEFING))
+                new_state[name] = key
+            bar.update(1)
+    bar.close()
+    say(f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {workers} parallel)")
+    if failures:
+        _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+        raise StepFailed("; ".join(failures))
+
+
+def _count_rows(csv_path: Path) -> int:
+    if not csv_path.exists():
+        return 0
+    with csv_path.open(encoding="utf-8-sig") as fh:
+        return max(0, sum(1 for _ in fh) - 1)
+
+
+def _write_manifest(paths: Paths, options: RunOptions, records: list[StepRecord], provenance: dict,
+                    raw_hashes: dict, state: dict) -> dict:
+    manifest = {
+        "run_date": provenance["run_date"],
+        "git_commit": provenance["git_commit"],
+        "package_versions": package_versions(),
+        "parameters": {
+            "raw": str(paths.raw), "processed": str(paths.processed), "reports": str(paths.reports),
+            "reference": str(paths.reference),
+            "budget_structural_eur": options.budget_structural_eur,
+            "budget_incidental_eur": options.budget_incidental_eur,
+            "require_each_theme": options.require_each_theme,
+            "ranking_criteria": options.ranking_criteria, "ranking_weights": options.ranking_weights,
+            "audiences": list(options.audiences), "title": options.title, "reference_code": options.reference_code,
+            "date": options.date, "jobs": options.jobs or os.cpu_count(), "force": options.force,
+            "strict": options.strict,
+        },
+        "inputs": raw_hashes,
+        "steps": [r.__dict__ for r in records],
+        "skipped": [r.name for r in records if r.status == "skipped"],
+        "outputs": {p.name: _sha256_file(p) for p in sorted(paths.reports.glob("*.*"))
+                    if p.suffix in (".html", ".pdf")},
+    }
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(paths.reports / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(paths.reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    return manifest

@@ -1,0 +1,178 @@
+"""Budget scenarios: which proposals fit the money, exactly (integer program) and greedily.
+
+The exact scenario maximises the appraisal-weighted value (data/reference/settings.yaml:
+appraisal_values) of the chosen proposals, with their structural cost per year within the
+structural budget and their incidental totals within the incidental envelope, optionally with at
+least one proposal per theme. Among equally valuable sets it prefers the cheaper. It is solved as
+a 0-1 integer program with scipy's HiGHS (`scipy.optimize.milp`). The greedy list takes the
+ranked proposals in order and keeps each one that still fits: the analyst sees what the exact
+answer gains. Both run on the low and the high cost estimates.
+
+Proposals without a cost (`pm`) and those appraised `niet_kansrijk` are never selected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+
+class PortfolioError(ValueError):
+    """Budget parameters that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Structural euros per year and the incidental envelope in euros over its whole period."""
+
+    structural_eur: float
+    incidental_eur: float
+
+    def __post_init__(self) -> None:
+        for name, value in (("budget_structural_eur", self.structural_eur),
+                            ("budget_incidental_eur", self.incidental_eur)):
+            if not np.isfinite(value) or value < 0:
+                raise PortfolioError(f"{name} must be a non-negative number of euros, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    chosen: np.ndarray  # boolean per candidate
+    value: float
+    structural_eur: float
+    incidental_eur: float
+    themes_unmet: tuple[str, ...] = ()
+
+
+def candidates_mask(frame: pd.DataFrame, values: dict[str, float]) -> pd.Series:
+    """Proposals that can be chosen: a known cost and a positive appraisal value."""
+    value = frame["appraisal"].fillna("").replace("", "none").map(values).fillna(0.0)
+    return (frame["cost_status"] != "pm") & (value > 0)
+
+
+def select_optimal(
+    structural: np.ndarray,
+    incidental: np.ndarray,
+    value: np.ndarray,
+    themes: np.ndarray,
+    budget: Budget,
+    require_each_theme: bool = False,
+) -> Selection:
+    """Exact 0-1 selection maximising value within both budgets (ties: lowest total cost)."""
+    n = len(value)
+    if n == 0:
+        return Selection(np.zeros(0, bool), 0.0, 0.0, 0.0)
+    cost = structural + incidental
+    scale = cost.sum() or 1.0
+    # The cost term is at most 0.1 in total, below the smallest value step (0.5): it only breaks ties.
+    objective = -(value - 0.1 * cost / scale)
+    rows = [structural, incidental]
+    upper = [budget.structural_eur, budget.incidental_eur]
+    lower = [-np.inf, -np.inf]
+    unmet: list[str] = []
+    if require_each_theme:
+        for theme in sorted(set(themes)):
+            members = themes == theme
+            fits = members & (structural <= budget.structural_eur) & (incidental <= budget.incidental_eur)
+            if not fits.any():
+                unmet.append(theme)  # no proposal of this theme fits on its own: the requirement is dropped
+                continue
+            rows.append(members.astype(float))
+            lower.append(1.0)
+            upper.append(np.inf)
+    constraint = LinearConstraint(np.vstack(rows), lower, upper)
+    result = milp(objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, 1))
+    if result.x is None:
+        if require_each_theme:
+            # One per theme cannot be had together within the budget: say so, solve without it.
+            free = select_optimal(structural, incidental, value, themes, budget, False)
+            return Selection(free.chosen, free.value, free.structural_eur, free.incidental_eur,
+                             tuple(sorted(set(themes))))
+        raise PortfolioError(f"the budget scenario could not be solved: {result.message}")
+    chosen = result.x > 0.5
+    return Selection(chosen, float(value[chosen].sum()), float(structural[chosen].sum()),
+                     float(incidental[chosen].sum()), tuple(unmet))
+
+
+def select_greedy(structural: np.ndarray, incidental: np.ndarray, value: np.ndarray, budget: Budget) -> Selection:
+    """Take candidates in the given (ranked) order, keeping each that still fits both budgets."""
+    chosen = np.zeros(len(value), bool)
+    used_s = used_i = 0.0
+    for i in range(len(value)):
+        if used_s + structural[i] <= budget.structural_eur + 1e-6 and used_i + incidental[i] <= budget.incidental_eur + 1e-6:
+            chosen[i] = True
+            used_s += structural[i]
+            used_i += incidental[i]
+    return Selection(chosen, float(value[chosen].sum()), used_s, used_i)
+
+
+def build_portfolio(ranking: pd.DataFrame, budget: Budget, values: dict[str, float],
+                    require_each_theme: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per proposal: in the exact and greedy selection under low and high costs; and a summary.
+
+    `ranking` must be in rank order (rank_proposals output), so the greedy list follows it.
+    """
+    frame = ranking.sort_values("rank_overall").reset_index(drop=True)
+    can = candidates_mask(frame, values)
+    cand = frame[can]
+    value = cand["appraisal"].fillna("").replace("", "none").map(values).to_numpy(float)
+    themes = cand["theme"].to_numpy(str)
+    out = frame[["proposal_id", "rank_overall", "theme", "organisation", "title", "appraisal", "cost_status",
+                 "structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur"]].copy()
+    out["candidate"] = can.to_numpy()
+    summary = []
+    for side in ("low", "high"):
+        s = cand[f"structural_{side}_eur"].to_numpy(float)
+        i = cand[f"incidental_{side}_eur"].to_numpy(float)
+        for method in ("optimal", "greedy"):
+            sel = (select_optimal(s, i, value, themes, budget, require_each_theme) if method == "optimal"
+                   else select_greedy(s, i, value, budget))
+            col = f"in_{method}_{side}"
+            out[col] = False
+            out.loc[can[can].index, col] = sel.chosen
+            summary.append({
+                "scenario": f"{method}_{side}",
+                "method": method,
+                "costs": side,
+                "proposals": int(sel.chosen.sum()),
+                "value": sel.value,
+                "structural_eur": sel.structural_eur,
+                "incidental_eur": sel.incidental_eur,
+                "budget_structural_eur": budget.structural_eur,
+                "budget_incidental_eur": budget.incidental_eur,
+                "themes_unmet": ";".join(sel.themes_unmet),
+            })
+    out["fits"] = np.select(
+        [out["in_optimal_low"] & out["in_optimal_high"], out["in_optimal_low"]],
+        ["beide_ramingen", "alleen_lage_raming"],
+        default="",
+    )
+    return out, pd.DataFrame(summary)
+
+
+def cost_gap(proposals: pd.DataFrame, budget: Budget, labels: dict[str, str]) -> pd.DataFrame:
+    """Per theme and in total: cost low-high (structural per year, incidental total) and the shortfall."""
+    rows = []
+    for slug, label in labels.items():
+        part = proposals[proposals["theme"] == slug]
+        rows.append({
+            "theme": slug,
+            "label": label,
+            "proposals": len(part),
+            "pm": int((part["cost_status"] == "pm").sum()),
+            **{c: float(part[c].sum()) for c in ("structural_low_eur", "structural_high_eur",
+                                                  "incidental_low_eur", "incidental_high_eur")},
+        })
+    table = pd.DataFrame(rows)
+    total = {"theme": "totaal", "label": "Totaal", "proposals": int(table["proposals"].sum()),
+             "pm": int(table["pm"].sum()),
+             **{c: float(table[c].sum()) for c in table.columns if c.endswith("_eur")}}
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    table["shortfall_structural_low_eur"] = (table["structural_low_eur"] - budget.structural_eur).clip(lower=0)
+    table["shortfall_structural_high_eur"] = (table["structural_high_eur"] - budget.structural_eur).clip(lower=0)
+    table["shortfall_incidental_low_eur"] = (table["incidental_low_eur"] - budget.incidental_eur).clip(lower=0)
+    table["shortfall_incidental_high_eur"] = (table["incidental_high_eur"] - budget.incidental_eur).clip(lower=0)
+    return table

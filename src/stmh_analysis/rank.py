@@ -1,0 +1,112 @@
+"""Rank proposals within each theme and overall.
+
+Default order (lexicographic): appraisal first (kansrijk, nader_uitwerken, niet_kansrijk, none),
+then lower expected cost, then a narrower cost range, then proposal_id, so ties are settled the
+same way every run. Expected cost compares structural and incidental money on one footing: the
+mid estimate of the structural cost times the years of the horizon (2024-2027: four) plus the mid
+estimate of the incidental total. `pm` proposals have no cost: they rank after the costed ones of
+their appraisal and are shown as "kosten onbekend", never as free.
+
+With `weights`, the order is by a weighted score instead: each criterion scores 0 to 1 (1 best)
+and the score is the weighted sum; the lexicographic order settles ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+CRITERIA = ("appraisal", "expected_cost", "cost_range")
+DEFAULT_CRITERIA = list(CRITERIA)
+APPRAISAL_ORDER = {"kansrijk": 0, "nader_uitwerken": 1, "niet_kansrijk": 2, "": 3}
+APPRAISAL_SCORE = {"kansrijk": 1.0, "nader_uitwerken": 0.5, "niet_kansrijk": 0.0, "": 0.25}
+
+
+class RankingError(ValueError):
+    """The ranking parameters are not usable; the message names the parameter and value."""
+
+
+def validate_ranking(criteria: Sequence[str], weights: Mapping[str, float] | None) -> None:
+    """Unknown criteria, repeats, and negative or all-zero weights are errors, never defaults."""
+    if isinstance(criteria, str) or not isinstance(criteria, Sequence):
+        raise RankingError(f"ranking_criteria must be a list of names, got {criteria!r}")
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown:
+        raise RankingError(f"ranking_criteria: unknown criterion {unknown[0]!r}; known: {', '.join(CRITERIA)}")
+    if len(set(criteria)) != len(criteria):
+        raise RankingError("ranking_criteria: a criterion is named twice")
+    if not criteria:
+        raise RankingError("ranking_criteria: name at least one criterion")
+    if weights:
+        if not isinstance(weights, Mapping):
+            raise RankingError(f"ranking_weights must map criterion to weight, got {weights!r}")
+        for name, w in weights.items():
+            if name not in CRITERIA:
+                raise RankingError(f"ranking_weights: unknown criterion {name!r}; known: {', '.join(CRITERIA)}")
+            if isinstance(w, bool) or not isinstance(w, int | float) or not np.isfinite(w):
+                raise RankingError(f"ranking_weights: weight of {name!r} must be a number, got {w!r}")
+            if w < 0:
+                raise RankingError(f"ranking_weights: weight of {name!r} is negative ({w}); use 0 to ignore it")
+        if sum(weights.values()) == 0:
+            raise RankingError("ranking_weights: all weights are zero")
+
+
+def add_costs(proposals: pd.DataFrame, horizon_years: int) -> pd.DataFrame:
+    """Cost over the horizon in euros: low, high, expected (mid) and range width; NaN for pm."""
+    out = proposals.copy()
+    pm = out["cost_status"] == "pm"
+    low = out["structural_low_eur"] * horizon_years + out["incidental_low_eur"]
+    high = out["structural_high_eur"] * horizon_years + out["incidental_high_eur"]
+    out["cost_low_eur"] = low.mask(pm)
+    out["cost_high_eur"] = high.mask(pm)
+    out["expected_cost_eur"] = ((low + high) / 2).mask(pm)
+    out["cost_range_eur"] = (high - low).mask(pm)
+    return out
+
+
+def _lexicographic_keys(frame: pd.DataFrame, criteria: Sequence[str]) -> list[str]:
+    keys = []
+    for c in criteria:
+        if c == "appraisal":
+            keys.append("_appraisal_order")
+        elif c == "expected_cost":
+            keys += ["_pm", "expected_cost_eur"]
+        elif c == "cost_range":
+            keys += ["_pm", "cost_range_eur"]
+    return list(dict.fromkeys(keys)) + ["proposal_id"]
+
+
+def criterion_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each criterion as a 0-1 score, 1 best (cheapest, narrowest, kansrijk); pm scores 0 on cost."""
+    scores = pd.DataFrame(index=frame.index)
+    scores["appraisal"] = frame["appraisal"].map(APPRAISAL_SCORE).fillna(APPRAISAL_SCORE[""])
+    for name, col in (("expected_cost", "expected_cost_eur"), ("cost_range", "cost_range_eur")):
+        pct = frame[col].rank(method="average", pct=True)
+        scores[name] = (1 - pct + 1 / max(len(frame), 1)).clip(0, 1).fillna(0.0)
+    return scores
+
+
+def rank_proposals(
+    proposals: pd.DataFrame,
+    *,
+    criteria: Sequence[str] = DEFAULT_CRITERIA,
+    weights: Mapping[str, float] | None = None,
+    horizon_years: int = 4,
+) -> pd.DataFrame:
+    """Proposals with `rank_overall`, `rank_in_theme` (1 = first) and, with weights, `score`."""
+    validate_ranking(criteria, weights)
+    frame = add_costs(proposals, horizon_years)
+    frame["_appraisal_order"] = frame["appraisal"].fillna("").map(APPRAISAL_ORDER).fillna(3).astype(int)
+    frame["_pm"] = (frame["cost_status"] == "pm").astype(int)
+    keys = _lexicographic_keys(frame, criteria)
+    if weights:
+        scores = criterion_scores(frame)
+        frame["score"] = sum(scores[c] * float(w) for c, w in weights.items()).round(9)
+        frame["_neg_score"] = -frame["score"]
+        keys = ["_neg_score", *keys]
+    frame = frame.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+    frame["rank_overall"] = np.arange(1, len(frame) + 1)
+    frame["rank_in_theme"] = frame.groupby("theme").cumcount() + 1
+    return frame.drop(columns=[c for c in frame.columns if c.startswith("_")])

@@ -1,0 +1,1 @@
+"""Briefings: Dutch formatting, escaped HTML pieces, charts, and HTML/PDF rendering."""

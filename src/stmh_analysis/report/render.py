@@ -1,0 +1,53 @@
+"""Executed briefing notebook -> self-contained HTML (nbconvert, our template) -> PDF (WeasyPrint).
+
+The HTML has no script and loads nothing (a Content-Security-Policy says so to the browser too);
+the PDF is made from that same HTML, so both carry the same content. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from stmh_analysis.paths import TEMPLATES_DIR
+from stmh_analysis.store import atomic_path, atomic_write_text
+
+CSS_PATH = Path(__file__).with_name("style.css")
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """The briefing page for an executed notebook: outputs only, no code, no prompts."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES_DIR)], template_name="stmh")
+    resources = {"stmh_title": title, "stmh_css": CSS_PATH.read_text(encoding="utf-8")}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def html_to_pdf(html: str, target: Path) -> None:
+    """A4 PDF with page numbers from the briefing HTML. Fetching any URL is refused."""
+    from weasyprint import HTML
+
+    def no_fetch(url: str, *args, **kwargs):
+        raise ValueError(f"briefings are self-contained; refusing to load {url}")
+
+    with atomic_path(target) as tmp:
+        HTML(string=html, base_url=None, url_fetcher=no_fetch).write_pdf(tmp)
+
+
+def briefing_title(html: str) -> str:
+    m = re.search(r'<h1 class="doc-title">(.*?)</h1>', html, re.S)
+    return m.group(1) if m else "Briefing"
+
+
+def render_briefing(executed: Path, html_target: Path, pdf_target: Path) -> None:
+    """Executed notebook file -> HTML and PDF beside each other."""
+    nb = nbformat.read(executed, as_version=4)
+    html = notebook_to_html(nb, title="Briefing")
+    title = briefing_title(html)
+    html = html.replace("<title>Briefing</title>", f"<title>{title}</title>", 1)
+    atomic_write_text(html_target, html)
+    html_to_pdf(html, pdf_target)

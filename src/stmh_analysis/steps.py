@@ -1,0 +1,109 @@
+"""The work of notebooks 01 and 02 as plain functions: read, compute, write (I/O at the edges).
+
+Notebooks call these and show the results; `stmh check` calls `clean_raw` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from stmh_analysis import store
+from stmh_analysis.clean import CleanResult, clean_submissions
+from stmh_analysis.ingest import read_appraisals, read_submissions
+from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
+from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
+from stmh_analysis.reference import Reference, load_reference
+
+
+@dataclass
+class CleanOutput:
+    result: CleanResult
+    inputs: pd.DataFrame  # every raw file with its SHA-256 and role
+
+
+def clean_raw(raw_dir: Path, reference: Reference) -> CleanOutput:
+    """Read and clean everything in `raw_dir` (read-only)."""
+    subs = read_submissions(raw_dir, reference)
+    appraisals, appraisal_problems = read_appraisals(raw_dir)
+    subs.problems.extend(appraisal_problems)
+    result = clean_submissions(subs, appraisals, reference)
+    return CleanOutput(result, subs.files)
+
+
+def write_clean(out: CleanOutput, processed: Path) -> None:
+    """proposals.csv/.parquet, rejected.csv, issues.csv, accounting.csv, inputs.csv.
+
+    The proposals of the run before are kept in previous/ when they change, for 'what changed'.
+    """
+    processed.mkdir(parents=True, exist_ok=True)
+    new_parquet = out.result.proposals.to_parquet(index=False)
+    store.keep_previous(processed / "proposals.parquet", processed / "previous" / "proposals.parquet",
+                        lambda current: current.read_bytes() == new_parquet)
+    store.write_table(out.result.proposals, processed / "proposals", parquet=True)
+    store.write_table(out.result.rejected, processed / "rejected")
+    store.write_table(out.result.issues, processed / "issues")
+    store.write_table(out.result.accounting, processed / "accounting")
+    store.write_table(out.inputs, processed / "inputs")
+
+
+@dataclass
+class RankOutput:
+    ranking: pd.DataFrame
+    portfolio: pd.DataFrame
+    portfolio_summary: pd.DataFrame
+    gap: pd.DataFrame
+    parameters: dict
+
+
+def rank_and_select(
+    proposals: pd.DataFrame,
+    reference: Reference,
+    *,
+    budget_structural_eur: float | None = None,
+    budget_incidental_eur: float | None = None,
+    require_each_theme: bool = False,
+    ranking_criteria: list[str] | None = None,
+    ranking_weights: dict[str, float] | None = None,
+) -> RankOutput:
+    """Ranking, budget scenarios and the cost gap. None budgets take data/reference/settings.yaml."""
+    budget = Budget(
+        reference.budget_structural_eur if budget_structural_eur is None else float(budget_structural_eur),
+        reference.budget_incidental_eur if budget_incidental_eur is None else float(budget_incidental_eur),
+    )
+    criteria = list(ranking_criteria or DEFAULT_CRITERIA)
+    ranking = rank_proposals(proposals, criteria=criteria, weights=ranking_weights or None,
+                             horizon_years=reference.horizon_length)
+    portfolio, summary = build_portfolio(ranking, budget, reference.appraisal_values, require_each_theme)
+    gap = cost_gap(proposals, budget, reference.theme_labels)
+    first, last = reference.budget_incidental_years
+    params = {
+        "budget_structural_eur": budget.structural_eur,
+        "budget_incidental_eur": budget.incidental_eur,
+        "budget_incidental_note": (f"€ {reference.budget_incidental_eur_per_year / 1e6:.1f} mln per jaar in "
+                                   f"{first}–{last}".replace(".", ",")) if budget_incidental_eur is None else "",
+        "require_each_theme": bool(require_each_theme),
+        "ranking_criteria": criteria,
+        "ranking_weights": dict(ranking_weights or {}),
+        "horizon_years": reference.horizon_length,
+    }
+    return RankOutput(ranking, portfolio, summary, gap, params)
+
+
+def write_rank(out: RankOutput, processed: Path) -> None:
+    store.write_table(out.ranking, processed / "ranking", parquet=True)
+    store.write_table(out.portfolio, processed / "portfolio", parquet=True)
+    store.write_table(out.portfolio_summary, processed / "portfolio_summary")
+    store.write_table(out.gap, processed / "gap")
+    store.atomic_write_text(processed / "rank_parameters.json",
+                            json.dumps(out.parameters, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def load_proposals(processed: Path) -> pd.DataFrame:
+    return store.read_table(processed / "proposals")
+
+
+__all__ = ["clean_raw", "write_clean", "rank_and_select", "write_rank", "load_proposals", "load_reference"]

@@ -1,0 +1,76 @@
+"""Reading and writing data/processed: atomic writes, spreadsheet-safe CSV, the previous version.
+
+Every file is written to a temporary name in the same folder and renamed into place, so a
+killed or failing run leaves the previous good file, never half of a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside `target`; on success it replaces `target` in one rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_write_text(target: Path, text: str) -> None:
+    atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def neutralise_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            text = out[col].astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False)
+            if risky.any():
+                out[col] = text.where(~risky, "'" + text)
+    return out
+
+
+def write_table(frame: pd.DataFrame, stem: Path, *, parquet: bool = False) -> None:
+    """`stem`.csv for people (UTF-8 with BOM so Excel shows accents; formulas neutralised),
+    and with parquet=True also `stem`.parquet holding the exact values."""
+    csv_text = neutralise_for_spreadsheet(frame).to_csv(index=False, lineterminator="\n")
+    atomic_write_bytes(stem.with_suffix(".csv"), b"\xef\xbb\xbf" + csv_text.encode("utf-8"))
+    if parquet:
+        with atomic_path(stem.with_suffix(".parquet")) as tmp:
+            frame.to_parquet(tmp, index=False)
+
+
+def read_table(stem: Path) -> pd.DataFrame:
+    """The parquet if there is one (exact values), else the CSV."""
+    if stem.with_suffix(".parquet").exists():
+        return pd.read_parquet(stem.with_suffix(".parquet"))
+    return pd.read_csv(stem.with_suffix(".csv"), encoding="utf-8-sig", keep_default_na=False)
+
+
+def keep_previous(current: Path, previous: Path, new_bytes_equal: Callable[[Path], bool]) -> None:
+    """Before a changed file replaces `current`, keep the old one as `previous` (for 'what changed')."""
+    if current.exists() and not new_bytes_equal(current):
+        atomic_write_bytes(previous, current.read_bytes())
