@@ -275,6 +275,12 @@ def _build_money(tokens: list[_Token]) -> tuple[list[_Money], list[_Token], list
             money.append(_Money(value, value, first["start"], tokens[j].end, is_fte=True))
             i = j + 1
             continue
+        if bare and number.kind == "NUM" and j < len(tokens) and tokens[j].kind == "MULT":
+            value, _ = _read_number(number.text, False)
+            counts.append((number.start, value, ""))  # 10 x € 5.000
+            rest.append(_Token("COUNT", number.text, number.start, number.end))
+            i = j
+            continue
         if bare and number.kind == "NUM" and j < len(tokens) and tokens[j].kind == "WORD":
             value, _ = _read_number(number.text, False)
             counts.append((number.start, value, tokens[j].text))

@@ -53,7 +53,7 @@ SUBMISSION_COLUMNS = [
     "cost_columns",
 ]
 _UNIT_RE = re.compile(
-    r"[\(\[]?\s*(?:x|×|in)\s*(?:€|eur|euro)?\s*(1[.,\s]?000[.,\s]?000|1[.,\s]?000|mln|miljoen\w*|duizend\w*|k€|k)\s*(?:€|eur|euro)?\s*[\)\]]?",
+    r"[\(\[]?\s*(?:x|×|in)\s*(?:€|eur|euro)?\s*(1[.,\s]?000[.,\s]?000|1[.,\s]?000|(?:1\s*)?mln|(?:1\s*)?miljoen\w*|duizend\w*|k€|k)\s*(?:€|eur|euro)?\s*[\)\]]?",
     re.I,
 )
 _TOTAL_RE = re.compile(r"^(?:sub)?(?:totaal|totalen|total|som|totaal generaal)\b", re.I)
@@ -83,7 +83,7 @@ def header_unit_scale(header: str) -> tuple[str, float]:
     if not m:
         return re.sub(r"\(\s*(?:€|eur|euro)\s*\)", "", header, flags=re.I).strip(), 1.0
     unit = match_key(m.group(1)).replace(" ", "")
-    scale = 1e6 if unit in ("1000000", "mln") or unit.startswith("miljoen") else 1e3
+    scale = 1e6 if unit in ("1000000", "mln", "1mln") or "miljoen" in unit else 1e3
     return (header[: m.start()] + header[m.end() :]).strip(), scale
 
 
