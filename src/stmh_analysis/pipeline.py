@@ -9,6 +9,7 @@ reports/manifest.json records parameters, input hashes, timings, skips, versions
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
@@ -132,23 +133,25 @@ def _notebook_parameters(notebook: Path) -> dict[str, dict]:
     return papermill.inspect_notebook(str(notebook))
 
 
-_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list, tuple),
-          "dict": (dict,)}
-
-
 def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
-    """Unknown names and values of the wrong type are errors (papermill itself only warns)."""
+    """Unknown names and values of another type than the default's are errors (papermill only warns)."""
     declared = _notebook_parameters(notebook)
     for name, value in parameters.items():
         if name not in declared:
             raise ParameterError(f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}")
-        default = declared[name].get("default", "None")
-        inferred = declared[name].get("inferred_type_name", "None")
-        if default == "None" or value is None:
+        try:
+            default = ast.literal_eval(declared[name].get("default", "None"))
+        except (ValueError, SyntaxError):
             continue
-        allowed = _TYPES.get(inferred)
-        if allowed and (not isinstance(value, allowed) or (inferred != "bool" and isinstance(value, bool))):
-            raise ParameterError(f"{notebook.name}: parameter {name!r} must be {inferred}, got {value!r}")
+        if default is None or value is None:
+            continue
+        expected: tuple[type, ...] = (int, float) if isinstance(default, float) else (type(default),)
+        if isinstance(default, list | tuple):
+            expected = (list, tuple)
+        wrong = not isinstance(value, expected) or (isinstance(value, bool) and not isinstance(default, bool))
+        if wrong:
+            raise ParameterError(f"{notebook.name}: parameter {name!r} must be {type(default).__name__} "
+                                 f"like its default {default!r}, got {value!r}")
 
 
 def validate_options(options: RunOptions) -> None:

@@ -1,0 +1,235 @@
+"""The whole pipeline on the bundled data: outputs, figures, self-containment, reruns, failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+
+from stmh_analysis.paths import Paths
+from stmh_analysis.pipeline import AUDIENCES, ParameterError, RunOptions, StepFailed, run_pipeline
+from stmh_analysis.report.format import euro_range
+
+pytestmark = pytest.mark.e2e
+DEFAULT = Paths.default()
+
+
+def tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One cold run on the repository's own data/raw (read-only) into temporary output folders."""
+    tmp = tmp_path_factory.mktemp("run")
+    paths = DEFAULT.with_overrides(processed=tmp / "processed", reports=tmp / "reports")
+    raw_before = tree_hash(DEFAULT.raw)
+    manifest = run_pipeline(RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"),
+                            say=quiet, progress=False)
+    return paths, manifest, raw_before
+
+
+def test_raw_data_is_never_modified(run):
+    _, _, before = run
+    assert tree_hash(DEFAULT.raw) == before
+
+
+def test_all_reports_exist_as_html_and_pdf(run):
+    paths, manifest, _ = run
+    for audience in AUDIENCES:
+        assert (paths.reports / f"{audience}.html").stat().st_size > 1000
+        assert len(pypdf.PdfReader(paths.reports / f"{audience}.pdf").pages) >= 1
+        assert (paths.executed / f"03-briefing-{audience}.ipynb").exists()
+    assert {s["name"] for s in manifest["steps"]} == {"clean", "rank", *(f"briefing:{a}" for a in AUDIENCES)}
+    assert all(s["status"] == "ran" for s in manifest["steps"])
+    saved = json.loads((paths.reports / "manifest.json").read_text())
+    assert saved["inputs"]["vng_voorstellen.csv"] == hashlib.sha256(
+        (DEFAULT.raw / "vng_voorstellen.csv").read_bytes()).hexdigest()
+    assert saved["package_versions"]["pandas"]
+
+
+def test_kernpunten_match_the_processed_data(run):
+    paths, _, _ = run
+    p = pd.read_parquet(paths.processed / "proposals.parquet")
+    html = (paths.reports / "nota.html").read_text(encoding="utf-8")
+    figures = dict(re.findall(r'data-figure="(\w+)">([^<]*)<', html))
+    assert figures["proposals"] == str(len(p))
+    partners = set(p["organisation"]) | {c for cs in p["co_submitters"] for c in cs.split(";") if c}
+    assert figures["partners"] == str(len(partners))
+    structural = euro_range(p["structural_low_eur"].sum(), p["structural_high_eur"].sum(), short=False)
+    incidental = euro_range(p["incidental_low_eur"].sum(), p["incidental_high_eur"].sum(), short=False)
+    assert figures["structural"] == structural and figures["incidental"] == incidental
+    assert figures["pm"] == str((p["cost_status"] == "pm").sum())
+    text = pdf_text(paths.reports / "nota.pdf")
+    flat = re.sub(r"\s+", " ", text)
+    assert f"{len(p)} voorstellen van {len(partners)} partners" in flat
+    assert structural in flat and incidental in flat
+    assert "29 januari 2024" in flat and "Kenmerk: 2024-0001" in flat
+    assert re.search(r"pagina 1 van \d+", flat)
+
+
+def test_html_is_self_contained_and_shows_no_code(run):
+    paths, _, _ = run
+    for audience in AUDIENCES:
+        html = (paths.reports / f"{audience}.html").read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I)
+        assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html)
+        for code_sign in ("import ", "build_briefing", "display(", "In&nbsp;[", "papermill", "Traceback"):
+            assert code_sign not in html, (audience, code_sign)
+        assert 'lang="nl"' in html
+
+
+def test_bijlage_is_public(run):
+    paths, _, _ = run
+    p = pd.read_parquet(paths.processed / "proposals.parquet")
+    html = (paths.reports / "bijlage.html").read_text(encoding="utf-8")
+    text = pdf_text(paths.reports / "bijlage.pdf")
+    secrets = [v for v in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]]) if len(v) > 3]
+    assert secrets
+    for secret in secrets:
+        assert secret not in html and secret not in text
+    assert "kansrijk" not in html  # the appraisal itself is internal too
+    assert "eerste ruwe inschatting" in re.sub(r"\s+", " ", text)
+
+
+def test_rerun_with_nothing_changed_is_up_to_date(run):
+    paths, _, _ = run
+    before = (paths.reports / "nota.pdf").read_bytes()
+    start = time.perf_counter()
+    manifest = run_pipeline(RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"), say=quiet,
+                            progress=False)
+    assert time.perf_counter() - start < 30  # speed is benchmarked in make bench; this only guards hangs
+    assert {s["status"] for s in manifest["steps"]} == {"skipped"}
+    assert (paths.reports / "nota.pdf").read_bytes() == before
+
+
+def test_same_input_gives_byte_identical_processed_data(run):
+    paths, _, _ = run
+    before = {p.name: p.read_bytes() for p in paths.processed.glob("*.*")}
+    run_pipeline(RunOptions(paths=paths, force=True, audiences=("nota",), date="2024-01-29"), say=quiet,
+                 progress=False)
+    after = {p.name: p.read_bytes() for p in paths.processed.glob("*.*")}
+    assert before == after
+
+
+def test_parameters_are_checked_before_anything_runs(tmp_path):
+    paths = DEFAULT.with_overrides(processed=tmp_path / "p", reports=tmp_path / "r")
+    cases = [
+        (RunOptions(paths=paths, budget_structural_eur=-5), "budget_structural_eur"),
+        (RunOptions(paths=paths, audiences=("minister",)), "audience"),
+        (RunOptions(paths=paths, ranking_criteria=["appraisal", "beauty"]), "beauty"),
+        (RunOptions(paths=paths, ranking_weights={"appraisal": -1}), "negative"),
+        (RunOptions(paths=paths, date="29-01-2024"), "date"),
+        (RunOptions(paths=DEFAULT.with_overrides(raw=tmp_path / "none")), "raw"),
+    ]
+    for options, word in cases:
+        with pytest.raises(ParameterError, match=word):
+            run_pipeline(options, say=quiet, progress=False)
+    assert not (tmp_path / "p").exists() and not (tmp_path / "r").exists()
+
+
+def test_notebook_parameter_types_are_checked():
+    from stmh_analysis.pipeline import check_notebook_parameters
+
+    nb = DEFAULT.notebooks / "02-rank-proposals.ipynb"
+    with pytest.raises(ParameterError, match="unknown parameter 'budget'"):
+        check_notebook_parameters(nb, {"budget": 5})
+    with pytest.raises(ParameterError, match="require_each_theme"):
+        check_notebook_parameters(nb, {"require_each_theme": "ja"})
+
+
+def test_one_changed_raw_file_reruns_only_what_it_affects(run, tmp_path):
+    paths, _, _ = run
+    raw = tmp_path / "raw"
+    shutil.copytree(DEFAULT.raw, raw)
+    reports = tmp_path / "reports"
+    shutil.copytree(paths.reports, reports)
+    processed = tmp_path / "processed"
+    shutil.copytree(paths.processed, processed)
+    local = DEFAULT.with_overrides(raw=raw, processed=processed, reports=reports)
+    options = RunOptions(paths=local, date="2024-01-29", reference_code="2024-0001", audiences=("nota", "opvang"))
+    run_pipeline(options, say=quiet, progress=False)  # settle the state for these folders
+    vng = raw / "vng_voorstellen.csv"
+    vng.write_bytes(vng.read_bytes().replace("€ 1.500.000".encode("cp1252"), "€ 1.600.000".encode("cp1252")))
+    manifest = run_pipeline(options, say=quiet, progress=False)
+    status = {s["name"]: s["status"] for s in manifest["steps"]}
+    assert status == {"clean": "ran", "rank": "ran", "briefing:nota": "ran", "briefing:opvang": "ran"}
+    nota = (reports / "nota.html").read_text(encoding="utf-8")
+    assert "Wijzigingen ten opzichte van de vorige versie" in nota and "€ 1.600.000" in nota
+    # a file whose bytes change but whose proposals do not: clean reruns, ranking does not; the
+    # briefings do, because their provenance block lists every input file's hash
+    (raw / "om_input.csv").write_bytes((raw / "om_input.csv").read_bytes() + b"\n")
+    manifest = run_pipeline(options, say=quiet, progress=False)
+    status = {s["name"]: s["status"] for s in manifest["steps"]}
+    assert status["clean"] == "ran" and status["rank"] == "skipped"
+
+
+def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
+    import nbformat
+
+    paths, _, _ = run
+    reports = tmp_path / "reports"
+    shutil.copytree(paths.reports, reports)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(DEFAULT.notebooks, notebooks)
+    nb = nbformat.read(notebooks / "03-briefing.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('kapot voor de test')"))
+    nbformat.write(nb, notebooks / "03-briefing.ipynb")
+    good = (reports / "nota.pdf").read_bytes()
+    local = Paths(raw=DEFAULT.raw, processed=paths.processed, reports=reports, reference=DEFAULT.reference,
+                  notebooks=notebooks)
+    with pytest.raises(StepFailed) as info:
+        run_pipeline(RunOptions(paths=local, audiences=("nota",), date="2024-01-29"), say=quiet, progress=False)
+    message = str(info.value)
+    assert "03-briefing.ipynb" in message and "cell" in message and "kapot voor de test" in message
+    assert (reports / "nota.pdf").read_bytes() == good
+    assert (reports / "executed" / "03-briefing-nota.failed.ipynb").exists()
+
+
+def test_killed_run_leaves_last_good_outputs_readable(run, tmp_path):
+    paths, _, _ = run
+    processed = tmp_path / "processed"
+    reports = tmp_path / "reports"
+    shutil.copytree(paths.processed, processed)
+    shutil.copytree(paths.reports, reports)
+    cmd = [sys.executable, "-m", "stmh_analysis.cli", "run", "--processed", str(processed), "--reports",
+           str(reports), "--force", "--quiet", "--jobs", "2"]
+    for delay in (1.5, 6.0):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        import os
+
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        pd.read_parquet(processed / "proposals.parquet")
+        pd.read_parquet(processed / "ranking.parquet")
+        for name in ("proposals", "rejected", "issues", "ranking", "portfolio"):
+            pd.read_csv(processed / f"{name}.csv", encoding="utf-8-sig")
+        for audience in AUDIENCES:
+            assert (reports / f"{audience}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+            assert len(pypdf.PdfReader(reports / f"{audience}.pdf").pages) >= 1
+        json.loads((reports / "manifest.json").read_text())

@@ -1,0 +1,59 @@
+"""Dutch formatting, escaping of submitted text, and what the public annex may show."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from stmh_analysis.report.briefing import PUBLIC_COLUMNS, public_view
+from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short
+from stmh_analysis.report.html import Column, table
+from stmh_analysis.store import neutralise_for_spreadsheet
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [pytest.param(1_250_000, "€ 1.250.000", id="million"), pytest.param(950, "€ 950", id="small"),
+     pytest.param(float("nan"), "kosten onbekend", id="nan")],
+)
+def test_euro(value, text):
+    assert euro(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [pytest.param(1_250_000, "€ 1,3 mln", id="1.25m"), pytest.param(2_000_000, "€ 2 mln", id="2m"),
+     pytest.param(12_400_000, "€ 12 mln", id="12m"), pytest.param(249_600, "€ 250.000", id="thousands")],
+)
+def test_euro_short(value, text):
+    assert euro_short(value) == text
+
+
+def test_range_and_date():
+    assert euro_range(300_000, 500_000) == "€ 300.000 – € 500.000"
+    assert euro_range(5, 5) == "€ 5"
+    assert dutch_date("2024-01-29") == "29 januari 2024"
+
+
+def test_tables_escape_hostile_text():
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    html = table([{"t": hostile}], [Column("Titel", lambda r: r["t"])]).markup
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_public_view_keeps_only_publishable_columns_and_masks_addresses():
+    p = pd.DataFrame([{c: "" for c in PUBLIC_COLUMNS} | {
+        "title": "Bel 06-12345678", "summary": "Mail j.jansen@voorbeeld.nl voor info",
+        "appraisal_note": "GEHEIM", "contact_person": "Jan Jansen", "contact_email": "j.jansen@voorbeeld.nl"}])
+    pub = public_view(p)
+    assert not {"appraisal_note", "contact_person", "contact_email"} & set(pub.columns)
+    text = pub.to_string()
+    assert "j.jansen@voorbeeld.nl" not in text and "06-12345678" not in text
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
+    f = pd.DataFrame({"a": ["=HYPERLINK(\"x\")", "+31", "-5", "@SUM(1)", "gewoon"], "n": [1, 2, 3, 4, 5]})
+    out = neutralise_for_spreadsheet(f)
+    assert out["a"].tolist() == ["'=HYPERLINK(\"x\")", "'+31", "'-5", "'@SUM(1)", "gewoon"]
+    assert out["n"].tolist() == [1, 2, 3, 4, 5]
