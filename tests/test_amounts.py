@@ -92,7 +92,17 @@ CASES = [
     ("3 à 5 ton per jaar", 300_000, 500_000, 0, 0, None, None, "estimated", set()),
     ("€ 300.000 - € 500.000 per jaar", 300_000, 500_000, 0, 0, None, None, "estimated", set()),
     ("€ 10.000 per maand", 120_000, 120_000, 0, 0, None, None, "estimated", set()),
-    ("€ 10.000 p/m", 0, 0, 10_000, 10_000, None, None, "estimated", set()),  # p/m not a period: one-off (flagged)
+    (
+        "€ 10.000 p/m",
+        0,
+        0,
+        10_000,
+        10_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),  # p/m not a period: one-off (flagged)
     ("€ 600.000 per year", 600_000, 600_000, 0, 0, None, None, "estimated", set()),
     ("€ 600.000 annually", 600_000, 600_000, 0, 0, None, None, "estimated", set()),
     ("vanaf 2025 € 100.000 per jaar", 100_000, 100_000, 0, 0, 2025, None, "estimated", set()),
@@ -111,31 +121,141 @@ CASES = [
     ("€ 200.000 per jaar (2024-2026)", 0, 0, 600_000, 600_000, 2024, 2026, "estimated", set()),
     ("€ 200.000 per jaar (2024–2026)", 0, 0, 600_000, 600_000, 2024, 2026, "estimated", set()),
     ("€ 200.000 per jaar 2024 t/m 2026", 0, 0, 600_000, 600_000, 2024, 2026, "estimated", set()),
-    ("€ 200.000 per jaar 2024 tot en met 2026", 0, 0, 600_000, 600_000, 2024, 2026, "estimated", set()),
+    (
+        "€ 200.000 per jaar 2024 tot en met 2026",
+        0,
+        0,
+        600_000,
+        600_000,
+        2024,
+        2026,
+        "estimated",
+        set(),
+    ),
     ("jaarlijks € 200.000 in 2024-2025", 0, 0, 400_000, 400_000, 2024, 2025, "estimated", set()),
     ("€ 60.000 per jaar gedurende 3 jaar", 0, 0, 180_000, 180_000, None, None, "estimated", set()),
     ("€ 60.000 per jaar voor drie jaar", 0, 0, 180_000, 180_000, None, None, "estimated", set()),
     ("€ 60.000 per jaar, 2 jaar", 0, 0, 120_000, 120_000, None, None, "estimated", set()),
     ("3 à 5 ton per jaar (2025-2026)", 0, 0, 600_000, 1 * M, 2025, 2026, "estimated", set()),
-    ("€ 100.000 structureel (2024-2025)", 0, 0, 200_000, 200_000, 2024, 2025, "estimated", {"amount_ambiguous"}),
+    (
+        "€ 100.000 structureel (2024-2025)",
+        0,
+        0,
+        200_000,
+        200_000,
+        2024,
+        2025,
+        "estimated",
+        {"amount_ambiguous"},
+    ),
     # combinations
-    ("€ 150.000 eenmalig + € 50.000 structureel", 50_000, 50_000, 150_000, 150_000, None, None, "estimated", set()),
-    ("eenmalig € 150.000 en structureel € 50.000", 50_000, 50_000, 150_000, 150_000, None, None, "estimated", set()),
-    ("€ 150.000 eenmalig; € 50.000 per jaar", 50_000, 50_000, 150_000, 150_000, None, None, "estimated", set()),
-    ("€ 150.000 eenmalig plus € 50.000 per jaar", 50_000, 50_000, 150_000, 150_000, None, None, "estimated", set()),
-    ("1 ton eenmalig en 2 ton per jaar", 200_000, 200_000, 100_000, 100_000, None, None, "estimated", set()),
-    ("€ 100.000 in 2024 en € 150.000 in 2025", 0, 0, 250_000, 250_000, 2024, 2025, "estimated", set()),
-    ("2 fte + € 50.000 structureel", 250_000, 250_000, 0, 0, None, None, "estimated", {"fte_converted"}),
+    (
+        "€ 150.000 eenmalig + € 50.000 structureel",
+        50_000,
+        50_000,
+        150_000,
+        150_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),
+    (
+        "eenmalig € 150.000 en structureel € 50.000",
+        50_000,
+        50_000,
+        150_000,
+        150_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),
+    (
+        "€ 150.000 eenmalig; € 50.000 per jaar",
+        50_000,
+        50_000,
+        150_000,
+        150_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),
+    (
+        "€ 150.000 eenmalig plus € 50.000 per jaar",
+        50_000,
+        50_000,
+        150_000,
+        150_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),
+    (
+        "1 ton eenmalig en 2 ton per jaar",
+        200_000,
+        200_000,
+        100_000,
+        100_000,
+        None,
+        None,
+        "estimated",
+        set(),
+    ),
+    (
+        "€ 100.000 in 2024 en € 150.000 in 2025",
+        0,
+        0,
+        250_000,
+        250_000,
+        2024,
+        2025,
+        "estimated",
+        set(),
+    ),
+    (
+        "2 fte + € 50.000 structureel",
+        250_000,
+        250_000,
+        0,
+        0,
+        None,
+        None,
+        "estimated",
+        {"fte_converted"},
+    ),
     # capacity
     ("2 fte", 200_000, 200_000, 0, 0, None, None, "estimated", {"fte_converted"}),
     ("2 FTE", 200_000, 200_000, 0, 0, None, None, "estimated", {"fte_converted"}),
     ("1,5 fte", 150_000, 150_000, 0, 0, None, None, "estimated", {"fte_converted"}),
     ("0,5 fte structureel", 50_000, 50_000, 0, 0, None, None, "estimated", {"fte_converted"}),
     ("2 fte eenmalig", 0, 0, 200_000, 200_000, None, None, "estimated", {"fte_converted"}),
-    ("2 fte per jaar (2024-2025)", 0, 0, 400_000, 400_000, 2024, 2025, "estimated", {"fte_converted"}),
+    (
+        "2 fte per jaar (2024-2025)",
+        0,
+        0,
+        400_000,
+        400_000,
+        2024,
+        2025,
+        "estimated",
+        {"fte_converted"},
+    ),
     ("3 vte", 300_000, 300_000, 0, 0, None, None, "estimated", {"fte_converted"}),
     # computed
-    ("€ 40.000 per regio, 10 regio's", 0, 0, 400_000, 400_000, None, None, "estimated", {"amount_computed"}),
+    (
+        "€ 40.000 per regio, 10 regio's",
+        0,
+        0,
+        400_000,
+        400_000,
+        None,
+        None,
+        "estimated",
+        {"amount_computed"},
+    ),
     ("20 plekken à € 75.000", 0, 0, 1.5 * M, 1.5 * M, None, None, "estimated", {"amount_computed"}),
     ("10 x € 5.000", 0, 0, 50_000, 50_000, None, None, "estimated", set()),
     # unknowns
@@ -162,8 +282,17 @@ CASES = [
     ("1,500 mln", 0, 0, 1.5 * M, 1.5 * M, None, None, "estimated", {"amount_ambiguous"}),
     ("€ 250", 0, 0, 250, 250, None, None, "estimated", {"amount_ambiguous"}),
     ("€ 40.000 per regio", 0, 0, 40_000, 40_000, None, None, "estimated", {"amount_ambiguous"}),
-    ("€ 100.000 (€ 50.000 personeel € 50.000 materieel)", 0, 0, 200_000, 200_000, None, None, "estimated",
-     {"amount_ambiguous"}),
+    (
+        "€ 100.000 (€ 50.000 personeel € 50.000 materieel)",
+        0,
+        0,
+        200_000,
+        200_000,
+        None,
+        None,
+        "estimated",
+        {"amount_ambiguous"},
+    ),
 ]
 
 
@@ -197,13 +326,33 @@ BASIS_CASES = [
     ("120", "incidenteel", "2024", 1000, 0, 120_000, 2024, 2024),
     ("450", "structureel", "", 1000, 450_000, 0, None, None),
     ("1,5", "structureel", "", 1_000_000, 1_500_000, 0, None, None),
-    ("1,5 mln", "structureel", "", 1000, 1_500_000, 0, None, None),  # own magnitude wins over the column
-    ("€ 200.000 eenmalig", "structureel", "", 1, 0, 200_000, None, None),  # text wins (and is flagged)
+    (
+        "1,5 mln",
+        "structureel",
+        "",
+        1000,
+        1_500_000,
+        0,
+        None,
+        None,
+    ),  # own magnitude wins over the column
+    (
+        "€ 200.000 eenmalig",
+        "structureel",
+        "",
+        1,
+        0,
+        200_000,
+        None,
+        None,
+    ),  # text wins (and is flagged)
 ]
 
 
-@pytest.mark.parametrize(("text", "basis", "duration", "scale", "s_lo", "i_lo", "first", "last"),
-                         [pytest.param(*c, id=f"{c[0]}|{c[1]}|{c[2]}|x{c[3]}") for c in BASIS_CASES])
+@pytest.mark.parametrize(
+    ("text", "basis", "duration", "scale", "s_lo", "i_lo", "first", "last"),
+    [pytest.param(*c, id=f"{c[0]}|{c[1]}|{c[2]}|x{c[3]}") for c in BASIS_CASES],
+)
 def test_basis_and_period_from_own_columns(text, basis, duration, scale, s_lo, i_lo, first, last):
     a = parse_amount(text, basis=basis, duration=duration, scale=scale)
     assert a.structural_low_eur == pytest.approx(s_lo)
@@ -293,8 +442,11 @@ def test_ranges_parse_back_in_order(a, b):
     assert (result.structural_low_eur, result.structural_high_eur) == (min(a, b), max(a, b))
 
 
-@given(st.integers(min_value=1_000, max_value=9_000_000), st.integers(min_value=2024, max_value=2030),
-       st.integers(min_value=0, max_value=5))
+@given(
+    st.integers(min_value=1_000, max_value=9_000_000),
+    st.integers(min_value=2024, max_value=2030),
+    st.integers(min_value=0, max_value=5),
+)
 def test_per_year_with_period_is_the_total(value, first, extra):
     last = first + extra
     a = parse_amount(f"€ {format_dutch_number(value)} per jaar ({first}-{last})")
@@ -310,16 +462,47 @@ def test_any_text_gives_a_cost_or_the_documented_error(text):
     except AmountError as exc:
         assert exc.reason
         return
-    for v in (a.structural_low_eur, a.structural_high_eur, a.incidental_low_eur, a.incidental_high_eur):
+    for v in (
+        a.structural_low_eur,
+        a.structural_high_eur,
+        a.incidental_low_eur,
+        a.incidental_high_eur,
+    ):
         assert v >= 0 and not math.isnan(v)
     assert a.structural_low_eur <= a.structural_high_eur
     assert a.incidental_low_eur <= a.incidental_high_eur
 
 
 @settings(max_examples=300)
-@given(st.lists(st.sampled_from(["€", "1", "2.500", "mln", "ton", "-", "à", "per jaar", "eenmalig", "2024-2026",
-                                 "fte", "p.m.", "+", " en ", "k", ",", "tussen", "x", "3 jaar", "vanaf 2025"]),
-                max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "€",
+                "1",
+                "2.500",
+                "mln",
+                "ton",
+                "-",
+                "à",
+                "per jaar",
+                "eenmalig",
+                "2024-2026",
+                "fte",
+                "p.m.",
+                "+",
+                " en ",
+                "k",
+                ",",
+                "tussen",
+                "x",
+                "3 jaar",
+                "vanaf 2025",
+            ]
+        ),
+        max_size=8,
+    )
+)
 def test_grammar_soup_never_crashes(parts):
     text = " ".join(parts)
     try:

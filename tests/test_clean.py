@@ -7,7 +7,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from stmh_analysis.clean import find_duplicates, make_proposal_ids, normalise_organisation, normalise_theme
+from stmh_analysis.clean import (
+    find_duplicates,
+    make_proposal_ids,
+    normalise_organisation,
+    normalise_theme,
+)
 from stmh_analysis.steps import clean_raw
 
 
@@ -17,7 +22,9 @@ from stmh_analysis.steps import clean_raw
         pytest.param("Inspectie SZW", "NLA", None, id="old-name"),
         pytest.param("Coördinatiecentrum tegen Mensenhandel", "CoMensha", None, id="long-name"),
         pytest.param("coordinatiecentrum tegen mensenhandel", "CoMensha", None, id="no-accents"),
-        pytest.param("Defense for Children", "Defence for Children/ECPAT", None, id="misspelt-alias"),
+        pytest.param(
+            "Defense for Children", "Defence for Children/ECPAT", None, id="misspelt-alias"
+        ),
         pytest.param("Leger des Heilss", "Leger des Heils", "org_fuzzy", id="typo"),
         pytest.param("Stichting Onbekend", "Stichting Onbekend", "org_unknown", id="unknown-kept"),
     ],
@@ -40,9 +47,20 @@ def test_empty_organisation_is_taken_from_the_file(reference):
         pytest.param("Opvang van slachtoffers", "", "opvang", None, id="label"),
         pytest.param("klant aanpak", "", "klantaanpak", None, id="alias"),
         pytest.param("Criminele uitbuitng", "", "criminele_uitbuiting", "theme_fuzzy", id="typo"),
-        pytest.param("", "Analyse online advertenties en webcam platforms", "technologie", "theme_inferred",
-                     id="inferred"),
-        pytest.param("Wonen", "Kamers voor jongeren op school", "minderjarigen", "theme_inferred", id="unknown"),
+        pytest.param(
+            "",
+            "Analyse online advertenties en webcam platforms",
+            "technologie",
+            "theme_inferred",
+            id="inferred",
+        ),
+        pytest.param(
+            "Wonen",
+            "Kamers voor jongeren op school",
+            "minderjarigen",
+            "theme_inferred",
+            id="unknown",
+        ),
         pytest.param("", "Iets heel anders", "overig", "theme_unknown", id="overig"),
     ],
 )
@@ -54,16 +72,26 @@ def test_themes_become_slugs(reference, raw, text, expected, flag):
 
 
 def test_ids_depend_on_organisation_and_normalised_title_only():
-    a = make_proposal_ids(pd.Series(["Politie", "politie", "Politie"]),
-                          pd.Series(["Meldpunt online", "Meldpunt  Online.", "Ander voorstel"]))
+    a = make_proposal_ids(
+        pd.Series(["Politie", "politie", "Politie"]),
+        pd.Series(["Meldpunt online", "Meldpunt  Online.", "Ander voorstel"]),
+    )
     assert a.iloc[0] == a.iloc[1] != a.iloc[2]
     assert a.str.match(r"^P-[0-9a-f]{8}$").all()
 
 
 def test_duplicates_merge_exact_and_near_and_flag_possible():
     theme = pd.Series(["t"] * 5 + ["u"])
-    keys = pd.Series(["meldpunt online uitbuiting", "meldpunt online uitbuiting", "meldpunt online uitbuitingen",
-                      "meldpunt voor online uitbuiting", "iets anders", "meldpunt online uitbuiting"])
+    keys = pd.Series(
+        [
+            "meldpunt online uitbuiting",
+            "meldpunt online uitbuiting",
+            "meldpunt online uitbuitingen",
+            "meldpunt voor online uitbuiting",
+            "iets anders",
+            "meldpunt online uitbuiting",
+        ]
+    )
     groups, near = find_duplicates(theme, keys, merge_at=0.93, flag_at=0.80)
     assert groups[0] == groups[1] == groups[2]  # equal and near-equal titles in one theme
     assert groups[5] != groups[0]  # the same title in another theme is another proposal
@@ -90,44 +118,87 @@ def test_bundled_data_cleans_to_the_contract(bundled_clean, reference):
     assert len(p) == 49
     assert p["proposal_id"].is_unique
     assert set(p["organisation"]) <= set(reference.org_long_names)  # every organisation canonical
-    assert set(p["theme"]) <= {"klantaanpak", "minderjarigen", "criminele_uitbuiting", "opvang", "technologie"}
+    assert set(p["theme"]) <= {
+        "klantaanpak",
+        "minderjarigen",
+        "criminele_uitbuiting",
+        "opvang",
+        "technologie",
+    }
     assert bundled_clean.rejected.empty
     meldpunt = p[p["title"].str.startswith("Landelijk meldpunt")].iloc[0]
     assert meldpunt["organisation"] == "JenV" and meldpunt["co_submitters"] == "Politie;Rode Kruis"
-    assert meldpunt["appraisal"] == "kansrijk"  # appraised under the Politie row, found via the merge
+    assert (
+        meldpunt["appraisal"] == "kansrijk"
+    )  # appraised under the Politie row, found via the merge
     assert "duplicate_merged" in meldpunt["data_issues"]
 
 
 @pytest.mark.parametrize(
     ("title", "s_lo", "s_hi", "i_lo", "i_hi"),
     [
-        pytest.param("Uitbreiding teams criminele uitbuiting", 450_000, 450_000, 0, 0, id="x1000-header"),
-        pytest.param("Jeugdrechercheurs mensenhandel", 0, 0, 1_200_000, 1_200_000, id="per-jaar-looptijd"),
+        pytest.param(
+            "Uitbreiding teams criminele uitbuiting", 450_000, 450_000, 0, 0, id="x1000-header"
+        ),
+        pytest.param(
+            "Jeugdrechercheurs mensenhandel", 0, 0, 1_200_000, 1_200_000, id="per-jaar-looptijd"
+        ),
         pytest.param("Nazorg na de opvang", 0, 0, 600_000, 600_000, id="per-jaar-period"),
-        pytest.param("Datadashboard signalen mensenhandel", 50_000, 50_000, 150_000, 150_000, id="combination"),
-        pytest.param("Registratiesysteem slachtoffers vernieuwen", 0, 0, 300_000, 500_000, id="tussen-ton"),
+        pytest.param(
+            "Datadashboard signalen mensenhandel",
+            50_000,
+            50_000,
+            150_000,
+            150_000,
+            id="combination",
+        ),
+        pytest.param(
+            "Registratiesysteem slachtoffers vernieuwen", 0, 0, 300_000, 500_000, id="tussen-ton"
+        ),
         pytest.param("Meer inspecteurs arbeidsuitbuiting", 400_000, 400_000, 0, 0, id="fte"),
-        pytest.param("Signalering in het onderwijs", 0, 0, 1_500_000, 1_500_000, id="incidenteel-period"),
-        pytest.param("Regionale barrièremodellen criminele uitbuiting", 0, 0, 400_000, 400_000, id="per-regio"),
+        pytest.param(
+            "Signalering in het onderwijs", 0, 0, 1_500_000, 1_500_000, id="incidenteel-period"
+        ),
+        pytest.param(
+            "Regionale barrièremodellen criminele uitbuiting",
+            0,
+            0,
+            400_000,
+            400_000,
+            id="per-regio",
+        ),
         pytest.param("Preventie loverboys op scholen", 95_000, 95_000, 0, 0, id="number-cell"),
     ],
 )
 def test_bundled_amounts_read_as_a_person_would(bundled_clean, title, s_lo, s_hi, i_lo, i_hi):
     row = bundled_clean.proposals.set_index("title").loc[title]
-    assert (row["structural_low_eur"], row["structural_high_eur"], row["incidental_low_eur"],
-            row["incidental_high_eur"]) == (s_lo, s_hi, i_lo, i_hi)
+    assert (
+        row["structural_low_eur"],
+        row["structural_high_eur"],
+        row["incidental_low_eur"],
+        row["incidental_high_eur"],
+    ) == (s_lo, s_hi, i_lo, i_hi)
 
 
-def test_ids_survive_renamed_files_reordered_rows_and_new_proposals(reference, bundled_raw, tmp_path, bundled_clean):
+def test_ids_survive_renamed_files_reordered_rows_and_new_proposals(
+    reference, bundled_raw, tmp_path, bundled_clean
+):
     import csv
 
     for f in bundled_raw.iterdir():
         if f.name != "README.md":
-            shutil.copy(f, tmp_path / ("renamed_" + f.name if not f.name.startswith("appreciaties") else f.name))
+            shutil.copy(
+                f,
+                tmp_path
+                / ("renamed_" + f.name if not f.name.startswith("appreciaties") else f.name),
+            )
     vng = tmp_path / "renamed_vng_voorstellen.csv"
     rows = list(csv.reader(vng.read_text(encoding="cp1252").splitlines(), delimiter=";"))
-    rows = [rows[0], *reversed(rows[1:]), ["VNG", "Opvang", "Een nieuw voorstel", "", "€ 10.000", "eenmalig", "",
-                                           "", "", ""]]
+    rows = [
+        rows[0],
+        *reversed(rows[1:]),
+        ["VNG", "Opvang", "Een nieuw voorstel", "", "€ 10.000", "eenmalig", "", "", "", ""],
+    ]
     vng.write_text("\n".join(";".join(r) for r in rows), encoding="cp1252")
     again = clean_raw(tmp_path, reference).result.proposals
     before = bundled_clean.proposals.set_index("proposal_id")["title"]
@@ -140,7 +211,9 @@ def test_appraisal_problems_are_reported_not_dropped(reference, bundled_raw, tmp
     for f in bundled_raw.iterdir():
         shutil.copy(f, tmp_path / f.name)
     with (tmp_path / "appreciaties.csv").open("a", encoding="utf-8") as fh:
-        fh.write("Politie;Bestaat niet;kansrijk;\nPolitie;Webcrawler voor advertentiesites;misschien;\n")
+        fh.write(
+            "Politie;Bestaat niet;kansrijk;\nPolitie;Webcrawler voor advertentiesites;misschien;\n"
+        )
     issues = clean_raw(tmp_path, reference).result.issues
     codes = set(issues["code"])
     assert {"appraisal_unmatched", "appraisal_unknown_value"} <= codes

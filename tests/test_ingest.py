@@ -23,9 +23,24 @@ def test_unit_in_header_scales_the_column(header, name, scale):
 
 
 def test_header_matching_ignores_case_accents_punctuation(reference):
-    cells = ["ORGANISATIE", "Thema:", "naam voorstel", "Omschrijving", "Bedrag (x € 1.000)", "Soort kosten", "Onzin"]
+    cells = [
+        "ORGANISATIE",
+        "Thema:",
+        "naam voorstel",
+        "Omschrijving",
+        "Bedrag (x € 1.000)",
+        "Soort kosten",
+        "Onzin",
+    ]
     mapping = map_header(cells, reference)
-    assert {f for f, _ in mapping.values()} == {"organisation", "theme", "title", "summary", "cost", "basis"}
+    assert {f for f, _ in mapping.values()} == {
+        "organisation",
+        "theme",
+        "title",
+        "summary",
+        "cost",
+        "basis",
+    }
     assert mapping[4] == ("cost", 1000)
     assert 6 not in mapping
 
@@ -35,7 +50,9 @@ def test_header_matching_ignores_case_accents_punctuation(reference):
     [
         pytest.param("Coördinatie".encode("utf-8-sig"), "Coördinatie", "utf-8-sig", id="utf8-bom"),
         pytest.param("Coördinatie".encode(), "Coördinatie", "utf-8", id="utf8"),
-        pytest.param("Coördinatie €".encode("cp1252"), "Coördinatie €", "windows-1252", id="cp1252"),
+        pytest.param(
+            "Coördinatie €".encode("cp1252"), "Coördinatie €", "windows-1252", id="cp1252"
+        ),
         pytest.param("Coördinatie".encode("utf-16"), "Coördinatie", "utf-16", id="utf16"),
     ],
 )

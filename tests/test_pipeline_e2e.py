@@ -47,8 +47,11 @@ def run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("run")
     paths = DEFAULT.with_overrides(processed=tmp / "processed", reports=tmp / "reports")
     raw_before = tree_hash(DEFAULT.raw)
-    manifest = run_pipeline(RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"),
-                            say=quiet, progress=False)
+    manifest = run_pipeline(
+        RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"),
+        say=quiet,
+        progress=False,
+    )
     return paths, manifest, raw_before
 
 
@@ -63,11 +66,17 @@ def test_all_reports_exist_as_html_and_pdf(run):
         assert (paths.reports / f"{audience}.html").stat().st_size > 1000
         assert len(pypdf.PdfReader(paths.reports / f"{audience}.pdf").pages) >= 1
         assert (paths.executed / f"03-briefing-{audience}.ipynb").exists()
-    assert {s["name"] for s in manifest["steps"]} == {"clean", "rank", *(f"briefing:{a}" for a in AUDIENCES)}
+    assert {s["name"] for s in manifest["steps"]} == {
+        "clean",
+        "rank",
+        *(f"briefing:{a}" for a in AUDIENCES),
+    }
     assert all(s["status"] == "ran" for s in manifest["steps"])
     saved = json.loads((paths.reports / "manifest.json").read_text())
-    assert saved["inputs"]["vng_voorstellen.csv"] == hashlib.sha256(
-        (DEFAULT.raw / "vng_voorstellen.csv").read_bytes()).hexdigest()
+    assert (
+        saved["inputs"]["vng_voorstellen.csv"]
+        == hashlib.sha256((DEFAULT.raw / "vng_voorstellen.csv").read_bytes()).hexdigest()
+    )
     assert saved["package_versions"]["pandas"]
 
 
@@ -79,8 +88,12 @@ def test_kernpunten_match_the_processed_data(run):
     assert figures["proposals"] == str(len(p))
     partners = set(p["organisation"]) | {c for cs in p["co_submitters"] for c in cs.split(";") if c}
     assert figures["partners"] == str(len(partners))
-    structural = euro_range(p["structural_low_eur"].sum(), p["structural_high_eur"].sum(), short=False)
-    incidental = euro_range(p["incidental_low_eur"].sum(), p["incidental_high_eur"].sum(), short=False)
+    structural = euro_range(
+        p["structural_low_eur"].sum(), p["structural_high_eur"].sum(), short=False
+    )
+    incidental = euro_range(
+        p["incidental_low_eur"].sum(), p["incidental_high_eur"].sum(), short=False
+    )
     assert figures["structural"] == structural and figures["incidental"] == incidental
     assert figures["pm"] == str((p["cost_status"] == "pm").sum())
     text = pdf_text(paths.reports / "nota.pdf")
@@ -98,7 +111,14 @@ def test_html_is_self_contained_and_shows_no_code(run):
         assert "<script" not in html.lower()
         assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I)
         assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html)
-        for code_sign in ("import ", "build_briefing", "display(", "In&nbsp;[", "papermill", "Traceback"):
+        for code_sign in (
+            "import ",
+            "build_briefing",
+            "display(",
+            "In&nbsp;[",
+            "papermill",
+            "Traceback",
+        ):
             assert code_sign not in html, (audience, code_sign)
         assert 'lang="nl"' in html
 
@@ -108,7 +128,11 @@ def test_bijlage_is_public(run):
     p = pd.read_parquet(paths.processed / "proposals.parquet")
     html = (paths.reports / "bijlage.html").read_text(encoding="utf-8")
     text = pdf_text(paths.reports / "bijlage.pdf")
-    secrets = [v for v in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]]) if len(v) > 3]
+    secrets = [
+        v
+        for v in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]])
+        if len(v) > 3
+    ]
     assert secrets
     for secret in secrets:
         assert secret not in html and secret not in text
@@ -120,9 +144,14 @@ def test_rerun_with_nothing_changed_is_up_to_date(run):
     paths, _, _ = run
     before = (paths.reports / "nota.pdf").read_bytes()
     start = time.perf_counter()
-    manifest = run_pipeline(RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"), say=quiet,
-                            progress=False)
-    assert time.perf_counter() - start < 30  # speed is benchmarked in make bench; this only guards hangs
+    manifest = run_pipeline(
+        RunOptions(paths=paths, date="2024-01-29", reference_code="2024-0001"),
+        say=quiet,
+        progress=False,
+    )
+    assert (
+        time.perf_counter() - start < 30
+    )  # speed is benchmarked in make bench; this only guards hangs
     assert {s["status"] for s in manifest["steps"]} == {"skipped"}
     assert (paths.reports / "nota.pdf").read_bytes() == before
 
@@ -130,8 +159,11 @@ def test_rerun_with_nothing_changed_is_up_to_date(run):
 def test_same_input_gives_byte_identical_processed_data(run):
     paths, _, _ = run
     before = {p.name: p.read_bytes() for p in paths.processed.glob("*.*")}
-    run_pipeline(RunOptions(paths=paths, force=True, audiences=("nota",), date="2024-01-29"), say=quiet,
-                 progress=False)
+    run_pipeline(
+        RunOptions(paths=paths, force=True, audiences=("nota",), date="2024-01-29"),
+        say=quiet,
+        progress=False,
+    )
     after = {p.name: p.read_bytes() for p in paths.processed.glob("*.*")}
     assert before == after
 
@@ -171,13 +203,22 @@ def test_one_changed_raw_file_reruns_only_what_it_affects(run, tmp_path):
     processed = tmp_path / "processed"
     shutil.copytree(paths.processed, processed)
     local = DEFAULT.with_overrides(raw=raw, processed=processed, reports=reports)
-    options = RunOptions(paths=local, date="2024-01-29", reference_code="2024-0001", audiences=("nota", "opvang"))
+    options = RunOptions(
+        paths=local, date="2024-01-29", reference_code="2024-0001", audiences=("nota", "opvang")
+    )
     run_pipeline(options, say=quiet, progress=False)  # settle the state for these folders
     vng = raw / "vng_voorstellen.csv"
-    vng.write_bytes(vng.read_bytes().replace("€ 1.500.000".encode("cp1252"), "€ 1.600.000".encode("cp1252")))
+    vng.write_bytes(
+        vng.read_bytes().replace("€ 1.500.000".encode("cp1252"), "€ 1.600.000".encode("cp1252"))
+    )
     manifest = run_pipeline(options, say=quiet, progress=False)
     status = {s["name"]: s["status"] for s in manifest["steps"]}
-    assert status == {"clean": "ran", "rank": "ran", "briefing:nota": "ran", "briefing:opvang": "ran"}
+    assert status == {
+        "clean": "ran",
+        "rank": "ran",
+        "briefing:nota": "ran",
+        "briefing:opvang": "ran",
+    }
     nota = (reports / "nota.html").read_text(encoding="utf-8")
     assert "Wijzigingen ten opzichte van de vorige versie" in nota and "€ 1.600.000" in nota
     # a file whose bytes change but whose proposals do not: clean reruns, ranking does not; the
@@ -200,10 +241,19 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('kapot voor de test')"))
     nbformat.write(nb, notebooks / "03-briefing.ipynb")
     good = (reports / "nota.pdf").read_bytes()
-    local = Paths(raw=DEFAULT.raw, processed=paths.processed, reports=reports, reference=DEFAULT.reference,
-                  notebooks=notebooks)
+    local = Paths(
+        raw=DEFAULT.raw,
+        processed=paths.processed,
+        reports=reports,
+        reference=DEFAULT.reference,
+        notebooks=notebooks,
+    )
     with pytest.raises(StepFailed) as info:
-        run_pipeline(RunOptions(paths=local, audiences=("nota",), date="2024-01-29"), say=quiet, progress=False)
+        run_pipeline(
+            RunOptions(paths=local, audiences=("nota",), date="2024-01-29"),
+            say=quiet,
+            progress=False,
+        )
     message = str(info.value)
     assert "03-briefing.ipynb" in message and "cell" in message and "kapot voor de test" in message
     assert (reports / "nota.pdf").read_bytes() == good
@@ -216,10 +266,24 @@ def test_killed_run_leaves_last_good_outputs_readable(run, tmp_path):
     reports = tmp_path / "reports"
     shutil.copytree(paths.processed, processed)
     shutil.copytree(paths.reports, reports)
-    cmd = [sys.executable, "-m", "stmh_analysis.cli", "run", "--processed", str(processed), "--reports",
-           str(reports), "--force", "--quiet", "--jobs", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "stmh_analysis.cli",
+        "run",
+        "--processed",
+        str(processed),
+        "--reports",
+        str(reports),
+        "--force",
+        "--quiet",
+        "--jobs",
+        "2",
+    ]
     for delay in (1.5, 6.0):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         time.sleep(delay)
         import os
 
@@ -230,6 +294,86 @@ def test_killed_run_leaves_last_good_outputs_readable(run, tmp_path):
         for name in ("proposals", "rejected", "issues", "ranking", "portfolio"):
             pd.read_csv(processed / f"{name}.csv", encoding="utf-8-sig")
         for audience in AUDIENCES:
-            assert (reports / f"{audience}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+            assert (
+                (reports / f"{audience}.html")
+                .read_text(encoding="utf-8")
+                .rstrip()
+                .endswith("</html>")
+            )
             assert len(pypdf.PdfReader(reports / f"{audience}.pdf").pages) >= 1
         json.loads((reports / "manifest.json").read_text())
+
+
+def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
+    """Names, e-mail addresses and appraisal notes never reach the public annex; markup stays text."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    hostile_title = (
+        '<script>alert("bijlage")</script><img src="https://evil.example/x.png"> Meldpunt'
+    )
+    rows = [
+        [
+            "Organisatie",
+            "Thema",
+            "Titel voorstel",
+            "Omschrijving",
+            "Indicatieve kosten",
+            "Structureel/incidenteel",
+            "Contactpersoon",
+            "E-mail",
+        ],
+        [
+            "OM",
+            "Technologie",
+            hostile_title,
+            "Mail ons: lekt.niet@geheim.example of bel 06-12345678",
+            "€ 100.000",
+            "eenmalig",
+            "Geheime Contactpersoon",
+            "contact.persoon@geheim.example",
+        ],
+        [
+            "VNG",
+            "Opvang",
+            "Gewoon voorstel",
+            "Beschrijving",
+            "€ 50.000",
+            "per jaar",
+            "Andere Persoon",
+            "andere@geheim.example",
+        ],
+    ]
+    (raw / "partner.csv").write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
+    (raw / "appreciaties.csv").write_text(
+        "Organisatie;Titel voorstel;Appreciatie;Toelichting\n"
+        f"OM;{hostile_title};kansrijk;VERTROUWELIJK oordeel over OM\n"
+        "VNG;Gewoon voorstel;nader uitwerken;VERTROUWELIJK tweede\n",
+        encoding="utf-8",
+    )
+    paths = DEFAULT.with_overrides(
+        raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports"
+    )
+    run_pipeline(
+        RunOptions(paths=paths, audiences=("nota", "bijlage"), date="2024-01-29"),
+        say=quiet,
+        progress=False,
+    )
+    bijlage_html = (paths.reports / "bijlage.html").read_text(encoding="utf-8")
+    bijlage_pdf = pdf_text(paths.reports / "bijlage.pdf")
+    for secret in (
+        "Geheime Contactpersoon",
+        "contact.persoon@geheim.example",
+        "Andere Persoon",
+        "andere@geheim.example",
+        "VERTROUWELIJK",
+        "lekt.niet@geheim.example",
+        "06-12345678",
+    ):
+        assert secret not in bijlage_html and secret not in bijlage_pdf, secret
+    assert "Gewoon voorstel" in bijlage_html and "Meldpunt" in bijlage_pdf
+    for audience in ("nota", "bijlage"):
+        html = (paths.reports / f"{audience}.html").read_text(encoding="utf-8")
+        assert "<script" not in html and "<img" not in html  # shown as text, never as markup
+        assert "&lt;script&gt;alert(" in html  # escaped: the reader sees the text
+    # the CSV for people is defused, the parquet keeps the exact title
+    assert hostile_title in set(pd.read_parquet(paths.processed / "proposals.parquet")["title"])

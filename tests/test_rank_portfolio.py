@@ -6,13 +6,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stmh_analysis.portfolio import Budget, PortfolioError, build_portfolio, select_greedy, select_optimal
+from stmh_analysis.portfolio import (
+    Budget,
+    PortfolioError,
+    build_portfolio,
+    select_greedy,
+    select_optimal,
+)
 from stmh_analysis.rank import RankingError, rank_proposals
 
 
 def frame(rows):
-    cols = ["proposal_id", "theme", "appraisal", "cost_status", "structural_low_eur", "structural_high_eur",
-            "incidental_low_eur", "incidental_high_eur"]
+    cols = [
+        "proposal_id",
+        "theme",
+        "appraisal",
+        "cost_status",
+        "structural_low_eur",
+        "structural_high_eur",
+        "incidental_low_eur",
+        "incidental_high_eur",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     out["organisation"] = "X"
     out["title"] = out["proposal_id"]
@@ -20,38 +34,56 @@ def frame(rows):
 
 
 def test_default_order_appraisal_then_cost_then_range_then_id():
-    p = frame([
-        ("P-4", "t", "", "estimated", 10, 10, 0, 0),
-        ("P-3", "t", "kansrijk", "estimated", 100, 300, 0, 0),
-        ("P-2", "t", "kansrijk", "estimated", 150, 250, 0, 0),  # same mid as P-3, narrower
-        ("P-1", "t", "kansrijk", "estimated", 50, 50, 0, 0),
-        ("P-0", "t", "kansrijk", "pm", 0, 0, 0, 0),
-        ("P-5", "t", "niet_kansrijk", "estimated", 1, 1, 0, 0),
-        ("P-6", "t", "nader_uitwerken", "estimated", 500, 500, 0, 0),
-    ])
+    p = frame(
+        [
+            ("P-4", "t", "", "estimated", 10, 10, 0, 0),
+            ("P-3", "t", "kansrijk", "estimated", 100, 300, 0, 0),
+            ("P-2", "t", "kansrijk", "estimated", 150, 250, 0, 0),  # same mid as P-3, narrower
+            ("P-1", "t", "kansrijk", "estimated", 50, 50, 0, 0),
+            ("P-0", "t", "kansrijk", "pm", 0, 0, 0, 0),
+            ("P-5", "t", "niet_kansrijk", "estimated", 1, 1, 0, 0),
+            ("P-6", "t", "nader_uitwerken", "estimated", 500, 500, 0, 0),
+        ]
+    )
     ranked = rank_proposals(p)
     assert ranked["proposal_id"].tolist() == ["P-1", "P-2", "P-3", "P-0", "P-6", "P-5", "P-4"]
     assert ranked["rank_in_theme"].tolist() == list(range(1, 8))
-    assert np.isnan(ranked.set_index("proposal_id").loc["P-0", "expected_cost_eur"])  # pm is unknown, not free
+    assert np.isnan(
+        ranked.set_index("proposal_id").loc["P-0", "expected_cost_eur"]
+    )  # pm is unknown, not free
 
 
 def test_structural_counts_over_the_horizon():
-    p = frame([("P-a", "t", "", "estimated", 100, 100, 0, 0), ("P-b", "t", "", "estimated", 0, 0, 350, 350)])
+    p = frame(
+        [
+            ("P-a", "t", "", "estimated", 100, 100, 0, 0),
+            ("P-b", "t", "", "estimated", 0, 0, 350, 350),
+        ]
+    )
     assert rank_proposals(p, horizon_years=4)["proposal_id"].tolist() == ["P-b", "P-a"]
     assert rank_proposals(p, horizon_years=3)["proposal_id"].tolist() == ["P-a", "P-b"]
 
 
 def test_weights_rank_by_score():
-    p = frame([("P-a", "t", "kansrijk", "estimated", 900, 900, 0, 0),
-               ("P-b", "t", "niet_kansrijk", "estimated", 1, 1, 0, 0)])
+    p = frame(
+        [
+            ("P-a", "t", "kansrijk", "estimated", 900, 900, 0, 0),
+            ("P-b", "t", "niet_kansrijk", "estimated", 1, 1, 0, 0),
+        ]
+    )
     assert rank_proposals(p)["proposal_id"].iloc[0] == "P-a"
-    assert rank_proposals(p, weights={"expected_cost": 5, "appraisal": 1})["proposal_id"].iloc[0] == "P-b"
+    assert (
+        rank_proposals(p, weights={"expected_cost": 5, "appraisal": 1})["proposal_id"].iloc[0]
+        == "P-b"
+    )
 
 
 @pytest.mark.parametrize(
     ("criteria", "weights", "message"),
     [
-        pytest.param(["appraisal", "beauty"], None, "unknown criterion 'beauty'", id="unknown-criterion"),
+        pytest.param(
+            ["appraisal", "beauty"], None, "unknown criterion 'beauty'", id="unknown-criterion"
+        ),
         pytest.param(["appraisal", "appraisal"], None, "twice", id="repeat"),
         pytest.param(["appraisal"], {"appraisal": -1}, "negative", id="negative-weight"),
         pytest.param(["appraisal"], {"cost": 1}, "unknown criterion 'cost'", id="unknown-weight"),
@@ -87,7 +119,12 @@ def test_both_budgets_bind_and_each_theme_can_be_required():
     themes = np.array(["a", "a", "b", "c"])
     budget = Budget(110, 50)
     free = select_optimal(s, i, v, themes, budget)
-    assert free.chosen.tolist() == [True, True, False, False]  # item 2 breaks the incidental envelope
+    assert free.chosen.tolist() == [
+        True,
+        True,
+        False,
+        False,
+    ]  # item 2 breaks the incidental envelope
     each = select_optimal(s, i, v, themes, budget, require_each_theme=True)
     assert each.chosen[3] and each.chosen[:2].sum() == 1  # one of a, and c
     assert each.themes_unmet == ("b",)  # b cannot fit on its own: said, not hidden
@@ -99,14 +136,22 @@ def test_negative_budget_is_refused():
 
 
 def test_portfolio_is_deterministic_and_labels_low_high(reference):
-    p = frame([("P-1", "a", "kansrijk", "estimated", 900_000, 1_500_000, 0, 0),
-               ("P-2", "a", "kansrijk", "estimated", 800_000, 900_000, 0, 0),
-               ("P-3", "b", "nader_uitwerken", "estimated", 100_000, 200_000, 0, 0),
-               ("P-4", "b", "kansrijk", "pm", 0, 0, 0, 0)])
+    p = frame(
+        [
+            ("P-1", "a", "kansrijk", "estimated", 900_000, 1_500_000, 0, 0),
+            ("P-2", "a", "kansrijk", "estimated", 800_000, 900_000, 0, 0),
+            ("P-3", "b", "nader_uitwerken", "estimated", 100_000, 200_000, 0, 0),
+            ("P-4", "b", "kansrijk", "pm", 0, 0, 0, 0),
+        ]
+    )
     ranked = rank_proposals(p)
     one, summary = build_portfolio(ranked, Budget(2_000_000, 0), reference.appraisal_values)
     two, _ = build_portfolio(ranked, Budget(2_000_000, 0), reference.appraisal_values)
     pd.testing.assert_frame_equal(one, two)
     fits = one.set_index("proposal_id")["fits"]
-    assert fits["P-2"] == "beide_ramingen" and fits["P-1"] == "alleen_lage_raming" and fits["P-4"] == ""
+    assert (
+        fits["P-2"] == "beide_ramingen"
+        and fits["P-1"] == "alleen_lage_raming"
+        and fits["P-4"] == ""
+    )
     assert set(summary["scenario"]) == {"optimal_low", "optimal_high", "greedy_low", "greedy_high"}

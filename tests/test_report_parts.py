@@ -13,8 +13,11 @@ from stmh_analysis.store import neutralise_for_spreadsheet
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [pytest.param(1_250_000, "€ 1.250.000", id="million"), pytest.param(950, "€ 950", id="small"),
-     pytest.param(float("nan"), "kosten onbekend", id="nan")],
+    [
+        pytest.param(1_250_000, "€ 1.250.000", id="million"),
+        pytest.param(950, "€ 950", id="small"),
+        pytest.param(float("nan"), "kosten onbekend", id="nan"),
+    ],
 )
 def test_euro(value, text):
     assert euro(value) == text
@@ -22,8 +25,12 @@ def test_euro(value, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [pytest.param(1_250_000, "€ 1,3 mln", id="1.25m"), pytest.param(2_000_000, "€ 2 mln", id="2m"),
-     pytest.param(12_400_000, "€ 12 mln", id="12m"), pytest.param(249_600, "€ 250.000", id="thousands")],
+    [
+        pytest.param(1_250_000, "€ 1,3 mln", id="1.25m"),
+        pytest.param(2_000_000, "€ 2 mln", id="2m"),
+        pytest.param(12_400_000, "€ 12 mln", id="12m"),
+        pytest.param(249_600, "€ 250.000", id="thousands"),
+    ],
 )
 def test_euro_short(value, text):
     assert euro_short(value) == text
@@ -43,9 +50,18 @@ def test_tables_escape_hostile_text():
 
 
 def test_public_view_keeps_only_publishable_columns_and_masks_addresses():
-    p = pd.DataFrame([{c: "" for c in PUBLIC_COLUMNS} | {
-        "title": "Bel 06-12345678", "summary": "Mail j.jansen@voorbeeld.nl voor info",
-        "appraisal_note": "GEHEIM", "contact_person": "Jan Jansen", "contact_email": "j.jansen@voorbeeld.nl"}])
+    p = pd.DataFrame(
+        [
+            {c: "" for c in PUBLIC_COLUMNS}
+            | {
+                "title": "Bel 06-12345678",
+                "summary": "Mail j.jansen@voorbeeld.nl voor info",
+                "appraisal_note": "GEHEIM",
+                "contact_person": "Jan Jansen",
+                "contact_email": "j.jansen@voorbeeld.nl",
+            }
+        ]
+    )
     pub = public_view(p)
     assert not {"appraisal_note", "contact_person", "contact_email"} & set(pub.columns)
     text = pub.to_string()
@@ -53,7 +69,9 @@ def test_public_view_keeps_only_publishable_columns_and_masks_addresses():
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
-    f = pd.DataFrame({"a": ["=HYPERLINK(\"x\")", "+31", "-5", "@SUM(1)", "gewoon"], "n": [1, 2, 3, 4, 5]})
+    f = pd.DataFrame(
+        {"a": ['=HYPERLINK("x")', "+31", "-5", "@SUM(1)", "gewoon"], "n": [1, 2, 3, 4, 5]}
+    )
     out = neutralise_for_spreadsheet(f)
-    assert out["a"].tolist() == ["'=HYPERLINK(\"x\")", "'+31", "'-5", "'@SUM(1)", "gewoon"]
+    assert out["a"].tolist() == ['\'=HYPERLINK("x")', "'+31", "'-5", "'@SUM(1)", "gewoon"]
     assert out["n"].tolist() == [1, 2, 3, 4, 5]

@@ -102,16 +102,28 @@ _MAGNITUDES = [
 ]
 _TOKEN_SPEC = [
     ("YEARSPAN", r"\b(20\d\d)\s*(?:-|t/m|tm|tot en met|tot|to|through|until|/)\s*(20\d\d)\b"),
-    ("DURATION", r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s*(?:jaar|jaren|jr|years?)\b"),
+    (
+        "DURATION",
+        r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s*(?:jaar|jaren|jr|years?)\b",
+    ),
     ("FROMYEAR", r"\b(?:vanaf|per|from|m\.i\.v\.|met ingang van)\s+(20\d\d)\b"),
-    ("PERYEAR", r"per jaar|jaarlijks\w*|p/j\b|p\.j\.|/\s*jaa?r\b|/\s*jr\b|per jr\b|per year|per annum|annually|yearly|a year"),
+    (
+        "PERYEAR",
+        r"per jaar|jaarlijks\w*|p/j\b|p\.j\.|/\s*jaa?r\b|/\s*jr\b|per jr\b|per year|per annum|annually|yearly|a year",
+    ),
     ("PERMONTH", r"per maand|/\s*maand|maandelijks\w*|per month|monthly"),
     ("STRUCTURAL", r"structure\w*|structural|recurring|doorlopend\w*"),
     ("ONEOFF", r"eenmalig\w*|incidenteel|incidentele|incidental|one[- ]off|in totaal|totaal|total"),
-    ("PM", r"\bp\.?\s?m\b\.?|\bn\.?t\.?b\b\.?|nog niet bekend|nog onbekend|onbekend|nader te bepalen|\btbd\b|to be determined|unknown|\bn\.?v\.?t\b\.?"),
+    (
+        "PM",
+        r"\bp\.?\s?m\b\.?|\bn\.?t\.?b\b\.?|nog niet bekend|nog onbekend|onbekend|nader te bepalen|\btbd\b|to be determined|unknown|\bn\.?v\.?t\b\.?",
+    ),
     ("FTE", r"\b(?:fte|vte|formatieplaats\w*)\b"),
     ("PERUNIT", r"\bper\s+([a-z']{3,})"),
-    ("NUM", r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?"),
+    (
+        "NUM",
+        r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?",
+    ),
     ("WORDNUM", r"\b(?:" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b"),
     ("MAG", r"(?:" + "|".join(p for p, _ in _MAGNITUDES) + r")(?![a-z])"),
     ("CUR", r"€|\beur(?:o|os)?\b"),
@@ -284,7 +296,9 @@ def _build_money(tokens: list[_Token]) -> tuple[list[_Money], list[_Token], list
         if bare and number.kind == "NUM" and j < len(tokens) and tokens[j].kind == "WORD":
             value, _ = _read_number(number.text, False)
             counts.append((number.start, value, tokens[j].text))
-            rest.append(_Token("COUNT", number.text, number.start, tokens[j].end, (tokens[j].text,)))
+            rest.append(
+                _Token("COUNT", number.text, number.start, tokens[j].end, (tokens[j].text,))
+            )
             i = j + 1
             continue
         second = None
@@ -306,16 +320,30 @@ def _build_money(tokens: list[_Token]) -> tuple[list[_Money], list[_Token], list
                 low, high = high, low
             explicit = first["currency"] or upper["currency"] or "." in number.text
             money.append(
-                _Money(low, high, first["start"], upper["end"], has_magnitude=mag_hi is not None,
-                       explicit_unit=explicit, ambiguous=amb1 or amb2)
+                _Money(
+                    low,
+                    high,
+                    first["start"],
+                    upper["end"],
+                    has_magnitude=mag_hi is not None,
+                    explicit_unit=explicit,
+                    ambiguous=amb1 or amb2,
+                )
             )
             i = k
             continue
         value, amb = _value_of(first, first["magnitude"])
         explicit = first["currency"] or bool(re.search(r"\d[.,]\d{3}", number.text))
         money.append(
-            _Money(value, value, first["start"], first["end"], has_magnitude=first["magnitude"] is not None,
-                   explicit_unit=explicit, ambiguous=amb)
+            _Money(
+                value,
+                value,
+                first["start"],
+                first["end"],
+                has_magnitude=first["magnitude"] is not None,
+                explicit_unit=explicit,
+                ambiguous=amb,
+            )
         )
         i = j
     return money, rest, counts
@@ -349,8 +377,17 @@ def _attach(money: list[_Money], rest: list[_Token]) -> bool:
     for tok in rest:
         if tok.kind == "JOIN":
             joined = True
-        if tok.kind not in ("PERYEAR", "PERMONTH", "STRUCTURAL", "ONEOFF", "YEARSPAN", "DURATION",
-                            "YEAR", "FROMYEAR", "PERUNIT"):
+        if tok.kind not in (
+            "PERYEAR",
+            "PERMONTH",
+            "STRUCTURAL",
+            "ONEOFF",
+            "YEARSPAN",
+            "DURATION",
+            "YEAR",
+            "FROMYEAR",
+            "PERUNIT",
+        ):
             continue
         if not money:
             continue
@@ -386,8 +423,12 @@ def _attach(money: list[_Money], rest: list[_Token]) -> bool:
 # --- the parse -----------------------------------------------------------------------------------
 
 _DATE_RE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})\b|\b20\d\d-\d{1,2}-\d{1,2}\b")
-_NEGATIVE_RE = re.compile(r"^(?:€|eur\w*)?\s*-\s*(?:€|eur\w*)?\s*\d|(?:€|eur\w*)\s*-\s*\d|\(\s*-\s*\d")
-_ERROR_VALUES = re.compile(r"^#(?:ref!|n/?a|value!|div/0!|name\?|num!|null!|getting_data|spill!|calc!)", re.I)
+_NEGATIVE_RE = re.compile(
+    r"^(?:€|eur\w*)?\s*-\s*(?:€|eur\w*)?\s*\d|(?:€|eur\w*)\s*-\s*\d|\(\s*-\s*\d"
+)
+_ERROR_VALUES = re.compile(
+    r"^#(?:ref!|n/?a|value!|div/0!|name\?|num!|null!|getting_data|spill!|calc!)", re.I
+)
 
 
 def _basis_keywords(text: str) -> tuple[set[str], tuple[int, int] | None, int | None]:

@@ -75,7 +75,9 @@ def _closest(key: str, choices: list[str], cutoff: float) -> str | None:
     return found[0] if found else None
 
 
-def normalise_organisation(raw: pd.Series, hint: pd.Series, reference: Reference) -> tuple[pd.Series, pd.DataFrame]:
+def normalise_organisation(
+    raw: pd.Series, hint: pd.Series, reference: Reference
+) -> tuple[pd.Series, pd.DataFrame]:
     """Canonical organisation names and the flags (org_unknown, org_fuzzy, org_inferred)."""
     keys = match_keys(raw.fillna(""))
     canonical = keys.map(reference.org_aliases)
@@ -84,7 +86,9 @@ def normalise_organisation(raw: pd.Series, hint: pd.Series, reference: Reference
     if unknown.any():
         choices = list(reference.org_aliases)
         close = {k: _closest(k, choices, 0.85) for k in keys[unknown].unique()}
-        matched = keys[unknown].map(lambda k: reference.org_aliases.get(close[k]) if close[k] else None)
+        matched = keys[unknown].map(
+            lambda k: reference.org_aliases.get(close[k]) if close[k] else None
+        )
         canonical = canonical.fillna(matched)
         fuzzy = unknown & canonical.notna()
     empty = keys == ""
@@ -92,7 +96,9 @@ def normalise_organisation(raw: pd.Series, hint: pd.Series, reference: Reference
     canonical = canonical.where(~inferred, hint)
     still_unknown = canonical.isna() & ~empty
     canonical = canonical.fillna(raw.fillna("").str.strip()).astype("string")
-    flags = pd.DataFrame({"org_unknown": still_unknown, "org_fuzzy": fuzzy, "org_inferred": inferred})
+    flags = pd.DataFrame(
+        {"org_unknown": still_unknown, "org_fuzzy": fuzzy, "org_inferred": inferred}
+    )
     return canonical, flags
 
 
@@ -103,7 +109,11 @@ def infer_theme(text: pd.Series, reference: Reference) -> pd.Series:
     for slug, words in reference.theme_keywords.items():
         if not words:
             continue
-        pattern = r"(?<= )(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?= )"
+        pattern = (
+            r"(?<= )(?:"
+            + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            + r")(?= )"
+        )
         hits[slug] = keyed.str.count(pattern)
     table = pd.DataFrame(hits, index=text.index)
     ordered = np.sort(table.to_numpy(), axis=1)
@@ -112,7 +122,9 @@ def infer_theme(text: pd.Series, reference: Reference) -> pd.Series:
     return best.where(clear).astype("string")
 
 
-def normalise_theme(raw: pd.Series, text: pd.Series, reference: Reference) -> tuple[pd.Series, pd.DataFrame]:
+def normalise_theme(
+    raw: pd.Series, text: pd.Series, reference: Reference
+) -> tuple[pd.Series, pd.DataFrame]:
     """Theme slugs and flags (theme_fuzzy, theme_inferred, theme_unknown). Never drops a row."""
     keys = match_keys(raw.fillna(""))
     slug = keys.map(reference.theme_aliases)
@@ -121,15 +133,23 @@ def normalise_theme(raw: pd.Series, text: pd.Series, reference: Reference) -> tu
     if unmatched.any():
         choices = list(reference.theme_aliases)
         close = {k: _closest(k, choices, 0.8) for k in keys[unmatched].unique()}
-        slug = slug.fillna(keys[unmatched].map(lambda k: reference.theme_aliases.get(close[k]) if close[k] else None))
+        slug = slug.fillna(
+            keys[unmatched].map(
+                lambda k: reference.theme_aliases.get(close[k]) if close[k] else None
+            )
+        )
         fuzzy = unmatched & slug.notna()
     missing = slug.isna()
-    inferred_slug = infer_theme(text[missing], reference) if missing.any() else pd.Series(dtype="string")
+    inferred_slug = (
+        infer_theme(text[missing], reference) if missing.any() else pd.Series(dtype="string")
+    )
     slug = slug.fillna(inferred_slug)
     inferred = missing & slug.notna()
     unknown = slug.isna()
     slug = slug.fillna("overig").astype("string")
-    return slug, pd.DataFrame({"theme_fuzzy": fuzzy, "theme_inferred": inferred, "theme_unknown": unknown})
+    return slug, pd.DataFrame(
+        {"theme_fuzzy": fuzzy, "theme_inferred": inferred, "theme_unknown": unknown}
+    )
 
 
 # --- costs ---------------------------------------------------------------------------------------
@@ -141,8 +161,9 @@ def _scales(text: str) -> dict[str, float]:
     return {k: float(v) for k, v in (p.split("=") for p in text.split(";") if "=" in p)}
 
 
-def _parse_row_cost(costs: tuple[tuple[str, str], ...], basis: str, duration: str, scales: str,
-                    reference: Reference) -> Amount | AmountError:
+def _parse_row_cost(
+    costs: tuple[tuple[str, str], ...], basis: str, duration: str, scales: str, reference: Reference
+) -> Amount | AmountError:
     total: list[float] = [0.0, 0.0, 0.0, 0.0]
     years: list[int] = []
     flags: list[str] = []
@@ -166,27 +187,43 @@ def _parse_row_cost(costs: tuple[tuple[str, str], ...], basis: str, duration: st
         if a.cost_status == "pm":
             continue
         any_estimate = True
-        for i, v in enumerate((a.structural_low_eur, a.structural_high_eur, a.incidental_low_eur,
-                               a.incidental_high_eur)):
+        for i, v in enumerate(
+            (
+                a.structural_low_eur,
+                a.structural_high_eur,
+                a.incidental_low_eur,
+                a.incidental_high_eur,
+            )
+        ):
             total[i] += v
         years += [y for y in (a.first_year, a.last_year) if y]
         fte += a.fte or 0.0
     if not any_estimate:
-        return Amount(cost_status="pm", flags=tuple(dict.fromkeys(flags if costs else ["amount_missing"])))
-    return Amount(*total, first_year=min(years) if years else None, last_year=max(years) if len(years) > 1 else None,
-                  fte=fte or None, cost_status="estimated", flags=tuple(dict.fromkeys(flags)))
+        return Amount(
+            cost_status="pm", flags=tuple(dict.fromkeys(flags if costs else ["amount_missing"]))
+        )
+    return Amount(
+        *total,
+        first_year=min(years) if years else None,
+        last_year=max(years) if len(years) > 1 else None,
+        fte=fte or None,
+        cost_status="estimated",
+        flags=tuple(dict.fromkeys(flags)),
+    )
 
 
 def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """Amount columns for each row, or the parse error. Distinct inputs are parsed once."""
     cost_fields = [f for f in ("cost", "cost_structural", "cost_incidental") if f in rows.columns]
-    keys = list(zip(
-        *(rows[f].fillna("").astype(str) for f in cost_fields),
-        rows["basis"].fillna("").astype(str),
-        rows["duration"].fillna("").astype(str),
-        rows["cost_scale"].fillna("").astype(str),
-        strict=True,
-    ))
+    keys = list(
+        zip(
+            *(rows[f].fillna("").astype(str) for f in cost_fields),
+            rows["basis"].fillna("").astype(str),
+            rows["duration"].fillna("").astype(str),
+            rows["cost_scale"].fillna("").astype(str),
+            strict=True,
+        )
+    )
     n = len(cost_fields)
     cache: dict[tuple, Amount | AmountError] = {}
     for key in set(keys):
@@ -207,14 +244,23 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             "amount_flags": [";".join(a.flags) for a in ok],
             "cost_error": [r.reason if isinstance(r, AmountError) else "" for r in results],
             "cost_error_message": [str(r) if isinstance(r, AmountError) else "" for r in results],
-            "cost_error_field": [getattr(r, "column_field", "") if isinstance(r, AmountError) else "" for r in results],
+            "cost_error_field": [
+                getattr(r, "column_field", "") if isinstance(r, AmountError) else ""
+                for r in results
+            ],
         },
         index=rows.index,
     )
-    cost_text = rows[cost_fields[0]].fillna("").astype(str) if cost_fields else pd.Series("", index=rows.index)
+    cost_text = (
+        rows[cost_fields[0]].fillna("").astype(str)
+        if cost_fields
+        else pd.Series("", index=rows.index)
+    )
     for f in cost_fields[1:]:
         extra = rows[f].fillna("").astype(str)
-        cost_text = cost_text.where(extra == "", np.where(cost_text == "", extra, cost_text + " | " + extra))
+        cost_text = cost_text.where(
+            extra == "", np.where(cost_text == "", extra, cost_text + " | " + extra)
+        )
     out["cost_text"] = cost_text.astype("string")
     return out
 
@@ -232,15 +278,22 @@ def make_proposal_ids(organisation: pd.Series, title: pd.Series) -> pd.Series:
     return combined.map(ids).astype("string")
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _similar(a: str, b: str) -> float:
+    """Title similarity 0-1; titles whose numbers differ ('fase 1', 'fase 2') are never alike."""
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return 0.0
     m = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if m.real_quick_ratio() < 0.75 or m.quick_ratio() < 0.75:
         return 0.0
     return m.ratio()
 
 
-def find_duplicates(theme: pd.Series, title_key: pd.Series, merge_at: float, flag_at: float,
-                    window: int = 3) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+def find_duplicates(
+    theme: pd.Series, title_key: pd.Series, merge_at: float, flag_at: float, window: int = 3
+) -> tuple[pd.Series, list[tuple[str, str, str]]]:
     """Group label per row (rows with one label are one proposal) and near pairs to flag.
 
     Equal (theme, title key) pairs are one group; distinct keys are compared with their
@@ -275,7 +328,9 @@ def find_duplicates(theme: pd.Series, title_key: pd.Series, merge_at: float, fla
     return label, near
 
 
-def merge_duplicates(candidates: pd.DataFrame, reference: Reference) -> tuple[pd.DataFrame, pd.Series]:
+def merge_duplicates(
+    candidates: pd.DataFrame, reference: Reference
+) -> tuple[pd.DataFrame, pd.Series]:
     """One row per proposal. Returns proposals and a map from every row's own id to the merged id."""
     frame = candidates.copy()
     frame["_title_key"] = match_keys(frame["title"])
@@ -288,7 +343,9 @@ def merge_duplicates(candidates: pd.DataFrame, reference: Reference) -> tuple[pd
     size = frame.groupby("_group")["_group"].transform("size")
     primary = ~frame["_group"].duplicated()
     merged_into = frame.loc[primary].set_index("_group")["_own_id"]
-    id_map = pd.Series(frame["_group"].map(merged_into).to_numpy(), index=frame["_own_id"].to_numpy())
+    id_map = pd.Series(
+        frame["_group"].map(merged_into).to_numpy(), index=frame["_own_id"].to_numpy()
+    )
     id_map = id_map[~id_map.index.duplicated()]
 
     proposals = frame.loc[primary].copy()
@@ -318,19 +375,24 @@ def merge_duplicates(candidates: pd.DataFrame, reference: Reference) -> tuple[pd
             for me, other in ((ida, idb), (idb, ida)):
                 mask = proposals["proposal_id"] == me
                 current = proposals.loc[mask, "possible_duplicate_of"].iloc[0]
-                proposals.loc[mask, "possible_duplicate_of"] = ";".join(filter(None, [current, other]))
+                proposals.loc[mask, "possible_duplicate_of"] = ";".join(
+                    filter(None, [current, other])
+                )
                 proposals.loc[mask, "possible_duplicate"] = True
     return proposals, id_map
 
 
 # --- appraisals ----------------------------------------------------------------------------------
 
-_APPRAISAL_KEYS = {match_key(a): a for a in APPRAISALS} | {"nader uitwerken": "nader_uitwerken",
-                                                            "niet kansrijk": "niet_kansrijk"}
+_APPRAISAL_KEYS = {match_key(a): a for a in APPRAISALS} | {
+    "nader uitwerken": "nader_uitwerken",
+    "niet kansrijk": "niet_kansrijk",
+}
 
 
-def attach_appraisals(proposals: pd.DataFrame, appraisals: pd.DataFrame, id_map: pd.Series,
-                      reference: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+def attach_appraisals(
+    proposals: pd.DataFrame, appraisals: pd.DataFrame, id_map: pd.Series, reference: Reference
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add `appraisal` and `appraisal_note` by proposal_id; report rows that match nothing."""
     issues: list[dict] = []
     out = proposals.copy()
@@ -347,28 +409,54 @@ def attach_appraisals(proposals: pd.DataFrame, appraisals: pd.DataFrame, id_map:
     a["appraisal_value"] = match_keys(a["appraisal"]).map(_APPRAISAL_KEYS)
 
     def issue(row: pd.Series, column: str, code: str, message: str, value: str) -> None:
-        issues.append({"level": "warning", "source_file": row["source_file"], "source_sheet": "",
-                       "source_row": row["source_row"], "column": column, "value": value, "code": code,
-                       "message": message})
+        issues.append(
+            {
+                "level": "warning",
+                "source_file": row["source_file"],
+                "source_sheet": "",
+                "source_row": row["source_row"],
+                "column": column,
+                "value": value,
+                "code": code,
+                "message": message,
+            }
+        )
 
     known = set(out["proposal_id"])
     keep = []
     for idx, row in a.iterrows():
         if row["appraisal_value"] is None or pd.isna(row["appraisal_value"]):
-            issue(row, "Appreciatie", "appraisal_unknown_value",
-                  "appraisal must be kansrijk, nader uitwerken or niet kansrijk; row not used", row["appraisal"])
+            issue(
+                row,
+                "Appreciatie",
+                "appraisal_unknown_value",
+                "appraisal must be kansrijk, nader uitwerken or niet kansrijk; row not used",
+                row["appraisal"],
+            )
         elif row["proposal_id"] not in known:
             label = row["proposal_id"] if given[idx] else f"{row['organisation']} / {row['title']}"
-            issue(row, "proposal_id" if given[idx] else "Titel voorstel", "appraisal_unmatched",
-                  "appraisal matches no proposal (check the id, organisation and title)", label)
+            issue(
+                row,
+                "proposal_id" if given[idx] else "Titel voorstel",
+                "appraisal_unmatched",
+                "appraisal matches no proposal (check the id, organisation and title)",
+                label,
+            )
         else:
             keep.append(idx)
     a = a.loc[keep]
     dup = a["proposal_id"].duplicated()
     for _, row in a[dup].iterrows():
-        issue(row, "proposal_id", "appraisal_duplicate", "a second appraisal of the same proposal; the first is used",
-              row["proposal_id"])
-    a = a[~dup][["proposal_id", "appraisal_value", "appraisal_note"]].rename(columns={"appraisal_value": "appraisal"})
+        issue(
+            row,
+            "proposal_id",
+            "appraisal_duplicate",
+            "a second appraisal of the same proposal; the first is used",
+            row["proposal_id"],
+        )
+    a = a[~dup][["proposal_id", "appraisal_value", "appraisal_note"]].rename(
+        columns={"appraisal_value": "appraisal"}
+    )
     out = out.merge(a, on="proposal_id", how="left", validate="1:1")
     out["appraisal"] = out["appraisal"].fillna("").astype("string")
     out["appraisal_note"] = out["appraisal_note"].fillna("").astype("string")
@@ -386,7 +474,9 @@ def _join_flags(flags: pd.DataFrame) -> pd.Series:
     return text.str.rstrip(";")
 
 
-def _flag_issues(frame: pd.DataFrame, codes: list[str], columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+def _flag_issues(
+    frame: pd.DataFrame, codes: list[str], columns: dict[str, tuple[str, str]]
+) -> pd.DataFrame:
     """One warning row per (row, code) set in frame's flag columns."""
     parts = []
     for code in codes:
@@ -396,42 +486,58 @@ def _flag_issues(frame: pd.DataFrame, codes: list[str], columns: dict[str, tuple
         if hit.empty:
             continue
         column, value_col = columns.get(code, ("", ""))
-        parts.append(pd.DataFrame({
-            "level": "warning",
-            "source_file": hit["source_file"].astype(str),
-            "source_sheet": hit["source_sheet"].astype(str),
-            "source_row": hit["source_row"],
-            "column": column,
-            "value": hit[value_col].astype(str) if value_col else "",
-            "code": code,
-            "message": ISSUE_TEXT[code],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "level": "warning",
+                    "source_file": hit["source_file"].astype(str),
+                    "source_sheet": hit["source_sheet"].astype(str),
+                    "source_row": hit["source_row"],
+                    "column": column,
+                    "value": hit[value_col].astype(str) if value_col else "",
+                    "code": code,
+                    "message": ISSUE_TEXT[code],
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PROBLEM_COLUMNS)
 
 
-def clean_submissions(subs: Submissions, appraisals: pd.DataFrame, reference: Reference) -> CleanResult:
+def clean_submissions(
+    subs: Submissions, appraisals: pd.DataFrame, reference: Reference
+) -> CleanResult:
     """Everything from submission rows to the proposals table, with rejects, issues and accounting."""
     rows = subs.rows.reset_index(drop=True)
     text = (rows["title"].fillna("") + " " + rows["summary"].fillna("")).astype("string")
-    org, org_flags = normalise_organisation(rows["organisation"], rows["organisation_hint"], reference)
+    org, org_flags = normalise_organisation(
+        rows["organisation"], rows["organisation_hint"], reference
+    )
     theme, theme_flags = normalise_theme(rows["theme"], text, reference)
     costs = parse_costs(rows, reference)
-    cand = pd.DataFrame({
-        "title": rows["title"].str.replace(r"\s+", " ", regex=True).str.strip(),
-        "summary": rows["summary"].str.replace(r"\s+", " ", regex=True).str.strip(),
-        "organisation": org,
-        "theme": theme,
-        "contact_person": rows["contact_person"],
-        "contact_email": rows["contact_email"],
-        "source_file": rows["source_file"],
-        "source_sheet": rows["source_sheet"],
-        "source_row": rows["source_row"],
-        "theme_raw": rows["theme"],
-        "organisation_raw": rows["organisation"],
-    })
+    cand = pd.DataFrame(
+        {
+            "title": rows["title"].str.replace(r"\s+", " ", regex=True).str.strip(),
+            "summary": rows["summary"].str.replace(r"\s+", " ", regex=True).str.strip(),
+            "organisation": org,
+            "theme": theme,
+            "contact_person": rows["contact_person"],
+            "contact_email": rows["contact_email"],
+            "source_file": rows["source_file"],
+            "source_sheet": rows["source_sheet"],
+            "source_row": rows["source_row"],
+            "theme_raw": rows["theme"],
+            "organisation_raw": rows["organisation"],
+        }
+    )
     cand = pd.concat([cand, costs, org_flags, theme_flags], axis=1)
-    amount_codes = ["basis_assumed", "amount_ambiguous", "amount_missing", "amount_partly_pm", "amount_computed",
-                    "fte_converted"]
+    amount_codes = [
+        "basis_assumed",
+        "amount_ambiguous",
+        "amount_missing",
+        "amount_partly_pm",
+        "amount_computed",
+        "fte_converted",
+    ]
     for code in amount_codes:
         cand[code] = cand["amount_flags"].str.contains(rf"(?:^|;){code}(?:;|$)", regex=True)
 
@@ -441,50 +547,100 @@ def clean_submissions(subs: Submissions, appraisals: pd.DataFrame, reference: Re
     if cost_bad.any():
         bad = cand[cost_bad]
         columns = rows.loc[cost_bad, "cost_columns"].fillna("")
-        col_names = [dict(p.split("=", 1) for p in c.split(";") if "=" in p).get(f, f)
-                     for c, f in zip(columns, bad["cost_error_field"], strict=True)]
-        reasons.append(pd.DataFrame({"index": bad.index, "column": col_names, "code": bad["cost_error"],
-                                     "message": bad["cost_error_message"],
-                                     "value": bad["cost_text"].astype(str)}))
+        col_names = [
+            dict(p.split("=", 1) for p in c.split(";") if "=" in p).get(f, f)
+            for c, f in zip(columns, bad["cost_error_field"], strict=True)
+        ]
+        reasons.append(
+            pd.DataFrame(
+                {
+                    "index": bad.index,
+                    "column": col_names,
+                    "code": bad["cost_error"],
+                    "message": bad["cost_error_message"],
+                    "value": bad["cost_text"].astype(str),
+                }
+            )
+        )
     failures = schema_failures(CANDIDATES, cand)
     if not failures.empty:
         failures["message"] = failures["code"].map(REJECT_TEXT).fillna(failures["code"])
-        failures["value"] = [str(cand.at[i, c]) if c in cand.columns else "" for i, c in
-                             zip(failures["index"], failures["column"], strict=True)]
+        failures["value"] = [
+            str(cand.at[i, c]) if c in cand.columns else ""
+            for i, c in zip(failures["index"], failures["column"], strict=True)
+        ]
         column_names = {"title": "Titel voorstel", "organisation": "Organisatie", "theme": "Thema"}
         failures["column"] = failures["column"].map(lambda c: column_names.get(c, c))
         reasons.append(failures)
     missing_cost = rows["cost_scale"].fillna("") == ""
     if missing_cost.any():
-        reasons.append(pd.DataFrame({"index": rows.index[missing_cost], "column": "", "code": "missing_cost_column",
-                                     "message": REJECT_TEXT["missing_cost_column"], "value": ""}))
-    reason_frame = pd.concat(reasons, ignore_index=True) if reasons else pd.DataFrame(
-        columns=["index", "column", "code", "message", "value"])
+        reasons.append(
+            pd.DataFrame(
+                {
+                    "index": rows.index[missing_cost],
+                    "column": "",
+                    "code": "missing_cost_column",
+                    "message": REJECT_TEXT["missing_cost_column"],
+                    "value": "",
+                }
+            )
+        )
+    reason_frame = (
+        pd.concat(reasons, ignore_index=True)
+        if reasons
+        else pd.DataFrame(columns=["index", "column", "code", "message", "value"])
+    )
     rejected_idx = sorted(set(reason_frame["index"].astype(int)))
     where = cand[["source_file", "source_sheet", "source_row"]]
-    reject_issues = reason_frame.join(where, on="index").assign(level="rejected")[PROBLEM_COLUMNS] \
-        if len(reason_frame) else pd.DataFrame(columns=PROBLEM_COLUMNS)
-    summary = reason_frame.groupby("index").agg(
-        reason=("code", lambda s: ";".join(dict.fromkeys(s))),
-        message=("message", lambda s: "; ".join(dict.fromkeys(s))),
-    ) if len(reason_frame) else pd.DataFrame(columns=["reason", "message"])
-    rejected = cand.loc[rejected_idx, ["source_file", "source_sheet", "source_row", "organisation_raw", "theme_raw",
-                                       "title", "cost_text"]].join(summary)
+    reject_issues = (
+        reason_frame.join(where, on="index").assign(level="rejected")[PROBLEM_COLUMNS]
+        if len(reason_frame)
+        else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    )
+    summary = (
+        reason_frame.groupby("index").agg(
+            reason=("code", lambda s: ";".join(dict.fromkeys(s))),
+            message=("message", lambda s: "; ".join(dict.fromkeys(s))),
+        )
+        if len(reason_frame)
+        else pd.DataFrame(columns=["reason", "message"])
+    )
+    rejected = cand.loc[
+        rejected_idx,
+        [
+            "source_file",
+            "source_sheet",
+            "source_row",
+            "organisation_raw",
+            "theme_raw",
+            "title",
+            "cost_text",
+        ],
+    ].join(summary)
     rejected = rejected.rename(columns={"organisation_raw": "organisation", "theme_raw": "theme"})
 
     ok = cand.drop(index=rejected_idx)
     proposals, id_map = merge_duplicates(ok, reference)
     proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
     flag_codes = list(ISSUE_TEXT)
-    proposals["data_issues"] = _join_flags(proposals[[c for c in flag_codes if c in proposals.columns]])
-    proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(drop=True)
+    proposals["data_issues"] = _join_flags(
+        proposals[[c for c in flag_codes if c in proposals.columns]]
+    )
+    proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(
+        drop=True
+    )
     proposals = _typed(proposals[PROPOSAL_COLUMNS])
     validate_proposals(proposals)
     if proposals["proposal_id"].duplicated().any():
         raise AssertionError("proposal ids are not unique after merging duplicates")
 
     flag_issues = _flag_issues(
-        ok, [c for c in flag_codes if c not in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")],
+        ok,
+        [
+            c
+            for c in flag_codes
+            if c not in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
+        ],
         {
             "org_unknown": ("Organisatie", "organisation_raw"),
             "org_fuzzy": ("Organisatie", "organisation_raw"),
@@ -496,18 +652,39 @@ def clean_submissions(subs: Submissions, appraisals: pd.DataFrame, reference: Re
         },
     )
     dup_issues = _flag_issues(
-        proposals.assign(**{c: proposals["data_issues"].str.contains(c) for c in
-                            ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")}),
+        proposals.assign(
+            **{
+                c: proposals["data_issues"].str.contains(c)
+                for c in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
+            }
+        ),
         ["duplicate_merged", "duplicate_amounts_differ", "possible_duplicate"],
-        {c: ("Titel voorstel", "title") for c in ("duplicate_merged", "duplicate_amounts_differ",
-                                                   "possible_duplicate")},
+        {
+            c: ("Titel voorstel", "title")
+            for c in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
+        },
     )
-    issues = pd.concat(
-        [f for f in (problems_frame(subs.problems), reject_issues, flag_issues, dup_issues, appraisal_issues)
-         if len(f)],
-        ignore_index=True,
-    ) if any(len(f) for f in (subs.problems, reject_issues, flag_issues, dup_issues, appraisal_issues)) \
+    issues = (
+        pd.concat(
+            [
+                f
+                for f in (
+                    problems_frame(subs.problems),
+                    reject_issues,
+                    flag_issues,
+                    dup_issues,
+                    appraisal_issues,
+                )
+                if len(f)
+            ],
+            ignore_index=True,
+        )
+        if any(
+            len(f)
+            for f in (subs.problems, reject_issues, flag_issues, dup_issues, appraisal_issues)
+        )
         else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    )
     issues = _sorted_issues(issues)
     accounting = account_rows(subs, ok, rejected, proposals)
     return CleanResult(proposals, rejected.reset_index(drop=True), issues, accounting)
@@ -515,9 +692,24 @@ def clean_submissions(subs: Submissions, appraisals: pd.DataFrame, reference: Re
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    for col in ("proposal_id", "title", "summary", "organisation", "co_submitters", "theme", "cost_text",
-                "cost_status", "appraisal", "appraisal_note", "source_file", "source_sheet",
-                "possible_duplicate_of", "contact_person", "contact_email", "data_issues"):
+    for col in (
+        "proposal_id",
+        "title",
+        "summary",
+        "organisation",
+        "co_submitters",
+        "theme",
+        "cost_text",
+        "cost_status",
+        "appraisal",
+        "appraisal_note",
+        "source_file",
+        "source_sheet",
+        "possible_duplicate_of",
+        "contact_person",
+        "contact_email",
+        "data_issues",
+    ):
         out[col] = out[col].fillna("").astype("string")
     for col in AMOUNT_COLUMNS:
         out[col] = out[col].astype(float)
@@ -536,13 +728,17 @@ def _sorted_issues(issues: pd.DataFrame) -> pd.DataFrame:
         issues[col] = issues[col].fillna("").astype(str)
     order = {"rejected": 0, "skipped": 1, "warning": 2, "notice": 3}
     issues["_o"] = issues["level"].map(order)
-    issues = issues.sort_values(["source_file", "source_sheet", "source_row", "_o", "code"], na_position="first",
-                                kind="stable")
+    issues = issues.sort_values(
+        ["source_file", "source_sheet", "source_row", "_o", "code"],
+        na_position="first",
+        kind="stable",
+    )
     return issues.drop(columns="_o").reset_index(drop=True)
 
 
-def account_rows(subs: Submissions, kept: pd.DataFrame, rejected: pd.DataFrame,
-                 proposals: pd.DataFrame) -> pd.DataFrame:
+def account_rows(
+    subs: Submissions, kept: pd.DataFrame, rejected: pd.DataFrame, proposals: pd.DataFrame
+) -> pd.DataFrame:
     """Per file and sheet: rows in = in proposals (first or merged) + rejected + skipped."""
     keys = ["source_file", "source_sheet"]
 
@@ -565,15 +761,37 @@ def account_rows(subs: Submissions, kept: pd.DataFrame, rejected: pd.DataFrame,
     table.index.names = keys
     table = table.reset_index()
     if table.empty:
-        return pd.DataFrame(columns=[*keys, "rows_in", "in_proposals", "merged", "rejected", "skipped_blank",
-                                     "skipped_totals", "skipped_note"])
+        return pd.DataFrame(
+            columns=[
+                *keys,
+                "rows_in",
+                "in_proposals",
+                "merged",
+                "rejected",
+                "skipped_blank",
+                "skipped_totals",
+                "skipped_note",
+            ]
+        )
     primary = proposals.groupby(keys).size().rename("first")
     table = table.merge(primary, left_on=keys, right_index=True, how="left").fillna({"first": 0})
     table["merged"] = (table["in_proposals"] - table["first"]).clip(lower=0).astype("int64")
     table = table.drop(columns="first")
-    balance = table["in_proposals"] + table["rejected"] + table[["skipped_blank", "skipped_totals",
-                                                                 "skipped_note"]].sum(axis=1)
+    balance = (
+        table["in_proposals"]
+        + table["rejected"]
+        + table[["skipped_blank", "skipped_totals", "skipped_note"]].sum(axis=1)
+    )
     if (balance != table["rows_in"]).any():
         raise AssertionError(f"rows not accounted for:\n{table[balance != table['rows_in']]}")
-    cols = [*keys, "rows_in", "in_proposals", "merged", "rejected", "skipped_blank", "skipped_totals", "skipped_note"]
+    cols = [
+        *keys,
+        "rows_in",
+        "in_proposals",
+        "merged",
+        "rejected",
+        "skipped_blank",
+        "skipped_totals",
+        "skipped_note",
+    ]
     return table[cols].sort_values(keys).reset_index(drop=True)

@@ -22,7 +22,11 @@ def _euros(text: str) -> float:
         a = parse_amount(text, max_amount_eur=None)
     except AmountError as exc:
         raise argparse.ArgumentTypeError(f"not an amount in euros: {text!r} ({exc})") from None
-    if a.cost_status == "pm" or a.structural_low_eur + a.incidental_low_eur <= 0 and "0" not in text:
+    if (
+        a.cost_status == "pm"
+        or a.structural_low_eur + a.incidental_low_eur <= 0
+        and "0" not in text
+    ):
         raise argparse.ArgumentTypeError(f"not an amount in euros: {text!r}")
     return a.structural_low_eur + a.incidental_low_eur
 
@@ -34,45 +38,85 @@ def _weight(text: str) -> tuple[str, float]:
             raise ValueError
         return name.strip(), float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--weight takes NAME=NUMBER, e.g. appraisal=2; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"--weight takes NAME=NUMBER, e.g. appraisal=2; got {text!r}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="stmh", description="Clean, rank and brief the partner proposals of "
-                                "Samen tegen mensenhandel.")
+    p = argparse.ArgumentParser(
+        prog="stmh",
+        description="Clean, rank and brief the partner proposals of Samen tegen mensenhandel.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the whole pipeline (only what changed)")
-    run.add_argument("--raw", type=Path, help="folder with the partner submissions (default: data/raw)")
-    run.add_argument("--processed", type=Path, help="folder for the cleaned data (default: data/processed)")
+    run.add_argument(
+        "--raw", type=Path, help="folder with the partner submissions (default: data/raw)"
+    )
+    run.add_argument(
+        "--processed", type=Path, help="folder for the cleaned data (default: data/processed)"
+    )
     run.add_argument("--reports", type=Path, help="folder for the briefings (default: reports)")
-    run.add_argument("--reference", type=Path, help="folder with the vocabularies (default: data/reference)")
-    run.add_argument("--budget", type=_euros, metavar="EUR", help="structural budget per year (default € 2 mln)")
-    run.add_argument("--incidental-budget", type=_euros, metavar="EUR",
-                     help="incidental envelope in total (default € 0,5 mln × 2024-2027)")
-    run.add_argument("--require-each-theme", action="store_true", help="budget scenario: at least one per theme")
-    run.add_argument("--criteria", help="ranking criteria in order, comma-separated "
-                     "(appraisal,expected_cost,cost_range)")
-    run.add_argument("--weight", type=_weight, action="append", default=[], metavar="NAME=W",
-                     help="rank by a weighted score instead; repeat per criterion")
-    run.add_argument("--audience", action="append", help="only this briefing (nota, bijlage or a theme); repeatable")
+    run.add_argument(
+        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
+    )
+    run.add_argument(
+        "--budget", type=_euros, metavar="EUR", help="structural budget per year (default € 2 mln)"
+    )
+    run.add_argument(
+        "--incidental-budget",
+        type=_euros,
+        metavar="EUR",
+        help="incidental envelope in total (default € 0,5 mln × 2024-2027)",
+    )
+    run.add_argument(
+        "--require-each-theme", action="store_true", help="budget scenario: at least one per theme"
+    )
+    run.add_argument(
+        "--criteria",
+        help="ranking criteria in order, comma-separated (appraisal,expected_cost,cost_range)",
+    )
+    run.add_argument(
+        "--weight",
+        type=_weight,
+        action="append",
+        default=[],
+        metavar="NAME=W",
+        help="rank by a weighted score instead; repeat per criterion",
+    )
+    run.add_argument(
+        "--audience",
+        action="append",
+        help="only this briefing (nota, bijlage or a theme); repeatable",
+    )
     run.add_argument("--title", default="", help="title of the briefings")
     run.add_argument("--reference-code", default="", help="kenmerk shown on the briefings")
-    run.add_argument("--date", default="", help="date on the briefings, YYYY-MM-DD (default: today)")
-    run.add_argument("--jobs", type=int, default=0, help="briefings rendered in parallel (default: cores)")
+    run.add_argument(
+        "--date", default="", help="date on the briefings, YYYY-MM-DD (default: today)"
+    )
+    run.add_argument(
+        "--jobs", type=int, default=0, help="briefings rendered in parallel (default: cores)"
+    )
     run.add_argument("--force", action="store_true", help="rerun every step")
-    run.add_argument("--strict", action="store_true", help="any rejected row stops the run (exit 1)")
+    run.add_argument(
+        "--strict", action="store_true", help="any rejected row stops the run (exit 1)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     check = sub.add_parser("check", help="read and validate submissions; write nothing")
     check.add_argument("dir", type=Path, help="folder with submissions")
-    check.add_argument("--reference", type=Path, help="folder with the vocabularies (default: data/reference)")
+    check.add_argument(
+        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
+    )
 
     amount = sub.add_parser("amount", help="show how one cost text is read, as JSON")
     amount.add_argument("text")
     amount.add_argument("--basis", help="the Structureel/incidenteel cell")
     amount.add_argument("--duration", help="the Looptijd cell")
-    amount.add_argument("--scale", type=float, default=1.0, help="column unit, e.g. 1000 for 'x € 1.000'")
+    amount.add_argument(
+        "--scale", type=float, default=1.0, help="column unit, e.g. 1000 for 'x € 1.000'"
+    )
     return p
 
 
@@ -82,7 +126,9 @@ def cmd_amount(args: argparse.Namespace) -> int:
 
     rate = load_reference(Paths.default().reference).fte_rate_eur
     try:
-        result = parse_amount(args.text, basis=args.basis, duration=args.duration, scale=args.scale, fte_rate_eur=rate)
+        result = parse_amount(
+            args.text, basis=args.basis, duration=args.duration, scale=args.scale, fte_rate_eur=rate
+        )
     except AmountError as exc:
         import json
 
@@ -116,31 +162,48 @@ def cmd_check(args: argparse.Namespace) -> int:
         if rec["column"]:
             where.append(f"column {rec['column']!r}")
         value = f" (value {str(rec['value'])[:80]!r})" if rec["value"] else ""
-        print(f"{rec['level'].upper():8} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]")
+        print(
+            f"{rec['level'].upper():8} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
+        )
     acc = out.result.accounting
     rows_in = int(acc["rows_in"].sum()) if len(acc) else 0
     n_rej = len(out.result.rejected)
-    print(f"\n{rows_in} rows read from {out.inputs.shape[0]} files: {len(out.result.proposals)} proposals "
-          f"({int(acc['merged'].sum()) if len(acc) else 0} rows merged as duplicates), {n_rej} rejected, "
-          f"{rows_in - int(acc['in_proposals'].sum() if len(acc) else 0) - n_rej} skipped (blank, totals, notes); "
-          f"{int((issues['level'] == 'warning').sum())} warnings.")
-    print("Usable: no row rejected." if n_rej == 0 else f"Not usable as is: {n_rej} row(s) rejected (see above).")
+    print(
+        f"\n{rows_in} rows read from {out.inputs.shape[0]} files: {len(out.result.proposals)} proposals "
+        f"({int(acc['merged'].sum()) if len(acc) else 0} rows merged as duplicates), {n_rej} rejected, "
+        f"{rows_in - int(acc['in_proposals'].sum() if len(acc) else 0) - n_rej} skipped (blank, totals, notes); "
+        f"{int((issues['level'] == 'warning').sum())} warnings."
+    )
+    print(
+        "Usable: no row rejected."
+        if n_rej == 0
+        else f"Not usable as is: {n_rej} row(s) rejected (see above)."
+    )
     return EXIT_INPUT if n_rej else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from stmh_analysis.paths import Paths
-    from stmh_analysis.pipeline import AUDIENCES, InputRejected, ParameterError, RunOptions, StepFailed, run_pipeline
+    from stmh_analysis.pipeline import (
+        AUDIENCES,
+        InputRejected,
+        ParameterError,
+        RunOptions,
+        StepFailed,
+        run_pipeline,
+    )
 
-    paths = Paths.default().with_overrides(raw=args.raw, processed=args.processed, reports=args.reports,
-                                           reference=args.reference)
+    paths = Paths.default().with_overrides(
+        raw=args.raw, processed=args.processed, reports=args.reports, reference=args.reference
+    )
     options = RunOptions(
         paths=paths,
         budget_structural_eur=args.budget,
         budget_incidental_eur=args.incidental_budget,
         require_each_theme=args.require_each_theme,
-        ranking_criteria=[c.strip() for c in args.criteria.split(",")] if args.criteria else
-        ["appraisal", "expected_cost", "cost_range"],
+        ranking_criteria=[c.strip() for c in args.criteria.split(",")]
+        if args.criteria
+        else ["appraisal", "expected_cost", "cost_range"],
         ranking_weights=dict(args.weight),
         audiences=tuple(args.audience) if args.audience else AUDIENCES,
         title=args.title,
@@ -168,8 +231,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not ran:
         print(f"Everything up to date ({seconds:.1f} s). Reports in {paths.reports}")
     else:
-        print(f"Done in {seconds:.1f} s: {len(ran)} step(s) ran, {len(manifest['skipped'])} up to date. "
-              f"Reports in {paths.reports}")
+        print(
+            f"Done in {seconds:.1f} s: {len(ran)} step(s) ran, {len(manifest['skipped'])} up to date. "
+            f"Reports in {paths.reports}"
+        )
     return EXIT_OK
 
 

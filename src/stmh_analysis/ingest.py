@@ -123,7 +123,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _find_header(grid: list[list[str]], reference: Reference) -> tuple[int, dict[int, tuple[str, float]]] | None:
+def _find_header(
+    grid: list[list[str]], reference: Reference
+) -> tuple[int, dict[int, tuple[str, float]]] | None:
     for r, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
         mapping = map_header(cells, reference)
         fields = {f for f, _ in mapping.values()}
@@ -155,7 +157,11 @@ def _table_rows(
     problems: list[Problem] = []
     last = max((i for i, cells in enumerate(grid) if any(cells)), default=-1)
     if last < 0:
-        return [], [], [Problem("notice", file, "empty_sheet", "sheet is empty; nothing read", sheet)]
+        return (
+            [],
+            [],
+            [Problem("notice", file, "empty_sheet", "sheet is empty; nothing read", sheet)],
+        )
     trailing = len(grid) - 1 - last
     grid = grid[: last + 1]
     row_numbers = row_numbers[: last + 1]
@@ -163,17 +169,21 @@ def _table_rows(
     if found is None:
         best = max(grid[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
         seen = ", ".join(repr(c) for c in best if c)[:300]
-        return [], [], [
-            Problem(
-                "notice",
-                file,
-                "no_table",
-                "no recognisable table: no header row with a title column and one other known "
-                f"column in the first {HEADER_SEARCH_ROWS} rows. Columns seen: {seen or 'none'}. "
-                "Add the partner's header names to data/reference/headers.yaml if this is a submission.",
-                sheet,
-            )
-        ]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "notice",
+                    file,
+                    "no_table",
+                    "no recognisable table: no header row with a title column and one other known "
+                    f"column in the first {HEADER_SEARCH_ROWS} rows. Columns seen: {seen or 'none'}. "
+                    "Add the partner's header names to data/reference/headers.yaml if this is a submission.",
+                    sheet,
+                )
+            ],
+        )
     header_index, mapping = found
     header_cells = grid[header_index]
     fields = {f: (i, s) for i, (f, s) in mapping.items()}
@@ -181,18 +191,34 @@ def _table_rows(
     unused = [c for i, c in enumerate(header_cells) if c and i not in mapping]
     if unused:
         problems.append(
-            Problem("notice", file, "columns_unused", f"columns not used: {', '.join(map(repr, unused))}", sheet,
-                    row_numbers[header_index])
+            Problem(
+                "notice",
+                file,
+                "columns_unused",
+                f"columns not used: {', '.join(map(repr, unused))}",
+                sheet,
+                row_numbers[header_index],
+            )
         )
     if trailing > 0:
         problems.append(
-            Problem("notice", file, "trailing_blank_rows", f"{trailing} blank rows after the table ignored", sheet)
+            Problem(
+                "notice",
+                file,
+                "trailing_blank_rows",
+                f"{trailing} blank rows after the table ignored",
+                sheet,
+            )
         )
-    hint = _org_hint([*(c for cells in grid[:header_index] for c in cells if c), file_stem, sheet], reference)
+    hint = _org_hint(
+        [*(c for cells in grid[:header_index] for c in cells if c), file_stem, sheet], reference
+    )
     data: list[dict] = []
     skipped: list[dict] = []
     below_total = False
-    for cells, row_no in zip(grid[header_index + 1 :], row_numbers[header_index + 1 :], strict=True):
+    for cells, row_no in zip(
+        grid[header_index + 1 :], row_numbers[header_index + 1 :], strict=True
+    ):
         where = {"source_file": file, "source_sheet": sheet, "source_row": row_no}
         filled = [c for c in cells if c]
         if not filled:
@@ -208,53 +234,106 @@ def _table_rows(
         if not has_title and not has_cost and (below_total or len(filled) == 1):
             skipped.append({**where, "reason": "note"})
             problems.append(
-                Problem("skipped", file, "note_row", "a remark line, not a proposal", sheet, row_no,
-                        value=filled[0][:200])
+                Problem(
+                    "skipped",
+                    file,
+                    "note_row",
+                    "a remark line, not a proposal",
+                    sheet,
+                    row_no,
+                    value=filled[0][:200],
+                )
             )
             continue
         row = {**where, **{f: values.get(f, "") for f in FIELDS}}
         for f in FIELDS:
             if len(row[f]) > MAX_TEXT_CHARS:
                 problems.append(
-                    Problem("warning", file, "value_truncated",
-                            f"text of {len(row[f]):,} characters cut to {MAX_TEXT_CHARS:,}", sheet, row_no,
-                            header_cells[fields[f][0]], row[f][:80])
+                    Problem(
+                        "warning",
+                        file,
+                        "value_truncated",
+                        f"text of {len(row[f]):,} characters cut to {MAX_TEXT_CHARS:,}",
+                        sheet,
+                        row_no,
+                        header_cells[fields[f][0]],
+                        row[f][:80],
+                    )
                 )
                 row[f] = row[f][:MAX_TEXT_CHARS]
         row["organisation_hint"] = hint
         row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in cost_fields)
         row["cost_columns"] = ";".join(f"{f}={header_cells[fields[f][0]]}" for f in cost_fields)
         data.append(row)
-    if not data and not problems:
-        problems.append(Problem("notice", file, "no_data_rows", "header found but no data rows below it", sheet))
-    elif not data:
-        problems.append(Problem("notice", file, "no_data_rows", "header found but no data rows below it", sheet))
+    if not data and not problems or not data:
+        problems.append(
+            Problem("notice", file, "no_data_rows", "header found but no data rows below it", sheet)
+        )
     if not cost_fields and data:
         problems.append(
-            Problem("notice", file, "missing_cost_column",
-                    "no cost column found (e.g. 'Indicatieve kosten'); columns present: "
-                    + ", ".join(repr(c) for c in header_cells if c), sheet, row_numbers[header_index])
+            Problem(
+                "notice",
+                file,
+                "missing_cost_column",
+                "no cost column found (e.g. 'Indicatieve kosten'); columns present: "
+                + ", ".join(repr(c) for c in header_cells if c),
+                sheet,
+                row_numbers[header_index],
+            )
         )
     return data, skipped, problems
 
 
-def read_xlsx(path: Path, reference: Reference, name: str | None = None) -> tuple[list[dict], list[dict], list[Problem]]:
+def read_xlsx(
+    path: Path, reference: Reference, name: str | None = None
+) -> tuple[list[dict], list[dict], list[Problem]]:
     """Every sheet of one workbook. Merged cells take the value of their top-left cell."""
     from openpyxl import load_workbook
 
     file = name or path.name
     head = path.read_bytes()[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return [], [], [Problem("notice", file, "encrypted_or_xls",
-                                "password-protected workbook or old .xls format: cannot be read; "
-                                "ask the partner for an unprotected .xlsx")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "notice",
+                    file,
+                    "encrypted_or_xls",
+                    "password-protected workbook or old .xls format: cannot be read; "
+                    "ask the partner for an unprotected .xlsx",
+                )
+            ],
+        )
     try:
         wb = load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        return [], [], [Problem("notice", file, "unreadable_file",
-                                f"not a readable .xlsx workbook (corrupt or another format): {type(exc).__name__}")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "notice",
+                    file,
+                    "unreadable_file",
+                    f"not a readable .xlsx workbook (corrupt or another format): {type(exc).__name__}",
+                )
+            ],
+        )
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        return [], [], [Problem("notice", file, "unreadable_file", f"cannot open workbook: {type(exc).__name__}: {exc}")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "notice",
+                    file,
+                    "unreadable_file",
+                    f"cannot open workbook: {type(exc).__name__}: {exc}",
+                )
+            ],
+        )
     cached = None
     rows: list[dict] = []
     skipped: list[dict] = []
@@ -278,11 +357,21 @@ def read_xlsx(path: Path, reference: Reference, name: str | None = None) -> tupl
                         cached = load_workbook(path, data_only=True)
                     stored = cached[ws.title].cell(r_idx, c_idx).value
                     value = stored if stored is not None else value
-                cells.append(normalise_whitespace(_cell_text(value)) if not isinstance(value, str) else value.strip())
+                cells.append(
+                    normalise_whitespace(_cell_text(value))
+                    if not isinstance(value, str)
+                    else value.strip()
+                )
             grid.append(cells)
             numbers.append(r_idx)
-        d, s, p = _table_rows(grid, file=file, sheet=ws.title, row_numbers=numbers, reference=reference,
-                              file_stem=path.stem)
+        d, s, p = _table_rows(
+            grid,
+            file=file,
+            sheet=ws.title,
+            row_numbers=numbers,
+            reference=reference,
+            file_stem=path.stem,
+        )
         rows += d
         skipped += s
         problems += p
@@ -315,7 +404,9 @@ def _sniff_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d])
 
 
-def read_csv(path: Path, reference: Reference, name: str | None = None) -> tuple[list[dict], list[dict], list[Problem]]:
+def read_csv(
+    path: Path, reference: Reference, name: str | None = None
+) -> tuple[list[dict], list[dict], list[Problem]]:
     """One CSV file, `;`, `,` or tab separated, in whatever encoding partners use."""
     file = name or path.name
     raw = path.read_bytes()
@@ -323,27 +414,53 @@ def read_csv(path: Path, reference: Reference, name: str | None = None) -> tuple
         return [], [], [Problem("notice", file, "empty_file", "file is empty; nothing read")]
     start = raw[:1024].lstrip().lower()
     if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<table")) or b"<html" in start:
-        return [], [], [Problem("notice", file, "not_csv",
-                                "file looks like HTML or XML, not CSV (saved from a web page or mail?); ask "
-                                "the partner for the spreadsheet itself")]
+        return (
+            [],
+            [],
+            [
+                Problem(
+                    "notice",
+                    file,
+                    "not_csv",
+                    "file looks like HTML or XML, not CSV (saved from a web page or mail?); ask "
+                    "the partner for the spreadsheet itself",
+                )
+            ],
+        )
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return [], [], [Problem("notice", file, "not_csv", "file holds binary data, not CSV text")]
     text, encoding = decode_text(raw)
     problems: list[Problem] = []
     if encoding == "latin-1":
-        problems.append(Problem("warning", file, "encoding_guessed", "encoding not recognised; read as Latin-1"))
+        problems.append(
+            Problem("warning", file, "encoding_guessed", "encoding not recognised; read as Latin-1")
+        )
     if "\ufffd" in text:
-        problems.append(Problem("warning", file, "encoding_damaged",
-                                "file contains damaged characters (shown as \ufffd); check accents"))
+        problems.append(
+            Problem(
+                "warning",
+                file,
+                "encoding_damaged",
+                "file contains damaged characters (shown as \ufffd); check accents",
+            )
+        )
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(10_000_000)
     try:
-        grid = [[normalise_whitespace(c) if "\n" not in c else c.strip() for c in row]
-                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        grid = [
+            [normalise_whitespace(c) if "\n" not in c else c.strip() for c in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as exc:
-        return [], [], [*problems, Problem("notice", file, "unreadable_file", f"not readable as CSV: {exc}")]
+        return (
+            [],
+            [],
+            [*problems, Problem("notice", file, "unreadable_file", f"not readable as CSV: {exc}")],
+        )
     numbers = list(range(1, len(grid) + 1))
-    d, s, p = _table_rows(grid, file=file, sheet="", row_numbers=numbers, reference=reference, file_stem=path.stem)
+    d, s, p = _table_rows(
+        grid, file=file, sheet="", row_numbers=numbers, reference=reference, file_stem=path.stem
+    )
     return d, s, problems + p
 
 
@@ -355,7 +472,9 @@ def submission_files(raw_dir: Path) -> list[Path]:
 
 
 def is_appraisal_file(path: Path) -> bool:
-    return path.stem.lower().startswith(APPRAISAL_STEM) and path.suffix.lower() in SUBMISSION_SUFFIXES
+    return (
+        path.stem.lower().startswith(APPRAISAL_STEM) and path.suffix.lower() in SUBMISSION_SUFFIXES
+    )
 
 
 def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
@@ -370,19 +489,37 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         if name.startswith((".", "~$")) or name.lower() == "readme.md":
             continue
         digest = file_sha256(path)
-        info = {"file": name, "sha256": digest, "bytes": path.stat().st_size, "role": "submission", "read": False}
+        info = {
+            "file": name,
+            "sha256": digest,
+            "bytes": path.stat().st_size,
+            "role": "submission",
+            "read": False,
+        }
         files.append(info)
         if is_appraisal_file(path):
             info["role"] = "appraisals"
             continue
         suffix = path.suffix.lower()
         if suffix not in SUBMISSION_SUFFIXES:
-            problems.append(Problem("notice", name, "not_a_submission",
-                                    f"'{suffix or 'no extension'}' is not a submission format (.xlsx or .csv); skipped"))
+            problems.append(
+                Problem(
+                    "notice",
+                    name,
+                    "not_a_submission",
+                    f"'{suffix or 'no extension'}' is not a submission format (.xlsx or .csv); skipped",
+                )
+            )
             continue
         if digest in seen_hashes:
-            problems.append(Problem("notice", name, "duplicate_file",
-                                    f"identical to {seen_hashes[digest]} (same bytes); not read twice"))
+            problems.append(
+                Problem(
+                    "notice",
+                    name,
+                    "duplicate_file",
+                    f"identical to {seen_hashes[digest]} (same bytes); not read twice",
+                )
+            )
             continue
         seen_hashes[digest] = name
         reader = read_csv if suffix == ".csv" else read_xlsx
@@ -396,7 +533,9 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         if col != "source_row":
             frame[col] = frame[col].fillna("").astype("string")
     frame["source_row"] = frame["source_row"].astype("int64")
-    skipped_frame = pd.DataFrame(skipped, columns=["source_file", "source_sheet", "source_row", "reason"])
+    skipped_frame = pd.DataFrame(
+        skipped, columns=["source_file", "source_sheet", "source_row", "reason"]
+    )
     return Submissions(frame, skipped_frame, problems, pd.DataFrame(files))
 
 
@@ -421,33 +560,68 @@ APPRAISAL_FIELDS = {
 
 def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """The analysts' appraisal file (appreciaties.csv or .xlsx), if there is one."""
-    columns = ["source_file", "source_row", "proposal_id", "organisation", "title", "appraisal", "appraisal_note"]
+    columns = [
+        "source_file",
+        "source_row",
+        "proposal_id",
+        "organisation",
+        "title",
+        "appraisal",
+        "appraisal_note",
+    ]
     found = [p for p in submission_files(raw_dir) if is_appraisal_file(p)]
     if not found:
         return pd.DataFrame(columns=columns).astype("string"), []
     problems: list[Problem] = []
     if len(found) > 1:
-        problems.append(Problem("warning", found[1].name, "appraisal_file_ignored",
-                                f"more than one appraisal file; only {found[0].name} is used"))
+        problems.append(
+            Problem(
+                "warning",
+                found[1].name,
+                "appraisal_file_ignored",
+                f"more than one appraisal file; only {found[0].name} is used",
+            )
+        )
     path = found[0]
     grid: list[list[str]]
     if path.suffix.lower() == ".csv":
         text, _ = decode_text(path.read_bytes())
-        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text))]
+        grid = [
+            [c.strip() for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text))
+        ]
     else:
         from openpyxl import load_workbook
 
         try:
             ws = load_workbook(path, data_only=True).worksheets[0]
         except Exception as exc:
-            return pd.DataFrame(columns=columns), [Problem("notice", path.name, "unreadable_file",
-                                                            f"cannot open appraisal workbook: {type(exc).__name__}")]
+            return pd.DataFrame(columns=columns), [
+                Problem(
+                    "notice",
+                    path.name,
+                    "unreadable_file",
+                    f"cannot open appraisal workbook: {type(exc).__name__}",
+                )
+            ]
         grid = [[_cell_text(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
-    header_at = next((i for i, row in enumerate(grid[:HEADER_SEARCH_ROWS])
-                      if "appraisal" in {APPRAISAL_FIELDS.get(match_key(c)) for c in row}), None)
+    header_at = next(
+        (
+            i
+            for i, row in enumerate(grid[:HEADER_SEARCH_ROWS])
+            if "appraisal" in {APPRAISAL_FIELDS.get(match_key(c)) for c in row}
+        ),
+        None,
+    )
     if header_at is None:
-        return pd.DataFrame(columns=columns), [Problem("notice", path.name, "no_table",
-                                                        "appraisal file has no 'Appreciatie' column; not used")]
+        return pd.DataFrame(columns=columns), [
+            Problem(
+                "notice",
+                path.name,
+                "no_table",
+                "appraisal file has no 'Appreciatie' column; not used",
+            )
+        ]
     index = {}
     for i, c in enumerate(grid[header_at]):
         f = APPRAISAL_FIELDS.get(match_key(c))

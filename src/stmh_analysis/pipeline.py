@@ -35,11 +35,32 @@ NOTEBOOK_BRIEFING = "03-briefing.ipynb"
 AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
 STATE_FILE = ".stmh-state.json"
 PROCESSED_FOR_BRIEFINGS = (
-    "proposals.parquet", "ranking.parquet", "portfolio.parquet", "portfolio_summary.csv", "gap.csv", "issues.csv",
-    "rejected.csv", "accounting.csv", "inputs.csv", "rank_parameters.json", "previous/proposals.parquet",
+    "proposals.parquet",
+    "ranking.parquet",
+    "portfolio.parquet",
+    "portfolio_summary.csv",
+    "gap.csv",
+    "issues.csv",
+    "rejected.csv",
+    "accounting.csv",
+    "inputs.csv",
+    "rank_parameters.json",
+    "previous/proposals.parquet",
 )
-VERSIONED = ("pandas", "numpy", "scipy", "matplotlib", "papermill", "nbconvert", "nbclient", "weasyprint", "pandera",
-             "openpyxl", "pyarrow", "stmh-analysis")
+VERSIONED = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "weasyprint",
+    "pandera",
+    "openpyxl",
+    "pyarrow",
+    "stmh-analysis",
+)
 
 
 class ParameterError(ValueError):
@@ -60,7 +81,9 @@ class RunOptions:
     budget_structural_eur: float | None = None
     budget_incidental_eur: float | None = None
     require_each_theme: bool = False
-    ranking_criteria: list[str] = field(default_factory=lambda: ["appraisal", "expected_cost", "cost_range"])
+    ranking_criteria: list[str] = field(
+        default_factory=lambda: ["appraisal", "expected_cost", "cost_range"]
+    )
     ranking_weights: dict[str, float] = field(default_factory=dict)
     audiences: tuple[str, ...] = AUDIENCES
     title: str = ""
@@ -99,7 +122,11 @@ def folder_hashes(folder: Path, names: tuple[str, ...] | None = None) -> dict[st
         return {n: _sha256_file(folder / n) if (folder / n).is_file() else "absent" for n in names}
     if not folder.is_dir():
         return {}
-    return {p.name: _sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.name: _sha256_file(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 _CODE_HASH: str | None = None
@@ -111,7 +138,11 @@ def code_hash() -> str:
     if _CODE_HASH is None:
         h = hashlib.sha256()
         for p in sorted(PACKAGE_DIR.rglob("*")):
-            if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json") and "__pycache__" not in p.parts:
+            if (
+                p.is_file()
+                and p.suffix in (".py", ".j2", ".css", ".json")
+                and "__pycache__" not in p.parts
+            ):
                 h.update(str(p.relative_to(PACKAGE_DIR)).encode())
                 h.update(p.read_bytes())
         _CODE_HASH = h.hexdigest()
@@ -119,8 +150,16 @@ def code_hash() -> str:
 
 
 def step_key(notebook: Path, parameters: Mapping[str, Any], inputs: Mapping[str, str]) -> str:
-    payload = json.dumps({"notebook": _sha256_file(notebook), "code": code_hash(), "parameters": parameters,
-                          "inputs": inputs}, sort_keys=True, default=str)
+    payload = json.dumps(
+        {
+            "notebook": _sha256_file(notebook),
+            "code": code_hash(),
+            "parameters": parameters,
+            "inputs": inputs,
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -138,20 +177,28 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
     declared = _notebook_parameters(notebook)
     for name, value in parameters.items():
         if name not in declared:
-            raise ParameterError(f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}")
+            raise ParameterError(
+                f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}"
+            )
         try:
             default = ast.literal_eval(declared[name].get("default", "None"))
         except (ValueError, SyntaxError):
             continue
         if default is None or value is None:
             continue
-        expected: tuple[type, ...] = (int, float) if isinstance(default, float) else (type(default),)
+        expected: tuple[type, ...] = (
+            (int, float) if isinstance(default, float) else (type(default),)
+        )
         if isinstance(default, list | tuple):
             expected = (list, tuple)
-        wrong = not isinstance(value, expected) or (isinstance(value, bool) and not isinstance(default, bool))
+        wrong = not isinstance(value, expected) or (
+            isinstance(value, bool) and not isinstance(default, bool)
+        )
         if wrong:
-            raise ParameterError(f"{notebook.name}: parameter {name!r} must be {type(default).__name__} "
-                                 f"like its default {default!r}, got {value!r}")
+            raise ParameterError(
+                f"{notebook.name}: parameter {name!r} must be {type(default).__name__} "
+                f"like its default {default!r}, got {value!r}"
+            )
 
 
 def validate_options(options: RunOptions) -> None:
@@ -163,7 +210,12 @@ def validate_options(options: RunOptions) -> None:
         value = getattr(options, name)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value != value
+            or value < 0
+        ):
             raise ParameterError(f"{name}: must be a non-negative amount in euros, got {value!r}")
     try:
         validate_ranking(options.ranking_criteria, options.ranking_weights)
@@ -171,7 +223,9 @@ def validate_options(options: RunOptions) -> None:
         raise ParameterError(str(exc)) from exc
     unknown = [a for a in options.audiences if a not in AUDIENCES]
     if unknown:
-        raise ParameterError(f"audience: unknown value {unknown[0]!r}; use one of {', '.join(AUDIENCES)}")
+        raise ParameterError(
+            f"audience: unknown value {unknown[0]!r}; use one of {', '.join(AUDIENCES)}"
+        )
     if options.date:
         try:
             dt.date.fromisoformat(options.date)
@@ -201,7 +255,9 @@ def kernel_name(preferred: str = "") -> str:
     return "stmh" if "stmh" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
-def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str) -> None:
+def execute_notebook(
+    notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str
+) -> None:
     """Run with papermill into `executed`; on failure keep `<name>.failed.ipynb` and raise StepFailed."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -210,8 +266,15 @@ def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, An
     tmp = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
     try:
         with _stderr_to(executed.with_suffix(".log")):
-            papermill.execute_notebook(str(notebook), str(tmp), parameters=dict(parameters), kernel_name=kernel,
-                                       progress_bar=False, log_output=False, cwd=str(notebook.parent))
+            papermill.execute_notebook(
+                str(notebook),
+                str(tmp),
+                parameters=dict(parameters),
+                kernel_name=kernel,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(notebook.parent),
+            )
     except PapermillExecutionError as exc:
         failed = executed.with_suffix(".failed.ipynb")
         if tmp.exists():
@@ -223,7 +286,9 @@ def execute_notebook(notebook: Path, executed: Path, parameters: Mapping[str, An
     except Exception as exc:
         if tmp.exists():
             tmp.unlink()
-        raise StepFailed(f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}") from exc
+        raise StepFailed(
+            f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}"
+        ) from exc
     os.replace(tmp, executed)
     stale = executed.with_suffix(".failed.ipynb")
     if stale.exists():
@@ -261,10 +326,21 @@ def _briefing_job(args: tuple[str, str, dict, str, str, str, str]) -> tuple[str,
 
 def git_commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-                              timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         return head + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "onbekend"
@@ -304,20 +380,29 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths.reports)
     run_started = dt.datetime.now().astimezone().replace(microsecond=0)
-    provenance = {"run_date": run_started.isoformat(), "package_version": metadata.version("stmh-analysis"),
-                  "git_commit": git_commit()}
+    provenance = {
+        "run_date": run_started.isoformat(),
+        "package_version": metadata.version("stmh-analysis"),
+        "git_commit": git_commit(),
+    }
     ref_hashes = {f"reference/{p.name}": _sha256_file(p) for p in reference.files}
     records: list[StepRecord] = []
     new_state = dict(state)
 
-    clean_params = {"raw_dir": str(paths.raw), "processed_dir": str(paths.processed),
-                    "reference_dir": str(paths.reference)}
-    rank_params = {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference),
-                   "budget_structural_eur": options.budget_structural_eur,
-                   "budget_incidental_eur": options.budget_incidental_eur,
-                   "require_each_theme": options.require_each_theme,
-                   "ranking_criteria": list(options.ranking_criteria),
-                   "ranking_weights": dict(options.ranking_weights)}
+    clean_params = {
+        "raw_dir": str(paths.raw),
+        "processed_dir": str(paths.processed),
+        "reference_dir": str(paths.reference),
+    }
+    rank_params = {
+        "processed_dir": str(paths.processed),
+        "reference_dir": str(paths.reference),
+        "budget_structural_eur": options.budget_structural_eur,
+        "budget_incidental_eur": options.budget_incidental_eur,
+        "require_each_theme": options.require_each_theme,
+        "ranking_criteria": list(options.ranking_criteria),
+        "ranking_weights": dict(options.ranking_weights),
+    }
     check_notebook_parameters(nb_dir / NOTEBOOK_CLEAN, clean_params)
     check_notebook_parameters(nb_dir / NOTEBOOK_RANK, rank_params)
     raw_hashes = folder_hashes(paths.raw)
@@ -340,26 +425,50 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         new_state[name] = key
         say(f"  {name:<28} {seconds:6.1f} s")
 
-    processed_outputs = [paths.processed / n for n in ("proposals.parquet", "proposals.csv", "issues.csv",
-                                                        "rejected.csv", "accounting.csv", "inputs.csv")]
+    processed_outputs = [
+        paths.processed / n
+        for n in (
+            "proposals.parquet",
+            "proposals.csv",
+            "issues.csv",
+            "rejected.csv",
+            "accounting.csv",
+            "inputs.csv",
+        )
+    ]
     run_step("clean", NOTEBOOK_CLEAN, clean_params, {**raw_hashes, **ref_hashes}, processed_outputs)
     rejected = _count_rows(paths.processed / "rejected.csv")
     if rejected:
         say(f"  {rejected} row(s) rejected: see {paths.processed / 'rejected.csv'} and issues.csv")
         if options.strict:
             _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
-            raise InputRejected(f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}")
+            raise InputRejected(
+                f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}"
+            )
     rank_inputs = {**folder_hashes(paths.processed, ("proposals.parquet",)), **ref_hashes}
-    rank_outputs = [paths.processed / n for n in ("ranking.parquet", "portfolio.parquet", "portfolio_summary.csv",
-                                                   "gap.csv", "rank_parameters.json")]
+    rank_outputs = [
+        paths.processed / n
+        for n in (
+            "ranking.parquet",
+            "portfolio.parquet",
+            "portfolio_summary.csv",
+            "gap.csv",
+            "rank_parameters.json",
+        )
+    ]
     run_step("rank", NOTEBOOK_RANK, rank_params, rank_inputs, rank_outputs)
 
     briefing_inputs = {**folder_hashes(paths.processed, PROCESSED_FOR_BRIEFINGS), **ref_hashes}
     todo = []
     for audience in options.audiences:
-        params = {"audience": audience, "processed_dir": str(paths.processed), "reference_dir": str(paths.reference),
-                  "title": options.title, "reference_code": options.reference_code,
-                  "date": options.date or run_started.date().isoformat()}
+        params = {
+            "audience": audience,
+            "processed_dir": str(paths.processed),
+            "reference_dir": str(paths.reference),
+            "title": options.title,
+            "reference_code": options.reference_code,
+            "date": options.date or run_started.date().isoformat(),
+        }
         check_notebook_parameters(nb_dir / NOTEBOOK_BRIEFING, params)
         key = step_key(nb_dir / NOTEBOOK_BRIEFING, params, briefing_inputs)
         name = f"briefing:{audience}"
@@ -367,26 +476,52 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         if state.get(name) == key and _outputs_exist(outputs):
             records.append(StepRecord(name, "skipped", 0.0, key, NOTEBOOK_BRIEFING, "up to date"))
             continue
-        full = {**params, "run_date": provenance["run_date"], "provenance_json": json.dumps(provenance)}
-        todo.append((name, key, (audience, str(nb_dir / NOTEBOOK_BRIEFING), full, kernel,
-                                 str(paths.executed / f"03-briefing-{audience}.ipynb"), str(outputs[0]),
-                                 str(outputs[1]))))
+        full = {
+            **params,
+            "run_date": provenance["run_date"],
+            "provenance_json": json.dumps(provenance),
+        }
+        todo.append(
+            (
+                name,
+                key,
+                (
+                    audience,
+                    str(nb_dir / NOTEBOOK_BRIEFING),
+                    full,
+                    kernel,
+                    str(paths.executed / f"03-briefing-{audience}.ipynb"),
+                    str(outputs[0]),
+                    str(outputs[1]),
+                ),
+            )
+        )
     skipped = len(options.audiences) - len(todo)
     if skipped:
         say(f"  {'briefings':<28} {skipped} up to date")
     if todo:
-        _run_briefings(todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes)
+        _run_briefings(
+            todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes
+        )
     return _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
 
 
-def _run_briefings(todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes) -> None:
+def _run_briefings(
+    todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes
+) -> None:
     from tqdm import tqdm
 
     start = time.perf_counter()
     failures: list[str] = []
     workers = max(1, min(jobs, len(todo)))
-    bar = tqdm(total=len(todo), desc="  briefings", unit="briefing", disable=not progress, file=sys.stderr,
-               leave=False)
+    bar = tqdm(
+        total=len(todo),
+        desc="  briefings",
+        unit="briefing",
+        disable=not progress,
+        file=sys.stderr,
+        leave=False,
+    )
     keys = {t[2][0]: (t[0], t[1]) for t in todo}
     # Worker processes: notebook kernels and PDF rendering both use the CPU, so threads would queue on the GIL.
     import multiprocessing
@@ -410,7 +545,9 @@ def _run_briefings(todo, jobs, records, new_state, say, progress, paths, options
                 new_state[name] = key
             bar.update(1)
     bar.close()
-    say(f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {workers} parallel)")
+    say(
+        f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {workers} parallel)"
+    )
     if failures:
         _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
         raise StepFailed("; ".join(failures))
@@ -423,30 +560,50 @@ def _count_rows(csv_path: Path) -> int:
         return max(0, sum(1 for _ in fh) - 1)
 
 
-def _write_manifest(paths: Paths, options: RunOptions, records: list[StepRecord], provenance: dict,
-                    raw_hashes: dict, state: dict) -> dict:
+def _write_manifest(
+    paths: Paths,
+    options: RunOptions,
+    records: list[StepRecord],
+    provenance: dict,
+    raw_hashes: dict,
+    state: dict,
+) -> dict:
     manifest = {
         "run_date": provenance["run_date"],
         "git_commit": provenance["git_commit"],
         "package_versions": package_versions(),
         "parameters": {
-            "raw": str(paths.raw), "processed": str(paths.processed), "reports": str(paths.reports),
+            "raw": str(paths.raw),
+            "processed": str(paths.processed),
+            "reports": str(paths.reports),
             "reference": str(paths.reference),
             "budget_structural_eur": options.budget_structural_eur,
             "budget_incidental_eur": options.budget_incidental_eur,
             "require_each_theme": options.require_each_theme,
-            "ranking_criteria": options.ranking_criteria, "ranking_weights": options.ranking_weights,
-            "audiences": list(options.audiences), "title": options.title, "reference_code": options.reference_code,
-            "date": options.date, "jobs": options.jobs or os.cpu_count(), "force": options.force,
+            "ranking_criteria": options.ranking_criteria,
+            "ranking_weights": options.ranking_weights,
+            "audiences": list(options.audiences),
+            "title": options.title,
+            "reference_code": options.reference_code,
+            "date": options.date,
+            "jobs": options.jobs or os.cpu_count(),
+            "force": options.force,
             "strict": options.strict,
         },
         "inputs": raw_hashes,
         "steps": [r.__dict__ for r in records],
         "skipped": [r.name for r in records if r.status == "skipped"],
-        "outputs": {p.name: _sha256_file(p) for p in sorted(paths.reports.glob("*.*"))
-                    if p.suffix in (".html", ".pdf")},
+        "outputs": {
+            p.name: _sha256_file(p)
+            for p in sorted(paths.reports.glob("*.*"))
+            if p.suffix in (".html", ".pdf")
+        },
     }
     paths.reports.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(paths.reports / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(paths.reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(
+        paths.reports / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    )
+    atomic_write_text(
+        paths.reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n"
+    )
     return manifest

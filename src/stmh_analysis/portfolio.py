@@ -32,10 +32,14 @@ class Budget:
     incidental_eur: float
 
     def __post_init__(self) -> None:
-        for name, value in (("budget_structural_eur", self.structural_eur),
-                            ("budget_incidental_eur", self.incidental_eur)):
+        for name, value in (
+            ("budget_structural_eur", self.structural_eur),
+            ("budget_incidental_eur", self.incidental_eur),
+        ):
             if not np.isfinite(value) or value < 0:
-                raise PortfolioError(f"{name} must be a non-negative number of euros, got {value!r}")
+                raise PortfolioError(
+                    f"{name} must be a non-negative number of euros, got {value!r}"
+                )
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,15 @@ def select_optimal(
     if require_each_theme:
         for theme in sorted(set(themes)):
             members = themes == theme
-            fits = members & (structural <= budget.structural_eur) & (incidental <= budget.incidental_eur)
+            fits = (
+                members
+                & (structural <= budget.structural_eur)
+                & (incidental <= budget.incidental_eur)
+            )
             if not fits.any():
-                unmet.append(theme)  # no proposal of this theme fits on its own: the requirement is dropped
+                unmet.append(
+                    theme
+                )  # no proposal of this theme fits on its own: the requirement is dropped
                 continue
             rows.append(members.astype(float))
             lower.append(1.0)
@@ -89,28 +99,47 @@ def select_optimal(
         if require_each_theme:
             # One per theme cannot be had together within the budget: say so, solve without it.
             free = select_optimal(structural, incidental, value, themes, budget, False)
-            return Selection(free.chosen, free.value, free.structural_eur, free.incidental_eur,
-                             tuple(sorted(set(themes))))
+            return Selection(
+                free.chosen,
+                free.value,
+                free.structural_eur,
+                free.incidental_eur,
+                tuple(sorted(set(themes))),
+            )
         raise PortfolioError(f"the budget scenario could not be solved: {result.message}")
     chosen = result.x > 0.5
-    return Selection(chosen, float(value[chosen].sum()), float(structural[chosen].sum()),
-                     float(incidental[chosen].sum()), tuple(unmet))
+    return Selection(
+        chosen,
+        float(value[chosen].sum()),
+        float(structural[chosen].sum()),
+        float(incidental[chosen].sum()),
+        tuple(unmet),
+    )
 
 
-def select_greedy(structural: np.ndarray, incidental: np.ndarray, value: np.ndarray, budget: Budget) -> Selection:
+def select_greedy(
+    structural: np.ndarray, incidental: np.ndarray, value: np.ndarray, budget: Budget
+) -> Selection:
     """Take candidates in the given (ranked) order, keeping each that still fits both budgets."""
     chosen = np.zeros(len(value), bool)
     used_s = used_i = 0.0
     for i in range(len(value)):
-        if used_s + structural[i] <= budget.structural_eur + 1e-6 and used_i + incidental[i] <= budget.incidental_eur + 1e-6:
+        if (
+            used_s + structural[i] <= budget.structural_eur + 1e-6
+            and used_i + incidental[i] <= budget.incidental_eur + 1e-6
+        ):
             chosen[i] = True
             used_s += structural[i]
             used_i += incidental[i]
     return Selection(chosen, float(value[chosen].sum()), used_s, used_i)
 
 
-def build_portfolio(ranking: pd.DataFrame, budget: Budget, values: dict[str, float],
-                    require_each_theme: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_portfolio(
+    ranking: pd.DataFrame,
+    budget: Budget,
+    values: dict[str, float],
+    require_each_theme: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per proposal: in the exact and greedy selection under low and high costs; and a summary.
 
     `ranking` must be in rank order (rank_proposals output), so the greedy list follows it.
@@ -120,31 +149,49 @@ def build_portfolio(ranking: pd.DataFrame, budget: Budget, values: dict[str, flo
     cand = frame[can]
     value = cand["appraisal"].fillna("").replace("", "none").map(values).to_numpy(float)
     themes = cand["theme"].to_numpy(str)
-    out = frame[["proposal_id", "rank_overall", "theme", "organisation", "title", "appraisal", "cost_status",
-                 "structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur"]].copy()
+    out = frame[
+        [
+            "proposal_id",
+            "rank_overall",
+            "theme",
+            "organisation",
+            "title",
+            "appraisal",
+            "cost_status",
+            "structural_low_eur",
+            "structural_high_eur",
+            "incidental_low_eur",
+            "incidental_high_eur",
+        ]
+    ].copy()
     out["candidate"] = can.to_numpy()
     summary = []
     for side in ("low", "high"):
         s = cand[f"structural_{side}_eur"].to_numpy(float)
         i = cand[f"incidental_{side}_eur"].to_numpy(float)
         for method in ("optimal", "greedy"):
-            sel = (select_optimal(s, i, value, themes, budget, require_each_theme) if method == "optimal"
-                   else select_greedy(s, i, value, budget))
+            sel = (
+                select_optimal(s, i, value, themes, budget, require_each_theme)
+                if method == "optimal"
+                else select_greedy(s, i, value, budget)
+            )
             col = f"in_{method}_{side}"
             out[col] = False
             out.loc[can[can].index, col] = sel.chosen
-            summary.append({
-                "scenario": f"{method}_{side}",
-                "method": method,
-                "costs": side,
-                "proposals": int(sel.chosen.sum()),
-                "value": sel.value,
-                "structural_eur": sel.structural_eur,
-                "incidental_eur": sel.incidental_eur,
-                "budget_structural_eur": budget.structural_eur,
-                "budget_incidental_eur": budget.incidental_eur,
-                "themes_unmet": ";".join(sel.themes_unmet),
-            })
+            summary.append(
+                {
+                    "scenario": f"{method}_{side}",
+                    "method": method,
+                    "costs": side,
+                    "proposals": int(sel.chosen.sum()),
+                    "value": sel.value,
+                    "structural_eur": sel.structural_eur,
+                    "incidental_eur": sel.incidental_eur,
+                    "budget_structural_eur": budget.structural_eur,
+                    "budget_incidental_eur": budget.incidental_eur,
+                    "themes_unmet": ";".join(sel.themes_unmet),
+                }
+            )
     out["fits"] = np.select(
         [out["in_optimal_low"] & out["in_optimal_high"], out["in_optimal_low"]],
         ["beide_ramingen", "alleen_lage_raming"],
@@ -158,21 +205,42 @@ def cost_gap(proposals: pd.DataFrame, budget: Budget, labels: dict[str, str]) ->
     rows = []
     for slug, label in labels.items():
         part = proposals[proposals["theme"] == slug]
-        rows.append({
-            "theme": slug,
-            "label": label,
-            "proposals": len(part),
-            "pm": int((part["cost_status"] == "pm").sum()),
-            **{c: float(part[c].sum()) for c in ("structural_low_eur", "structural_high_eur",
-                                                  "incidental_low_eur", "incidental_high_eur")},
-        })
+        rows.append(
+            {
+                "theme": slug,
+                "label": label,
+                "proposals": len(part),
+                "pm": int((part["cost_status"] == "pm").sum()),
+                **{
+                    c: float(part[c].sum())
+                    for c in (
+                        "structural_low_eur",
+                        "structural_high_eur",
+                        "incidental_low_eur",
+                        "incidental_high_eur",
+                    )
+                },
+            }
+        )
     table = pd.DataFrame(rows)
-    total = {"theme": "totaal", "label": "Totaal", "proposals": int(table["proposals"].sum()),
-             "pm": int(table["pm"].sum()),
-             **{c: float(table[c].sum()) for c in table.columns if c.endswith("_eur")}}
+    total = {
+        "theme": "totaal",
+        "label": "Totaal",
+        "proposals": int(table["proposals"].sum()),
+        "pm": int(table["pm"].sum()),
+        **{c: float(table[c].sum()) for c in table.columns if c.endswith("_eur")},
+    }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    table["shortfall_structural_low_eur"] = (table["structural_low_eur"] - budget.structural_eur).clip(lower=0)
-    table["shortfall_structural_high_eur"] = (table["structural_high_eur"] - budget.structural_eur).clip(lower=0)
-    table["shortfall_incidental_low_eur"] = (table["incidental_low_eur"] - budget.incidental_eur).clip(lower=0)
-    table["shortfall_incidental_high_eur"] = (table["incidental_high_eur"] - budget.incidental_eur).clip(lower=0)
+    table["shortfall_structural_low_eur"] = (
+        table["structural_low_eur"] - budget.structural_eur
+    ).clip(lower=0)
+    table["shortfall_structural_high_eur"] = (
+        table["structural_high_eur"] - budget.structural_eur
+    ).clip(lower=0)
+    table["shortfall_incidental_low_eur"] = (
+        table["incidental_low_eur"] - budget.incidental_eur
+    ).clip(lower=0)
+    table["shortfall_incidental_high_eur"] = (
+        table["incidental_high_eur"] - budget.incidental_eur
+    ).clip(lower=0)
     return table

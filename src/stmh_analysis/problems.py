@@ -13,7 +13,16 @@ import pandas as pd
 # level: "rejected" (the row is not used), "skipped" (not a data row: blank, totals, a note),
 # "warning" (used, but look at it), "notice" (a file or sheet not read, with the reason).
 LEVELS = ("rejected", "skipped", "warning", "notice")
-PROBLEM_COLUMNS = ["level", "source_file", "source_sheet", "source_row", "column", "value", "code", "message"]
+PROBLEM_COLUMNS = [
+    "level",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "column",
+    "value",
+    "code",
+    "message",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     frame["_level"] = frame["level"].map(order)
     frame = frame.sort_values(
-        ["source_file", "source_sheet", "source_row", "_level", "code"], na_position="first", kind="stable"
+        ["source_file", "source_sheet", "source_row", "_level", "code"],
+        na_position="first",
+        kind="stable",
     )
     return frame.drop(columns="_level").reset_index(drop=True)

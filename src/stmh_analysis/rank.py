@@ -34,7 +34,9 @@ def validate_ranking(criteria: Sequence[str], weights: Mapping[str, float] | Non
         raise RankingError(f"ranking_criteria must be a list of names, got {criteria!r}")
     unknown = [c for c in criteria if c not in CRITERIA]
     if unknown:
-        raise RankingError(f"ranking_criteria: unknown criterion {unknown[0]!r}; known: {', '.join(CRITERIA)}")
+        raise RankingError(
+            f"ranking_criteria: unknown criterion {unknown[0]!r}; known: {', '.join(CRITERIA)}"
+        )
     if len(set(criteria)) != len(criteria):
         raise RankingError("ranking_criteria: a criterion is named twice")
     if not criteria:
@@ -44,11 +46,17 @@ def validate_ranking(criteria: Sequence[str], weights: Mapping[str, float] | Non
             raise RankingError(f"ranking_weights must map criterion to weight, got {weights!r}")
         for name, w in weights.items():
             if name not in CRITERIA:
-                raise RankingError(f"ranking_weights: unknown criterion {name!r}; known: {', '.join(CRITERIA)}")
+                raise RankingError(
+                    f"ranking_weights: unknown criterion {name!r}; known: {', '.join(CRITERIA)}"
+                )
             if isinstance(w, bool) or not isinstance(w, int | float) or not np.isfinite(w):
-                raise RankingError(f"ranking_weights: weight of {name!r} must be a number, got {w!r}")
+                raise RankingError(
+                    f"ranking_weights: weight of {name!r} must be a number, got {w!r}"
+                )
             if w < 0:
-                raise RankingError(f"ranking_weights: weight of {name!r} is negative ({w}); use 0 to ignore it")
+                raise RankingError(
+                    f"ranking_weights: weight of {name!r} is negative ({w}); use 0 to ignore it"
+                )
         if sum(weights.values()) == 0:
             raise RankingError("ranking_weights: all weights are zero")
 
@@ -98,7 +106,9 @@ def rank_proposals(
     """Proposals with `rank_overall`, `rank_in_theme` (1 = first) and, with weights, `score`."""
     validate_ranking(criteria, weights)
     frame = add_costs(proposals, horizon_years)
-    frame["_appraisal_order"] = frame["appraisal"].fillna("").map(APPRAISAL_ORDER).fillna(3).astype(int)
+    frame["_appraisal_order"] = (
+        frame["appraisal"].fillna("").map(APPRAISAL_ORDER).fillna(3).astype(int)
+    )
     frame["_pm"] = (frame["cost_status"] == "pm").astype(int)
     keys = _lexicographic_keys(frame, criteria)
     if weights:

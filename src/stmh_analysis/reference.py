@@ -89,7 +89,9 @@ def _add_alias(table: dict[str, str], alias: object, target: str, where: str) ->
 
 def load_reference(folder: Path) -> Reference:
     """Read themes.yaml, organisations.yaml, headers.yaml and settings.yaml from `folder`."""
-    files = tuple(folder / n for n in ("themes.yaml", "organisations.yaml", "headers.yaml", "settings.yaml"))
+    files = tuple(
+        folder / n for n in ("themes.yaml", "organisations.yaml", "headers.yaml", "settings.yaml")
+    )
     themes_doc, orgs_doc, headers_doc, settings = (_read_yaml(p) for p in files)
 
     labels: dict[str, str] = {}
@@ -98,7 +100,9 @@ def load_reference(folder: Path) -> Reference:
     for entry in themes_doc.get("themes", []):
         slug = entry.get("slug")
         if slug not in THEME_SLUGS:
-            raise ReferenceError(f"themes.yaml: unknown slug {slug!r}; allowed: {', '.join(THEME_SLUGS)}")
+            raise ReferenceError(
+                f"themes.yaml: unknown slug {slug!r}; allowed: {', '.join(THEME_SLUGS)}"
+            )
         labels[slug] = str(entry["label"])
         for alias in [slug, entry["label"], *entry.get("aliases", [])]:
             _add_alias(theme_aliases, alias, slug, "themes.yaml")
@@ -138,7 +142,10 @@ def load_reference(folder: Path) -> Reference:
             fte_rate_source=str(settings["fte_rate_eur"].get("source", "")).strip(),
             budget_structural_eur=float(budget["structural_eur_per_year"]),
             budget_incidental_eur_per_year=float(budget["incidental_eur_per_year"]),
-            budget_incidental_years=(int(budget["incidental_first_year"]), int(budget["incidental_last_year"])),
+            budget_incidental_years=(
+                int(budget["incidental_first_year"]),
+                int(budget["incidental_last_year"]),
+            ),
             horizon_years=(int(horizon["first_year"]), int(horizon["last_year"])),
             max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
             merge_similarity=float(dup["merge_similarity"]),
@@ -149,7 +156,9 @@ def load_reference(folder: Path) -> Reference:
     except (KeyError, TypeError, ValueError) as exc:
         raise ReferenceError(f"settings.yaml: missing or malformed entry: {exc}") from exc
     if set(values) != {*APPRAISALS, "none"}:
-        raise ReferenceError("settings.yaml: appraisal_values needs kansrijk, nader_uitwerken, niet_kansrijk and none")
+        raise ReferenceError(
+            "settings.yaml: appraisal_values needs kansrijk, nader_uitwerken, niet_kansrijk and none"
+        )
     if reference.fte_rate_eur <= 0:
         raise ReferenceError("settings.yaml: fte_rate_eur must be positive")
     return reference

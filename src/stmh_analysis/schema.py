@@ -42,7 +42,12 @@ PROPOSAL_COLUMNS = [
 ]
 # Columns never published: the public annex may only show columns outside this set.
 INTERNAL_COLUMNS = ("appraisal_note", "contact_person", "contact_email")
-AMOUNT_COLUMNS = ["structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur"]
+AMOUNT_COLUMNS = [
+    "structural_low_eur",
+    "structural_high_eur",
+    "incidental_low_eur",
+    "incidental_high_eur",
+]
 
 
 def _non_blank(series: pd.Series) -> pd.Series:
@@ -52,13 +57,22 @@ def _non_blank(series: pd.Series) -> pd.Series:
 CANDIDATES = pa.DataFrameSchema(
     {
         "title": pa.Column("string", pa.Check(_non_blank, error="missing_title"), nullable=False),
-        "organisation": pa.Column("string", pa.Check(_non_blank, error="missing_organisation"), nullable=False),
+        "organisation": pa.Column(
+            "string", pa.Check(_non_blank, error="missing_organisation"), nullable=False
+        ),
         "theme": pa.Column("string", pa.Check.isin(THEME_SLUGS, error="unknown_theme")),
-        **{c: pa.Column(float, pa.Check.ge(0, error="negative_amount"), nullable=False) for c in AMOUNT_COLUMNS},
+        **{
+            c: pa.Column(float, pa.Check.ge(0, error="negative_amount"), nullable=False)
+            for c in AMOUNT_COLUMNS
+        },
     },
     checks=[
-        pa.Check(lambda d: d["structural_low_eur"] <= d["structural_high_eur"], error="range_reversed"),
-        pa.Check(lambda d: d["incidental_low_eur"] <= d["incidental_high_eur"], error="range_reversed"),
+        pa.Check(
+            lambda d: d["structural_low_eur"] <= d["structural_high_eur"], error="range_reversed"
+        ),
+        pa.Check(
+            lambda d: d["incidental_low_eur"] <= d["incidental_high_eur"], error="range_reversed"
+        ),
     ],
     strict=False,
     name="candidates",
@@ -82,7 +96,11 @@ PROPOSALS = pa.DataFrameSchema(
     checks=[
         pa.Check(lambda d: d["structural_low_eur"] <= d["structural_high_eur"]),
         pa.Check(lambda d: d["incidental_low_eur"] <= d["incidental_high_eur"]),
-        pa.Check(lambda d: d["first_year"].isna() | d["last_year"].isna() | (d["first_year"] <= d["last_year"])),
+        pa.Check(
+            lambda d: (
+                d["first_year"].isna() | d["last_year"].isna() | (d["first_year"] <= d["last_year"])
+            )
+        ),
     ],
     strict=False,
     ordered=False,
@@ -98,11 +116,21 @@ def schema_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataF
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
         codes = cases["check"].astype(str)
-        out = pd.DataFrame({"index": cases["index"].astype("int64"), "column": cases["column"].fillna("").astype(str),
-                            "code": codes})
+        out = pd.DataFrame(
+            {
+                "index": cases["index"].astype("int64"),
+                "column": cases["column"].fillna("").astype(str),
+                "code": codes,
+            }
+        )
         return out.drop_duplicates().reset_index(drop=True)
-    return pd.DataFrame({"index": pd.Series(dtype="int64"), "column": pd.Series(dtype=str),
-                         "code": pd.Series(dtype=str)})
+    return pd.DataFrame(
+        {
+            "index": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype=str),
+            "code": pd.Series(dtype=str),
+        }
+    )
 
 
 def validate_proposals(frame: pd.DataFrame) -> pd.DataFrame:

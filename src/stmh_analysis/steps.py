@@ -41,8 +41,11 @@ def write_clean(out: CleanOutput, processed: Path) -> None:
     """
     processed.mkdir(parents=True, exist_ok=True)
     new_parquet = out.result.proposals.to_parquet(index=False)
-    store.keep_previous(processed / "proposals.parquet", processed / "previous" / "proposals.parquet",
-                        lambda current: current.read_bytes() == new_parquet)
+    store.keep_previous(
+        processed / "proposals.parquet",
+        processed / "previous" / "proposals.parquet",
+        lambda current: current.read_bytes() == new_parquet,
+    )
     store.write_table(out.result.proposals, processed / "proposals", parquet=True)
     store.write_table(out.result.rejected, processed / "rejected")
     store.write_table(out.result.issues, processed / "issues")
@@ -71,20 +74,34 @@ def rank_and_select(
 ) -> RankOutput:
     """Ranking, budget scenarios and the cost gap. None budgets take data/reference/settings.yaml."""
     budget = Budget(
-        reference.budget_structural_eur if budget_structural_eur is None else float(budget_structural_eur),
-        reference.budget_incidental_eur if budget_incidental_eur is None else float(budget_incidental_eur),
+        reference.budget_structural_eur
+        if budget_structural_eur is None
+        else float(budget_structural_eur),
+        reference.budget_incidental_eur
+        if budget_incidental_eur is None
+        else float(budget_incidental_eur),
     )
     criteria = list(ranking_criteria or DEFAULT_CRITERIA)
-    ranking = rank_proposals(proposals, criteria=criteria, weights=ranking_weights or None,
-                             horizon_years=reference.horizon_length)
-    portfolio, summary = build_portfolio(ranking, budget, reference.appraisal_values, require_each_theme)
+    ranking = rank_proposals(
+        proposals,
+        criteria=criteria,
+        weights=ranking_weights or None,
+        horizon_years=reference.horizon_length,
+    )
+    portfolio, summary = build_portfolio(
+        ranking, budget, reference.appraisal_values, require_each_theme
+    )
     gap = cost_gap(proposals, budget, reference.theme_labels)
     first, last = reference.budget_incidental_years
     params = {
         "budget_structural_eur": budget.structural_eur,
         "budget_incidental_eur": budget.incidental_eur,
-        "budget_incidental_note": (f"€ {reference.budget_incidental_eur_per_year / 1e6:.1f} mln per jaar in "
-                                   f"{first}–{last}".replace(".", ",")) if budget_incidental_eur is None else "",
+        "budget_incidental_note": (
+            f"€ {reference.budget_incidental_eur_per_year / 1e6:.1f} mln per jaar in "
+            f"{first}–{last}".replace(".", ",")
+        )
+        if budget_incidental_eur is None
+        else "",
         "require_each_theme": bool(require_each_theme),
         "ranking_criteria": criteria,
         "ranking_weights": dict(ranking_weights or {}),
@@ -98,12 +115,21 @@ def write_rank(out: RankOutput, processed: Path) -> None:
     store.write_table(out.portfolio, processed / "portfolio", parquet=True)
     store.write_table(out.portfolio_summary, processed / "portfolio_summary")
     store.write_table(out.gap, processed / "gap")
-    store.atomic_write_text(processed / "rank_parameters.json",
-                            json.dumps(out.parameters, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    store.atomic_write_text(
+        processed / "rank_parameters.json",
+        json.dumps(out.parameters, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+    )
 
 
 def load_proposals(processed: Path) -> pd.DataFrame:
     return store.read_table(processed / "proposals")
 
 
-__all__ = ["clean_raw", "write_clean", "rank_and_select", "write_rank", "load_proposals", "load_reference"]
+__all__ = [
+    "clean_raw",
+    "write_clean",
+    "rank_and_select",
+    "write_rank",
+    "load_proposals",
+    "load_reference",
+]

@@ -15,9 +15,11 @@ def match_key(text: object) -> str:
     """'Coördinatie-centrum  (CoMensha)' -> 'coordinatie centrum comensha'."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", ascii_only.lower()).strip()
+    text = str(text)
+    if not text.isascii():  # most cells are plain ASCII: skip the (slow) Unicode folding for them
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 def match_keys(values: pd.Series) -> pd.Series:

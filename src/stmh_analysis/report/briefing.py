@@ -29,16 +29,33 @@ from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, join, paragraph, table, tag
 
 AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
-APPRAISAL_LABEL = {"kansrijk": "kansrijk", "nader_uitwerken": "nader uitwerken", "niet_kansrijk": "niet kansrijk",
-                   "": "—"}
+APPRAISAL_LABEL = {
+    "kansrijk": "kansrijk",
+    "nader_uitwerken": "nader uitwerken",
+    "niet_kansrijk": "niet kansrijk",
+    "": "—",
+}
 CAVEAT = (
     "De bedragen in deze bijlage zijn indicatief: een eerste ruwe inschatting door de indienende partners. "
     "Ze zijn nog niet getoetst op uitvoerbaarheid en financieel en capacitair nog beperkt onderbouwd; "
     "ze behoeven nadere uitwerking. Opname in deze bijlage is geen toezegging van financiering."
 )
-PUBLIC_COLUMNS = ("proposal_id", "theme", "title", "summary", "organisation", "co_submitters", "cost_status",
-                  "structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur",
-                  "first_year", "last_year", "appraisal")
+PUBLIC_COLUMNS = (
+    "proposal_id",
+    "theme",
+    "title",
+    "summary",
+    "organisation",
+    "co_submitters",
+    "cost_status",
+    "structural_low_eur",
+    "structural_high_eur",
+    "incidental_low_eur",
+    "incidental_high_eur",
+    "first_year",
+    "last_year",
+    "appraisal",
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)")
 
@@ -58,7 +75,9 @@ class BriefingOptions:
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
-            raise BriefingError(f"audience: unknown value {self.audience!r}; use one of {', '.join(AUDIENCES)}")
+            raise BriefingError(
+                f"audience: unknown value {self.audience!r}; use one of {', '.join(AUDIENCES)}"
+            )
         if self.date:
             try:
                 dt.date.fromisoformat(self.date)
@@ -92,10 +111,16 @@ class BriefingData:
     provenance: dict = field(default_factory=dict)
 
 
-def load_briefing_data(processed: Path, reference: Reference, provenance: dict | None = None) -> BriefingData:
+def load_briefing_data(
+    processed: Path, reference: Reference, provenance: dict | None = None
+) -> BriefingData:
     def csv(name: str) -> pd.DataFrame:
-        return pd.read_csv(processed / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False,
-                           dtype={"source_row": "string"})
+        return pd.read_csv(
+            processed / f"{name}.csv",
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            dtype={"source_row": "string"},
+        )
 
     previous_path = processed / "previous" / "proposals.parquet"
     return BriefingData(
@@ -109,7 +134,9 @@ def load_briefing_data(processed: Path, reference: Reference, provenance: dict |
         accounting=csv("accounting"),
         inputs=csv("inputs"),
         previous=pd.read_parquet(previous_path) if previous_path.exists() else None,
-        rank_parameters=json.loads((processed / "rank_parameters.json").read_text(encoding="utf-8")),
+        rank_parameters=json.loads(
+            (processed / "rank_parameters.json").read_text(encoding="utf-8")
+        ),
         reference=reference,
         provenance=provenance or {},
     )
@@ -136,13 +163,22 @@ def figure(name: str, text: str) -> Html:
 def _cost_cells(rec: dict) -> tuple[str, str]:
     if rec.get("cost_status") == "pm":
         return "kosten onbekend (p.m.)", ""
-    s = euro_range(rec["structural_low_eur"], rec["structural_high_eur"]) if rec["structural_high_eur"] else ""
-    i = euro_range(rec["incidental_low_eur"], rec["incidental_high_eur"]) if rec["incidental_high_eur"] else ""
+    s = (
+        euro_range(rec["structural_low_eur"], rec["structural_high_eur"])
+        if rec["structural_high_eur"]
+        else ""
+    )
+    i = (
+        euro_range(rec["incidental_low_eur"], rec["incidental_high_eur"])
+        if rec["incidental_high_eur"]
+        else ""
+    )
     years = ""
     first, last = rec.get("first_year"), rec.get("last_year")
     if i and pd.notna(first) and first not in ("", None):
-        years = f" ({int(first)}" + (f"–{int(last)})" if pd.notna(last) and last not in ("", None) and last != first
-                                    else ")")
+        years = f" ({int(first)}" + (
+            f"–{int(last)})" if pd.notna(last) and last not in ("", None) and last != first else ")"
+        )
     return (f"{s} per jaar" if s else "—"), (f"{i}{years}" if i else "—")
 
 
@@ -151,7 +187,9 @@ def _proposal_cell(rec: dict, long_names: dict[str, str] | None = None) -> Html:
     org_text = long_names.get(org, org) if long_names else org
     co = [c for c in str(rec.get("co_submitters") or "").split(";") if c]
     if co:
-        org_text += " (met " + ", ".join(long_names.get(c, c) if long_names else c for c in co) + ")"
+        org_text += (
+            " (met " + ", ".join(long_names.get(c, c) if long_names else c for c in co) + ")"
+        )
     return tag("strong", rec["title"]) + tag("span", org_text, cls="org")
 
 
@@ -164,7 +202,8 @@ def _theme_label(data: BriefingData, slug: str) -> str:
 
 def title_block(data: BriefingData, options: BriefingOptions) -> Html:
     kind = {"nota": "Nota aan de minister (intern)", "bijlage": "Bijlage bij de Kamerbrief"}.get(
-        options.audience, f"Themabriefing: {_theme_label(data, options.audience)} (intern)")
+        options.audience, f"Themabriefing: {_theme_label(data, options.audience)} (intern)"
+    )
     title = options.title or {
         "nota": "Aanvullende voorstellen Samen tegen mensenhandel",
         "bijlage": "Overzicht voorstellen samenwerkingspartners Samen tegen mensenhandel",
@@ -172,59 +211,98 @@ def title_block(data: BriefingData, options: BriefingOptions) -> Html:
     meta = [f"Datum: {dutch_date(options.day)}"]
     if options.reference_code:
         meta.append(f"Kenmerk: {options.reference_code}")
-    return tag("header", tag("p", kind, cls="doc-kind") + tag("h1", title, cls="doc-title")
-               + tag("p", " · ".join(meta), cls="doc-meta"), cls="doc-header")
+    return tag(
+        "header",
+        tag("p", kind, cls="doc-kind")
+        + tag("h1", title, cls="doc-title")
+        + tag("p", " · ".join(meta), cls="doc-meta"),
+        cls="doc-header",
+    )
 
 
 def _budget_sentence(data: BriefingData) -> str:
     params = data.rank_parameters
-    return (f"Het programma heeft structureel {euro_short(params['budget_structural_eur'])} per jaar en "
-            f"incidenteel {euro_short(params['budget_incidental_eur'])} in totaal "
-            f"({params.get('budget_incidental_note', '')}).").replace(" ()", "")
+    return (
+        f"Het programma heeft structureel {euro_short(params['budget_structural_eur'])} per jaar en "
+        f"incidenteel {euro_short(params['budget_incidental_eur'])} in totaal "
+        f"({params.get('budget_incidental_note', '')})."
+    ).replace(" ()", "")
 
 
 def kernpunten(data: BriefingData, theme: str | None = None) -> Html:
     props = data.proposals if theme is None else data.proposals[data.proposals["theme"] == theme]
     gap = data.gap.set_index("theme").loc["totaal" if theme is None else theme]
-    partners = set(props["organisation"]) | {c for cs in props["co_submitters"] for c in str(cs).split(";") if c}
+    partners = set(props["organisation"]) | {
+        c for cs in props["co_submitters"] for c in str(cs).split(";") if c
+    }
     pm = int((props["cost_status"] == "pm").sum())
     params = data.rank_parameters
     items: list[Html] = [
-        Html(f"{figure('proposals', number(len(props))).markup} voorstellen van "
-             f"{figure('partners', number(len(partners))).markup} partners"
-             + (f", waarvan {figure('pm', number(pm)).markup} zonder kostenraming (p.m., niet meegeteld)." if pm
-                else ".")),
-        Html("Indicatieve kosten structureel: "
-             + figure("structural", euro_range(gap["structural_low_eur"], gap["structural_high_eur"], short=False)).markup
-             + " per jaar; incidenteel: "
-             + figure("incidental", euro_range(gap["incidental_low_eur"], gap["incidental_high_eur"], short=False)).markup
-             + " in totaal."),
+        Html(
+            f"{figure('proposals', number(len(props))).markup} voorstellen van "
+            f"{figure('partners', number(len(partners))).markup} partners"
+            + (
+                f", waarvan {figure('pm', number(pm)).markup} zonder kostenraming (p.m., niet meegeteld)."
+                if pm
+                else "."
+            )
+        ),
+        Html(
+            "Indicatieve kosten structureel: "
+            + figure(
+                "structural",
+                euro_range(gap["structural_low_eur"], gap["structural_high_eur"], short=False),
+            ).markup
+            + " per jaar; incidenteel: "
+            + figure(
+                "incidental",
+                euro_range(gap["incidental_low_eur"], gap["incidental_high_eur"], short=False),
+            ).markup
+            + " in totaal."
+        ),
     ]
     if theme is None:
         short_low = max(0.0, gap["structural_low_eur"] - params["budget_structural_eur"])
         short_high = max(0.0, gap["structural_high_eur"] - params["budget_structural_eur"])
         inc_low = max(0.0, gap["incidental_low_eur"] - params["budget_incidental_eur"])
         inc_high = max(0.0, gap["incidental_high_eur"] - params["budget_incidental_eur"])
-        items.append(Html(
-            esc_text(_budget_sentence(data)) + " Tekort als alle voorstellen worden uitgevoerd: structureel "
-            + figure("shortfall_structural", euro_range(short_low, short_high, short=False)).markup
-            + " per jaar, incidenteel " + figure("shortfall_incidental", euro_range(inc_low, inc_high, short=False)).markup
-            + "."))
+        items.append(
+            Html(
+                esc_text(_budget_sentence(data))
+                + " Tekort als alle voorstellen worden uitgevoerd: structureel "
+                + figure(
+                    "shortfall_structural", euro_range(short_low, short_high, short=False)
+                ).markup
+                + " per jaar, incidenteel "
+                + figure("shortfall_incidental", euro_range(inc_low, inc_high, short=False)).markup
+                + "."
+            )
+        )
     summary = data.portfolio_summary.set_index("scenario")
     port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
     both = port[port["fits"] == "beide_ramingen"]
     only_low = port[port["fits"] == "alleen_lage_raming"]
     if theme is None:
         low = summary.loc["optimal_low"]
-        items.append(Html(
-            "Binnen het budget passen (beste combinatie, lage raming) "
-            + figure("fit_low", number(int(low["proposals"]))).markup + " voorstellen: structureel "
-            + euro(low["structural_eur"]) + " per jaar en incidenteel " + euro(low["incidental_eur"])
-            + f"; bij de hoge raming {number(int(summary.loc['optimal_high', 'proposals']))} voorstellen. "
-            + f"{figure('fit_both', number(len(both))).markup} voorstellen passen bij beide ramingen."))
+        items.append(
+            Html(
+                "Binnen het budget passen (beste combinatie, lage raming) "
+                + figure("fit_low", number(int(low["proposals"]))).markup
+                + " voorstellen: structureel "
+                + euro(low["structural_eur"])
+                + " per jaar en incidenteel "
+                + euro(low["incidental_eur"])
+                + f"; bij de hoge raming {number(int(summary.loc['optimal_high', 'proposals']))} voorstellen. "
+                + f"{figure('fit_both', number(len(both))).markup} voorstellen passen bij beide ramingen."
+            )
+        )
     else:
-        items.append(Html(f"In de beste combinatie binnen het budget: {figure('fit_both', number(len(both))).markup} "
-                          f"voorstellen van dit thema bij beide ramingen, {number(len(only_low))} alleen bij de lage."))
+        items.append(
+            Html(
+                f"In de beste combinatie binnen het budget: {figure('fit_both', number(len(both))).markup} "
+                f"voorstellen van dit thema bij beide ramingen, {number(len(only_low))} alleen bij de lage."
+            )
+        )
     return tag("section", tag("h2", "Kernpunten") + bullet_list(items), cls="kernpunten")
 
 
@@ -240,15 +318,29 @@ def gap_table(data: BriefingData) -> Html:
         Column("Thema", lambda r: r["label"]),
         Column("Voorstellen", lambda r: number(r["proposals"]), "num"),
         Column("p.m.", lambda r: number(r["pm"]), "num"),
-        Column("Structureel per jaar", lambda r: euro_range(r["structural_low_eur"], r["structural_high_eur"]), "num"),
-        Column("Incidenteel totaal", lambda r: euro_range(r["incidental_low_eur"], r["incidental_high_eur"]), "num"),
+        Column(
+            "Structureel per jaar",
+            lambda r: euro_range(r["structural_low_eur"], r["structural_high_eur"]),
+            "num",
+        ),
+        Column(
+            "Incidenteel totaal",
+            lambda r: euro_range(r["incidental_low_eur"], r["incidental_high_eur"]),
+            "num",
+        ),
     ]
-    return tag("section", tag("h3", "Kosten per thema tegenover het budget")
-               + table(records, cols, cls="data totals")
-               + paragraph(_budget_sentence(data), cls="note"), cls="gap")
+    return tag(
+        "section",
+        tag("h3", "Kosten per thema tegenover het budget")
+        + table(records, cols, cls="data totals")
+        + paragraph(_budget_sentence(data), cls="note"),
+        cls="gap",
+    )
 
 
-def ranked_tables(data: BriefingData, themes: Sequence[str], *, with_appraisal: bool = True) -> Html:
+def ranked_tables(
+    data: BriefingData, themes: Sequence[str], *, with_appraisal: bool = True
+) -> Html:
     """Per theme the ranked proposals: rank, proposal and organisation, costs, appraisal, scenario."""
     fits = data.portfolio.set_index("proposal_id")["fits"].to_dict()
     fit_label = {"beide_ramingen": "ja", "alleen_lage_raming": "alleen bij lage raming", "": "nee"}
@@ -264,32 +356,66 @@ def ranked_tables(data: BriefingData, themes: Sequence[str], *, with_appraisal: 
             Column("Incidenteel", lambda r: _cost_cells(r)[1], "num"),
         ]
         if with_appraisal:
-            cols.append(Column("Appreciatie", lambda r: APPRAISAL_LABEL.get(r["appraisal"] or "", r["appraisal"])))
-            cols.append(Column("Binnen budget", lambda r: fit_label.get(fits.get(r["proposal_id"], ""), "nee")))
-        parts.append(tag("section", tag("h3", _theme_label(data, slug)) + table(rows.to_dict("records"), cols),
-                         cls="theme"))
-    return tag("section", tag("h2", "Voorstellen per thema, gerangschikt") + paragraph(
-        "Volgorde: " + ranking_rule(data.rank_parameters), cls="note") + join(parts), cls="ranked")
+            cols.append(
+                Column(
+                    "Appreciatie",
+                    lambda r: APPRAISAL_LABEL.get(r["appraisal"] or "", r["appraisal"]),
+                )
+            )
+            cols.append(
+                Column(
+                    "Binnen budget", lambda r: fit_label.get(fits.get(r["proposal_id"], ""), "nee")
+                )
+            )
+        parts.append(
+            tag(
+                "section",
+                tag("h3", _theme_label(data, slug)) + table(rows.to_dict("records"), cols),
+                cls="theme",
+            )
+        )
+    return tag(
+        "section",
+        tag("h2", "Voorstellen per thema, gerangschikt")
+        + paragraph("Volgorde: " + ranking_rule(data.rank_parameters), cls="note")
+        + join(parts),
+        cls="ranked",
+    )
 
 
 def ranking_rule(params: dict) -> str:
-    names = {"appraisal": "appreciatie (kansrijk eerst)", "expected_cost": "lagere verwachte kosten",
-             "cost_range": "smallere bandbreedte"}
+    names = {
+        "appraisal": "appreciatie (kansrijk eerst)",
+        "expected_cost": "lagere verwachte kosten",
+        "cost_range": "smallere bandbreedte",
+    }
     weights = params.get("ranking_weights") or {}
     if weights:
-        text = "gewogen score van " + ", ".join(f"{names[k]} (gewicht {number(v, 1)})" for k, v in weights.items())
+        text = "gewogen score van " + ", ".join(
+            f"{names[k]} (gewicht {number(v, 1)})" for k, v in weights.items()
+        )
     else:
         text = ", dan ".join(names[c] for c in params.get("ranking_criteria", []))
-    return (text + f"; verwachte kosten = structureel × {params.get('horizon_years', 4)} jaar + incidenteel "
-            "(middenraming). Voorstellen zonder kostenraming (p.m.) staan achteraan binnen hun appreciatie.")
+    return (
+        text
+        + f"; verwachte kosten = structureel × {params.get('horizon_years', 4)} jaar + incidenteel "
+        "(middenraming). Voorstellen zonder kostenraming (p.m.) staan achteraan binnen hun appreciatie."
+    )
 
 
 def charts_section(data: BriefingData) -> Html:
     params = data.rank_parameters
-    return tag("section", tag("h2", "Grafieken")
-               + charts.cost_per_theme(data.gap, params["budget_structural_eur"], params["budget_incidental_eur"])
-               + charts.cumulative_cost(data.ranking, params["budget_structural_eur"], params.get("horizon_years", 4)),
-               cls="charts")
+    return tag(
+        "section",
+        tag("h2", "Grafieken")
+        + charts.cost_per_theme(
+            data.gap, params["budget_structural_eur"], params["budget_incidental_eur"]
+        )
+        + charts.cumulative_cost(
+            data.ranking, params["budget_structural_eur"], params.get("horizon_years", 4)
+        ),
+        cls="charts",
+    )
 
 
 def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
@@ -301,16 +427,22 @@ def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
         Column("Incidenteel totaal", lambda r: euro(r["incidental_eur"]), "num"),
         Column("Waarde", lambda r: number(r["value"], 1), "num"),
     ]
-    names = {"optimal_low": "Beste combinatie, lage raming", "optimal_high": "Beste combinatie, hoge raming",
-             "greedy_low": "Goedkoopste kansrijke eerst, lage raming",
-             "greedy_high": "Goedkoopste kansrijke eerst, hoge raming"}
+    names = {
+        "optimal_low": "Beste combinatie, lage raming",
+        "optimal_high": "Beste combinatie, hoge raming",
+        "greedy_low": "Goedkoopste kansrijke eerst, lage raming",
+        "greedy_high": "Goedkoopste kansrijke eerst, hoge raming",
+    }
     records = [{**s.loc[k].to_dict(), "name": v} for k, v in names.items() if k in s.index]
     port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
     chosen = port[port["fits"] != ""].sort_values("rank_overall")
     pcols = [
         Column("Voorstel en indiener", _proposal_cell, "main"),
         Column("Thema", lambda r: _theme_label(data, r["theme"])),
-        Column("Past bij", lambda r: "beide ramingen" if r["fits"] == "beide_ramingen" else "alleen lage raming"),
+        Column(
+            "Past bij",
+            lambda r: "beide ramingen" if r["fits"] == "beide_ramingen" else "alleen lage raming",
+        ),
     ]
     unmet = str(s.loc["optimal_low"].get("themes_unmet", "") or "")
     notes = [
@@ -319,28 +451,50 @@ def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
         "incidentele enveloppe, exact berekend als geheeltallig programma."
     ]
     if data.rank_parameters.get("require_each_theme"):
-        notes.append("Ten minste één voorstel per thema is vereist" + (
-            f"; niet haalbaar voor: {unmet.replace(';', ', ')}." if unmet else "."))
-    return tag("section", tag("h2", "Budgetscenario")
-               + (table(records, cols) if theme is None else EMPTY)
-               + paragraph(" ".join(notes), cls="note")
-               + tag("h3", "Voorstellen binnen het budget")
-               + (table(chosen.to_dict("records"), pcols) if len(chosen) else paragraph("Geen.")),
-               cls="scenario")
+        notes.append(
+            "Ten minste één voorstel per thema is vereist"
+            + (f"; niet haalbaar voor: {unmet.replace(';', ', ')}." if unmet else ".")
+        )
+    return tag(
+        "section",
+        tag("h2", "Budgetscenario")
+        + (table(records, cols) if theme is None else EMPTY)
+        + paragraph(" ".join(notes), cls="note")
+        + tag("h3", "Voorstellen binnen het budget")
+        + (table(chosen.to_dict("records"), pcols) if len(chosen) else paragraph("Geen.")),
+        cls="scenario",
+    )
 
 
 def changes_section(data: BriefingData, theme: str | None = None, public: bool = False) -> Html:
     """New, withdrawn and changed proposals against the previous processed data, by proposal_id."""
     if data.previous is None:
-        return tag("section", tag("h2", "Wijzigingen") + paragraph(
-            "Er is geen eerdere versie van de gegevens: dit is de eerste uitwerking."), cls="changes")
+        return tag(
+            "section",
+            tag("h2", "Wijzigingen")
+            + paragraph("Er is geen eerdere versie van de gegevens: dit is de eerste uitwerking."),
+            cls="changes",
+        )
     cur, old = data.proposals, data.previous
     if theme is not None:
         cur, old = cur[cur["theme"] == theme], old[old["theme"] == theme]
     if public:
-        cur = cur[cur["appraisal"].isin(("kansrijk", "nader_uitwerken"))] if "appraisal" in cur else cur
-        old = old[old["appraisal"].isin(("kansrijk", "nader_uitwerken"))] if "appraisal" in old else old
-    amount_cols = ["structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur"]
+        cur = (
+            cur[cur["appraisal"].isin(("kansrijk", "nader_uitwerken"))]
+            if "appraisal" in cur
+            else cur
+        )
+        old = (
+            old[old["appraisal"].isin(("kansrijk", "nader_uitwerken"))]
+            if "appraisal" in old
+            else old
+        )
+    amount_cols = [
+        "structural_low_eur",
+        "structural_high_eur",
+        "incidental_low_eur",
+        "incidental_high_eur",
+    ]
     new = cur[~cur["proposal_id"].isin(old["proposal_id"])]
     gone = old[~old["proposal_id"].isin(cur["proposal_id"])]
     both = cur.merge(old, on="proposal_id", suffixes=("", "_old"), validate="1:1")
@@ -354,28 +508,75 @@ def changes_section(data: BriefingData, theme: str | None = None, public: bool =
             return "p.m."
         parts = []
         if r[f"structural_high_eur{suffix}"]:
-            parts.append(euro_range(r[f"structural_low_eur{suffix}"], r[f"structural_high_eur{suffix}"], False) + " per jaar")
+            parts.append(
+                euro_range(
+                    r[f"structural_low_eur{suffix}"], r[f"structural_high_eur{suffix}"], False
+                )
+                + " per jaar"
+            )
         if r[f"incidental_high_eur{suffix}"]:
-            parts.append(euro_range(r[f"incidental_low_eur{suffix}"], r[f"incidental_high_eur{suffix}"], False) + " incidenteel")
+            parts.append(
+                euro_range(
+                    r[f"incidental_low_eur{suffix}"], r[f"incidental_high_eur{suffix}"], False
+                )
+                + " incidenteel"
+            )
         return " + ".join(parts) or "€ 0"
 
     if new.empty and gone.empty and changed.empty:
-        return tag("section", tag("h2", "Wijzigingen") + paragraph(
-            "Geen wijzigingen ten opzichte van de vorige versie van de gegevens."), cls="changes")
+        return tag(
+            "section",
+            tag("h2", "Wijzigingen")
+            + paragraph("Geen wijzigingen ten opzichte van de vorige versie van de gegevens."),
+            cls="changes",
+        )
     records = (
-        [{"kind": "nieuw", "title": r["title"], "organisation": r["organisation"], "old": "", "new": cost(r)}
-         for r in new.to_dict("records")]
-        + [{"kind": "vervallen", "title": r["title"], "organisation": r["organisation"], "old": cost(r), "new": ""}
-           for r in gone.to_dict("records")]
-        + [{"kind": "gewijzigd", "title": r["title"], "organisation": r["organisation"], "old": cost(r, "_old"),
-            "new": cost(r)} for r in changed.to_dict("records")]
+        [
+            {
+                "kind": "nieuw",
+                "title": r["title"],
+                "organisation": r["organisation"],
+                "old": "",
+                "new": cost(r),
+            }
+            for r in new.to_dict("records")
+        ]
+        + [
+            {
+                "kind": "vervallen",
+                "title": r["title"],
+                "organisation": r["organisation"],
+                "old": cost(r),
+                "new": "",
+            }
+            for r in gone.to_dict("records")
+        ]
+        + [
+            {
+                "kind": "gewijzigd",
+                "title": r["title"],
+                "organisation": r["organisation"],
+                "old": cost(r, "_old"),
+                "new": cost(r),
+            }
+            for r in changed.to_dict("records")
+        ]
     )
-    cols = [Column("Wijziging", lambda r: r["kind"]), Column("Voorstel", lambda r: r["title"]),
-            Column("Indiener", lambda r: r["organisation"]), Column("Was", lambda r: r["old"], "num"),
-            Column("Wordt", lambda r: r["new"], "num")]
+    cols = [
+        Column("Wijziging", lambda r: r["kind"]),
+        Column("Voorstel", lambda r: r["title"]),
+        Column("Indiener", lambda r: r["organisation"]),
+        Column("Was", lambda r: r["old"], "num"),
+        Column("Wordt", lambda r: r["new"], "num"),
+    ]
     counts = f"{len(new)} nieuw, {len(gone)} vervallen, {len(changed)} gewijzigd"
-    return tag("section", tag("h2", "Wijzigingen ten opzichte van de vorige versie")
-               + paragraph(counts + ".", cls="note") + table(records, cols), cls="changes")
+    return tag(
+        "section",
+        tag("h2", "Wijzigingen ten opzichte van de vorige versie")
+        + paragraph(counts + ".", cls="note")
+        + table(records, cols),
+        cls="changes",
+    )
 
 
 def data_quality_section(data: BriefingData) -> Html:
@@ -384,50 +585,106 @@ def data_quality_section(data: BriefingData) -> Html:
     issues = data.issues
     warn = issues[issues["level"] == "warning"]
     flagged = warn.groupby(["source_file", "source_sheet"])["source_row"].nunique()
-    acc["flagged"] = [int(flagged.get((f, s), 0)) for f, s in zip(acc["source_file"], acc["source_sheet"], strict=True)]
+    acc["flagged"] = [
+        int(flagged.get((f, s), 0))
+        for f, s in zip(acc["source_file"], acc["source_sheet"], strict=True)
+    ]
     cols = [
-        Column("Bestand", lambda r: r["source_file"] + (f" ({r['source_sheet']})" if r["source_sheet"] else "")),
+        Column(
+            "Bestand",
+            lambda r: r["source_file"] + (f" ({r['source_sheet']})" if r["source_sheet"] else ""),
+        ),
         Column("Regels", lambda r: number(r["rows_in"]), "num"),
         Column("In voorstellen", lambda r: number(r["in_proposals"]), "num"),
         Column("Samengevoegd", lambda r: number(r["merged"]), "num"),
         Column("Met opmerking", lambda r: number(r["flagged"]), "num"),
         Column("Afgewezen", lambda r: number(r["rejected"]), "num"),
-        Column("Overgeslagen", lambda r: number(r["skipped_blank"] + r["skipped_totals"] + r["skipped_note"]), "num"),
+        Column(
+            "Overgeslagen",
+            lambda r: number(r["skipped_blank"] + r["skipped_totals"] + r["skipped_note"]),
+            "num",
+        ),
     ]
-    totals = {k: int(acc[k].sum()) for k in ("rows_in", "in_proposals", "merged", "rejected", "skipped_blank",
-                                              "skipped_totals", "skipped_note", "flagged")}
-    balance = (f"Alle {number(totals['rows_in'])} ingelezen regels zijn verantwoord: "
-               f"{number(totals['in_proposals'])} in voorstellen (waarvan {number(totals['merged'])} samengevoegd met "
-               f"een gelijk voorstel), {number(totals['rejected'])} afgewezen en "
-               f"{number(totals['skipped_blank'] + totals['skipped_totals'] + totals['skipped_note'])} overgeslagen "
-               "(lege regels, totaalregels, opmerkingen).")
+    totals = {
+        k: int(acc[k].sum())
+        for k in (
+            "rows_in",
+            "in_proposals",
+            "merged",
+            "rejected",
+            "skipped_blank",
+            "skipped_totals",
+            "skipped_note",
+            "flagged",
+        )
+    }
+    balance = (
+        f"Alle {number(totals['rows_in'])} ingelezen regels zijn verantwoord: "
+        f"{number(totals['in_proposals'])} in voorstellen (waarvan {number(totals['merged'])} samengevoegd met "
+        f"een gelijk voorstel), {number(totals['rejected'])} afgewezen en "
+        f"{number(totals['skipped_blank'] + totals['skipped_totals'] + totals['skipped_note'])} overgeslagen "
+        "(lege regels, totaalregels, opmerkingen)."
+    )
     code_counts = warn.groupby("code").size().sort_values(ascending=False)
     code_items = [f"{ISSUE_TEXT.get(code, code)}: {n}×" for code, n in code_counts.items()]
     notices = issues[issues["level"] == "notice"]
-    notice_items = [f"{r['source_file']}" + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
-                    + f": {r['message']}" for r in notices.to_dict("records")]
+    notice_items = [
+        f"{r['source_file']}"
+        + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
+        + f": {r['message']}"
+        for r in notices.to_dict("records")
+    ]
     rej = data.rejected
     contacts = _contacts_by_row(data)
     rcols = [
-        Column("Bestand, blad, regel", lambda r: f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace("  ", " ")),
+        Column(
+            "Bestand, blad, regel",
+            lambda r: f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace(
+                "  ", " "
+            ),
+        ),
         Column("Voorstel", lambda r: r["title"] or "(geen titel)"),
-        Column("Reden", lambda r: "; ".join(REJECT_TEXT.get(c, c) for c in str(r["reason"]).split(";")) + ": " + r["message"]),
+        Column(
+            "Reden",
+            lambda r: (
+                "; ".join(REJECT_TEXT.get(c, c) for c in str(r["reason"]).split(";"))
+                + ": "
+                + r["message"]
+            ),
+        ),
         Column("Contact", lambda r: contacts.get(r["source_file"], "")),
     ]
-    dup_rule = ("Dubbele indieningen: voorstellen met dezelfde titel binnen een thema (na het weglaten van "
-                "hoofdletters, accenten en leestekens), of een titel die minstens "
-                f"{number(data.reference.merge_similarity * 100)}% overeenkomt, zijn samengevoegd tot één voorstel; "
-                "de andere indieners staan erbij vermeld. Titels die tussen "
-                f"{number(data.reference.flag_similarity * 100)}% en {number(data.reference.merge_similarity * 100)}% "
-                "overeenkomen zijn gemarkeerd als mogelijk dubbel en niet samengevoegd.")
-    return tag("section", tag("h2", "Bijlage: datakwaliteit")
-               + paragraph(balance) + table(acc.to_dict("records"), cols)
-               + paragraph(dup_rule, cls="note")
-               + (tag("h3", "Opmerkingen bij het opschonen") + bullet_list(code_items) if code_items else EMPTY)
-               + (tag("h3", "Afgewezen regels") + table(rej.to_dict("records"), rcols) if len(rej) else
-                  paragraph("Geen regels afgewezen."))
-               + (tag("h3", "Niet ingelezen bladen en bestanden") + bullet_list(notice_items) if notice_items else EMPTY),
-               cls="quality")
+    dup_rule = (
+        "Dubbele indieningen: voorstellen met dezelfde titel binnen een thema (na het weglaten van "
+        "hoofdletters, accenten en leestekens), of een titel die minstens "
+        f"{number(data.reference.merge_similarity * 100)}% overeenkomt, zijn samengevoegd tot één voorstel; "
+        "de andere indieners staan erbij vermeld. Titels die tussen "
+        f"{number(data.reference.flag_similarity * 100)}% en {number(data.reference.merge_similarity * 100)}% "
+        "overeenkomen zijn gemarkeerd als mogelijk dubbel en niet samengevoegd."
+    )
+    return tag(
+        "section",
+        tag("h2", "Bijlage: datakwaliteit")
+        + paragraph(balance)
+        + table(acc.to_dict("records"), cols)
+        + paragraph(dup_rule, cls="note")
+        + (
+            tag("h3", "Opmerkingen bij het opschonen") + bullet_list(code_items)
+            if code_items
+            else EMPTY
+        )
+        + (
+            tag("h3", "Afgewezen regels") + table(rej.to_dict("records"), rcols)
+            if len(rej)
+            else paragraph("Geen regels afgewezen.")
+        )
+        + (
+            tag("h3", "Niet ingelezen bladen en bestanden") + bullet_list(notice_items)
+            if notice_items
+            else EMPTY
+        ),
+        cls="quality",
+    )
 
 
 def _contacts_by_row(data: BriefingData) -> dict[str, str]:
@@ -442,8 +699,11 @@ def _contacts_by_row(data: BriefingData) -> dict[str, str]:
 def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
     prov = data.provenance
     inputs = data.inputs
-    cols = [Column("Bestand", lambda r: r["file"]), Column("Rol", lambda r: r["role"]),
-            Column("SHA-256", lambda r: r["sha256"], "hash")]
+    cols = [
+        Column("Bestand", lambda r: r["file"]),
+        Column("Rol", lambda r: r["role"]),
+        Column("SHA-256", lambda r: r["sha256"], "hash"),
+    ]
     params = {**data.rank_parameters, "audience": options.audience, "date": options.day.isoformat()}
     if options.reference_code:
         params["reference_code"] = options.reference_code
@@ -453,8 +713,13 @@ def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
         "Parameters: " + json.dumps(params, ensure_ascii=False, sort_keys=True),
         f"FTE-tarief: {euro(data.reference.fte_rate_eur)} per fte per jaar ({data.reference.fte_rate_source})",
     ]
-    return tag("section", tag("h2", "Herkomst") + bullet_list(items)
-               + table(inputs.to_dict("records"), cols, cls="data small"), cls="provenance")
+    return tag(
+        "section",
+        tag("h2", "Herkomst")
+        + bullet_list(items)
+        + table(inputs.to_dict("records"), cols, cls="data small"),
+        cls="provenance",
+    )
 
 
 def bijlage_tables(data: BriefingData, options: BriefingOptions) -> Html:
@@ -474,19 +739,34 @@ def bijlage_tables(data: BriefingData, options: BriefingOptions) -> Html:
             Column("Omschrijving", lambda r: r["summary"]),
             Column("Indicatieve kosten", lambda r: _public_cost(r), "num"),
         ]
-        parts.append(tag("section", tag("h2", _theme_label(data, slug)) + table(rows.to_dict("records"), cols),
-                         cls="theme"))
-    intro = (f"Deze bijlage bevat {number(len(pub))} voorstellen die de samenwerkingspartners in de regiegroep "
-             "hebben ingediend naar aanleiding van het commissiedebat, per thema.")
-    return tag("section", paragraph(intro) + tag("p", CAVEAT, cls="caveat") + join(parts), cls="bijlage")
+        parts.append(
+            tag(
+                "section",
+                tag("h2", _theme_label(data, slug)) + table(rows.to_dict("records"), cols),
+                cls="theme",
+            )
+        )
+    intro = (
+        f"Deze bijlage bevat {number(len(pub))} voorstellen die de samenwerkingspartners in de regiegroep "
+        "hebben ingediend naar aanleiding van het commissiedebat, per thema."
+    )
+    return tag(
+        "section", paragraph(intro) + tag("p", CAVEAT, cls="caveat") + join(parts), cls="bijlage"
+    )
 
 
 def _public_cost(rec: dict) -> str:
     structural, incidental = _cost_cells(rec)
     if rec.get("cost_status") == "pm":
         return "p.m. (nog niet te ramen)"
-    parts = [p for p in (structural if structural != "—" else "", incidental + " eenmalig/tijdelijk"
-                         if incidental != "—" else "") if p]
+    parts = [
+        p
+        for p in (
+            structural if structural != "—" else "",
+            incidental + " eenmalig/tijdelijk" if incidental != "—" else "",
+        )
+        if p
+    ]
     return "; ".join(parts)
 
 

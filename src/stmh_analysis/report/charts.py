@@ -19,14 +19,16 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from stmh_analysis.report.format import euro_short  # noqa: E402
 from stmh_analysis.report.html import Html  # noqa: E402
 
-plt.rcParams.update({
-    "svg.fonttype": "path",
-    "svg.hashsalt": "stmh",  # stable ids: the same data gives the same SVG bytes
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-})
+plt.rcParams.update(
+    {
+        "svg.fonttype": "path",
+        "svg.hashsalt": "stmh",  # stable ids: the same data gives the same SVG bytes
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
 LOW = "#3b6e8f"
 HIGH = "#a9c4d6"
 BUDGET = "#b2182b"
@@ -38,12 +40,14 @@ def _svg(fig: plt.Figure, alt: str) -> Html:
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buf.getvalue()
-    svg = svg[svg.find("<svg"):]  # drop the XML prolog and doctype: inline SVG in HTML
+    svg = svg[svg.find("<svg") :]  # drop the XML prolog and doctype: inline SVG in HTML
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
     return Html(f'<figure class="chart">{svg}<figcaption>{alt}</figcaption></figure>')
 
 
-def cost_per_theme(gap: pd.DataFrame, budget_structural_eur: float, budget_incidental_eur: float) -> Html:
+def cost_per_theme(
+    gap: pd.DataFrame, budget_structural_eur: float, budget_incidental_eur: float
+) -> Html:
     """Per theme the low estimate as a bar and the range up to the high estimate, against the budget."""
     themes = gap[gap["theme"] != "totaal"].iloc[::-1]
     fig, axes = plt.subplots(1, 2, figsize=(7.0, 2.9), sharey=True)
@@ -66,7 +70,9 @@ def cost_per_theme(gap: pd.DataFrame, budget_structural_eur: float, budget_incid
     return _svg(fig, "Indicatieve kosten per thema (lage en hoge raming) tegenover het budget")
 
 
-def cumulative_cost(ranking: pd.DataFrame, budget_structural_eur: float, horizon_years: int) -> Html:
+def cumulative_cost(
+    ranking: pd.DataFrame, budget_structural_eur: float, horizon_years: int
+) -> Html:
     """Cumulative cost per year of the ranked costed proposals (structural plus incidental spread
     over the horizon), low and high, against the structural budget."""
     costed = ranking[ranking["cost_status"] != "pm"].sort_values("rank_overall")
@@ -76,10 +82,19 @@ def cumulative_cost(ranking: pd.DataFrame, budget_structural_eur: float, horizon
     fig, ax = plt.subplots(figsize=(7.0, 2.8))
     ax.step(x, per_year_low.cumsum(), where="post", color=LOW, label="lage raming")
     ax.step(x, per_year_high.cumsum(), where="post", color=HIGH, linewidth=2, label="hoge raming")
-    ax.axhline(budget_structural_eur, color=BUDGET, linestyle="--", linewidth=1.5, label="structureel budget per jaar")
+    ax.axhline(
+        budget_structural_eur,
+        color=BUDGET,
+        linestyle="--",
+        linewidth=1.5,
+        label="structureel budget per jaar",
+    )
     ax.set_xlabel("voorstellen in volgorde van rangschikking (aantal)")
     ax.set_ylabel("cumulatieve kosten per jaar")
     ax.yaxis.set_major_formatter(_EURO_AXIS)
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     fig.tight_layout()
-    return _svg(fig, f"Cumulatieve kosten per jaar van de gerangschikte voorstellen (incidenteel verdeeld over {horizon_years} jaar)")
+    return _svg(
+        fig,
+        f"Cumulatieve kosten per jaar van de gerangschikte voorstellen (incidenteel verdeeld over {horizon_years} jaar)",
+    )

@@ -6,8 +6,20 @@ import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def number(value: float, decimals: int = 0) -> str:
@@ -29,8 +41,14 @@ def euro_short(value: float | None) -> str:
         return "kosten onbekend"
     if abs(value) >= 1_000_000:
         # Half up, as people round (1,25 mln -> 1,3 mln); floats alone would give 1,2.
-        millions = float(Decimal(str(value / 1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-        text = number(millions, 1).removesuffix(",0") if abs(value) < 10_000_000 else number(round(millions), 0)
+        millions = float(
+            Decimal(str(value / 1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        )
+        text = (
+            number(millions, 1).removesuffix(",0")
+            if abs(value) < 10_000_000
+            else number(round(millions), 0)
+        )
         return f"€ {text} mln"
     if abs(value) >= 1_000:
         return f"€ {number(round(value, -3))}"

@@ -71,14 +71,20 @@ class Column:
     cls: str = ""
 
 
-def table(records: Iterable[dict], columns: Sequence[Column], *, cls: str = "data", caption: str = "") -> Html:
+def table(
+    records: Iterable[dict], columns: Sequence[Column], *, cls: str = "data", caption: str = ""
+) -> Html:
     head = join(tag("th", c.header, cls=c.cls) for c in columns)
     body_rows = []
     for rec in records:
         cells = []
         for c in columns:
             value = c.cell(rec)
-            cells.append(tag("td", value if isinstance(value, Html) else Html(esc(value)), cls=c.cls))
+            cells.append(
+                tag("td", value if isinstance(value, Html) else Html(esc(value)), cls=c.cls)
+            )
         body_rows.append(tag("tr", join(cells)))
     cap = tag("caption", caption) if caption else EMPTY
-    return tag("table", cap + tag("thead", tag("tr", head)) + tag("tbody", join(body_rows)), cls=cls)
+    return tag(
+        "table", cap + tag("thead", tag("tr", head)) + tag("tbody", join(body_rows)), cls=cls
+    )

@@ -1,0 +1,238 @@
+"""make bench: time the pipeline and the clean/rank steps; write benchmarks/results.json and a table.
+
+Measures (medians over repeats):
+- a cold full run (all steps, all briefings as HTML and PDF) of the bundled data;
+- the same number of empty notebooks run through papermill, the floor any runner pays;
+- the naive way: papermill and nbconvert (and weasyprint) command lines, one after another;
+- a rerun with nothing changed (the whole `stmh run` command, process start included);
+- a rerun after one raw file changed;
+- cleaning and ranking 50, 5,000 and 50,000 synthetic proposals (in process).
+Targets (issue 6): cold <= 2x empty notebooks; no-change < 2 s; cold <= 0.5x naive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+from stmh_analysis.clean import clean_submissions
+from stmh_analysis.ingest import Submissions, read_appraisals, read_submissions
+from stmh_analysis.paths import Paths
+from stmh_analysis.pipeline import AUDIENCES
+from stmh_analysis.reference import load_reference
+from stmh_analysis.steps import rank_and_select
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+DEFAULT = Paths.default()
+BIN = Path(sys.executable).parent
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def sh(*cmd: str) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stmh_run(raw: Path, out: Path, *extra: str) -> None:
+    sh(
+        str(BIN / "stmh"),
+        "run",
+        "--raw",
+        str(raw),
+        "--processed",
+        str(out / "processed"),
+        "--reports",
+        str(out / "reports"),
+        "--quiet",
+        *extra,
+    )
+
+
+def cold_run(raw: Path) -> None:
+    out = WORK / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    stmh_run(raw, out, "--force")
+
+
+def empty_notebooks(n: int) -> None:
+    import papermill
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    nb.metadata["kernelspec"] = {
+        "name": "stmh",
+        "display_name": "Python (stmh)",
+        "language": "python",
+    }
+    path = WORK / "empty.ipynb"
+    nbformat.write(nb, path)
+    for i in range(n):
+        papermill.execute_notebook(
+            str(path), str(WORK / f"empty-{i}.ipynb"), progress_bar=False, kernel_name="stmh"
+        )
+
+
+def naive(raw: Path) -> None:
+    """What an analyst would type: each notebook through the papermill CLI, then nbconvert and weasyprint."""
+    out = WORK / "naive"
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "processed").mkdir(parents=True)
+    nbs = DEFAULT.notebooks
+    sh(
+        str(BIN / "papermill"),
+        str(nbs / "01-clean-submissions.ipynb"),
+        str(out / "01.ipynb"),
+        "-p",
+        "raw_dir",
+        str(raw),
+        "-p",
+        "processed_dir",
+        str(out / "processed"),
+        "-k",
+        "stmh",
+    )
+    sh(
+        str(BIN / "papermill"),
+        str(nbs / "02-rank-proposals.ipynb"),
+        str(out / "02.ipynb"),
+        "-p",
+        "processed_dir",
+        str(out / "processed"),
+        "-k",
+        "stmh",
+    )
+    for audience in AUDIENCES:
+        executed = out / f"03-{audience}.ipynb"
+        sh(
+            str(BIN / "papermill"),
+            str(nbs / "03-briefing.ipynb"),
+            str(executed),
+            "-p",
+            "audience",
+            audience,
+            "-p",
+            "processed_dir",
+            str(out / "processed"),
+            "-k",
+            "stmh",
+        )
+        sh(str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed))
+        sh(
+            str(BIN / "weasyprint"),
+            str(executed.with_suffix(".html")),
+            str(executed.with_suffix(".pdf")),
+        )
+
+
+def synthetic(n: int, base: Submissions) -> Submissions:
+    """n submission rows drawn from the bundled ones, with distinct titles and rotating amounts."""
+    rng = np.random.default_rng(42)
+    rows = base.rows.iloc[rng.integers(0, len(base.rows), n)].reset_index(drop=True).copy()
+    words = np.array(
+        ["regionaal", "landelijk", "pilot", "versterking", "uitbreiding", "onderzoek", "netwerk"]
+    )
+    rows["title"] = [f"{t} {words[i % 7]} {i}" for i, t in enumerate(rows["title"])]
+    rows["source_row"] = np.arange(2, n + 2)
+    rows["source_file"] = [f"partner_{i % 40}.xlsx" for i in range(n)]
+    return Submissions(rows, base.skipped.iloc[0:0], [], base.files)
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    raw = WORK / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
+    shutil.copytree(DEFAULT.raw, raw)
+    results: dict[str, object] = {
+        "machine": {"cores": os.cpu_count()},
+        "notebooks_per_run": 2 + len(AUDIENCES),
+    }
+    print("timing ... (a few minutes)")
+
+    results["cold_full_run_s"] = timed(lambda: cold_run(raw), 3)
+    results["empty_notebooks_s"] = timed(lambda: empty_notebooks(2 + len(AUDIENCES)), 3)
+    results["naive_cli_s"] = timed(lambda: naive(raw), 1)
+    results["no_change_rerun_s"] = timed(lambda: stmh_run(raw, WORK / "cold"), 5)
+
+    def change_one() -> None:
+        vng = raw / "vng_voorstellen.csv"
+        data = vng.read_bytes()
+        vng.write_bytes(
+            data.replace(b"120000", b"130000")
+            if b"120000" in data
+            else data.replace(b"130000", b"120000")
+        )
+        stmh_run(raw, WORK / "cold")
+
+    results["one_file_changed_rerun_s"] = timed(change_one, 3)
+
+    reference = load_reference(DEFAULT.reference)
+    base = read_submissions(DEFAULT.raw, reference)
+    appraisals, _ = read_appraisals(DEFAULT.raw)
+    scale = {}
+    for n in (50, 5_000, 50_000):
+        subs = synthetic(n, base)
+
+        def clean_rank(subs: Submissions = subs) -> None:
+            result = clean_submissions(subs, appraisals, reference)
+            rank_and_select(result.proposals, reference)
+
+        scale[str(n)] = timed(clean_rank, 3 if n < 50_000 else 1)
+    results["clean_rank_s"] = scale
+
+    med = {k: statistics.median(v) for k, v in results.items() if isinstance(v, list)}
+    cold, empty, naive_s = med["cold_full_run_s"], med["empty_notebooks_s"], med["naive_cli_s"]
+    results["medians_s"] = med
+    results["targets"] = {
+        "cold_vs_empty_notebooks": {
+            "ratio": cold / empty,
+            "target": "<= 2",
+            "met": cold <= 2 * empty,
+        },
+        "no_change_rerun": {
+            "seconds": med["no_change_rerun_s"],
+            "target": "< 2",
+            "met": med["no_change_rerun_s"] < 2,
+        },
+        "cold_vs_naive": {
+            "ratio": cold / naive_s,
+            "target": "<= 0.5",
+            "met": cold <= 0.5 * naive_s,
+        },
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    rows = [
+        ("cold full run (10 notebooks, 8 HTML + 8 PDF)", cold),
+        (f"{2 + len(AUDIENCES)} empty notebooks via papermill", empty),
+        ("naive CLI way (papermill + nbconvert + weasyprint)", naive_s),
+        ("rerun, nothing changed (whole command)", med["no_change_rerun_s"]),
+        ("rerun, one raw file changed", med["one_file_changed_rerun_s"]),
+    ] + [(f"clean + rank, {int(n):,} proposals", statistics.median(v)) for n, v in scale.items()]
+    print(
+        pd.DataFrame(rows, columns=["measure", "median seconds"]).to_string(
+            index=False, float_format="%.2f"
+        )
+    )
+    for name, t in results["targets"].items():
+        print(f"target {name}: {t} ")
+    print(f"written: {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Promises of the repository itself: clean notebooks, matching pins, the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from stmh_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_three_notebooks():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01-clean-submissions.ipynb",
+        "02-rank-proposals.ipynb",
+        "03-briefing.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs_and_has_one_parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        "strip outputs: make format"
+    )
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert nb.metadata["kernelspec"]["name"] == "stmh"
+    # the story is thin: no function is defined in a notebook
+    assert not any(re.search(r"^\s*def ", c.source, re.M) for c in code)
+
+
+def test_environment_yml_pins_what_the_lock_pins():
+    lock = {
+        line.strip().lower()
+        for line in (REPO_ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    env_text = (REPO_ROOT / "environment.yml").read_text()
+    env = {
+        m.group(1).strip().lower()
+        for m in re.finditer(r"^\s*-\s*([A-Za-z0-9_.\-]+==[^\s#]+)", env_text, re.M)
+    }
+    assert "python=3.11" in env_text
+    assert lock == env, (
+        f"only in lock: {sorted(lock - env)[:5]}; only in environment.yml: {sorted(env - lock)[:5]}"
+    )
+
+
+def stmh(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "stmh_analysis.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_amount_command_prints_json():
+    out = stmh("amount", "€ 200.000 per jaar (2024-2026)")
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert data["incidental_low_eur"] == 600_000 and data["first_year"] == 2024
+
+
+def test_amount_command_explains_an_unreadable_amount():
+    out = stmh("amount", "#REF!")
+    assert out.returncode == 1 and json.loads(out.stdout)["error"] == "error_value"
+
+
+def test_check_on_bundled_data_is_usable_and_writes_nothing(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(REPO_ROOT / "data" / "raw", raw)
+    before = sorted(p.name for p in raw.iterdir())
+    out = stmh("check", str(raw))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "49 proposals" in out.stdout and "Usable" in out.stdout
+    assert sorted(p.name for p in raw.iterdir()) == before
+
+
+def test_check_exits_1_and_names_the_place_of_a_rejected_row(tmp_path):
+    (tmp_path / "p.csv").write_text(
+        "Organisatie;Titel voorstel;Indicatieve kosten\nOM;Voorstel;#REF!\n", encoding="utf-8"
+    )
+    out = stmh("check", str(tmp_path))
+    assert out.returncode == 1
+    assert "p.csv, row 2, column 'Indicatieve kosten'" in out.stdout and "#REF!" in out.stdout
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert stmh("check", str(tmp_path / "nowhere")).returncode == 2
+    assert stmh("run", "--budget", "veel").returncode == 2
+    assert stmh("frobnicate").returncode == 2
