@@ -466,7 +466,9 @@ def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
     )
 
 
-def changes_section(data: BriefingData, theme: str | None = None, public: bool = False) -> Html:
+def changes_section(
+    data: BriefingData, theme: str | None = None, public: Sequence[str] = ()
+) -> Html:
     """New, withdrawn and changed proposals against the previous processed data, by proposal_id."""
     if data.previous is None:
         return tag(
@@ -722,7 +724,7 @@ def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
     )
 
 
-def bijlage_tables(data: BriefingData, options: BriefingOptions) -> Html:
+def bijlage_tables(data: BriefingData, options: BriefingOptions) -> tuple[Html, Html]:
     """The public annex: per theme the published proposals with indicative amounts."""
     pub = public_view(data.proposals)
     pub = pub[pub["appraisal"].fillna("").isin(options.public_appraisals)]
@@ -750,9 +752,10 @@ def bijlage_tables(data: BriefingData, options: BriefingOptions) -> Html:
         f"Deze bijlage bevat {number(len(pub))} voorstellen die de samenwerkingspartners in de regiegroep "
         "hebben ingediend naar aanleiding van het commissiedebat, per thema."
     )
-    return tag(
-        "section", paragraph(intro) + tag("p", CAVEAT, cls="caveat") + join(parts), cls="bijlage"
+    intro_section = tag(
+        "section", paragraph(intro) + tag("p", CAVEAT, cls="caveat"), cls="bijlage-intro"
     )
+    return intro_section, tag("section", join(parts), cls="bijlage")
 
 
 def _public_cost(rec: dict) -> str:
@@ -794,8 +797,8 @@ def build_briefing(data: BriefingData, options: BriefingOptions) -> Briefing:
         s["quality"] = data_quality_section(data)
         s["provenance"] = provenance_section(data, options)
     elif a == "bijlage":
-        s["ranked"] = bijlage_tables(data, options)
-        s["changes"] = changes_section(data, public=True)
+        s["kernpunten"], s["ranked"] = bijlage_tables(data, options)
+        s["changes"] = changes_section(data, public=options.public_appraisals)
     else:
         s["kernpunten"] = kernpunten(data, theme=a)
         s["changes"] = changes_section(data, theme=a)
