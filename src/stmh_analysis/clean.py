@@ -17,7 +17,7 @@ import pandas as pd
 
 from stmh_analysis.amounts import Amount, AmountError, parse_amount
 from stmh_analysis.ingest import Submissions
-from stmh_analysis.problems import PROBLEM_COLUMNS, problems_frame
+from stmh_analysis.problems import ISSUE_TEXT, PROBLEM_COLUMNS, REJECT_TEXT, problems_frame
 from stmh_analysis.reference import APPRAISALS, Reference
 from stmh_analysis.schema import (
     AMOUNT_COLUMNS,
@@ -27,34 +27,6 @@ from stmh_analysis.schema import (
     validate_proposals,
 )
 from stmh_analysis.text import match_key, match_keys
-
-# What each data_issues code means, in words for the analyst (used in issues.csv and the nota).
-ISSUE_TEXT = {
-    "org_unknown": "organisation not in data/reference/organisations.yaml; kept as written",
-    "org_fuzzy": "organisation matched to a close spelling; check",
-    "org_inferred": "organisation cell empty; taken from the file's title rows or name",
-    "theme_fuzzy": "theme matched to a close spelling",
-    "theme_inferred": "theme empty or unknown; inferred from title and description",
-    "theme_unknown": "theme empty or unknown and not inferable; set to overig",
-    "basis_assumed": "no period given (per jaar, eenmalig, ...); read as a one-off total",
-    "amount_ambiguous": "the cost text allows more than one reading; the most plausible is used",
-    "amount_missing": "no cost given; counted as p.m.",
-    "amount_partly_pm": "part of the cost is p.m.; only the known part is counted",
-    "amount_computed": "cost computed as a count times a unit price",
-    "fte_converted": "capacity in fte converted to euros with the reference FTE rate",
-    "duplicate_merged": "submitted more than once (same or near-same title in the theme); merged",
-    "duplicate_amounts_differ": "merged duplicates state different costs; the first organisation's is used",
-    "possible_duplicate": "title resembles another proposal in the theme; not merged, check",
-}
-# Codes of rejected rows, in words.
-REJECT_TEXT = {
-    "missing_title": "no proposal title",
-    "missing_organisation": "no organisation, and none in the file's title rows or name",
-    "missing_cost_column": "the sheet has no cost column",
-    "negative_amount": "a negative amount is not a cost",
-    "range_reversed": "low estimate above the high estimate",
-    "unknown_theme": "theme not a known slug",
-}
 
 
 @dataclass

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths
-from stmh_analysis.reference import THEME_SLUGS, load_reference
-from stmh_analysis.store import atomic_write_text
+# jsonschema (under nbformat, under papermill) imports rfc3987_syntax when present, which builds a
+# parser grammar at import: about a second in every process that touches a notebook, for an IRI
+# format check that notebook files never need. The runner declines that optional module; jsonschema
+# then skips that one format check. (Set before papermill is imported, here and in the workers.)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
+from stmh_analysis.reference import THEME_SLUGS, load_reference  # noqa: E402
+from stmh_analysis.store import atomic_write_text  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
@@ -166,24 +173,39 @@ def step_key(notebook: Path, parameters: Mapping[str, Any], inputs: Mapping[str,
 # --- parameters ----------------------------------------------------------------------------------
 
 
-def _notebook_parameters(notebook: Path) -> dict[str, dict]:
-    import papermill
-
-    return papermill.inspect_notebook(str(notebook))
+def notebook_parameters(notebook: Path) -> dict[str, Any]:
+    """Names and default values of the cell tagged `parameters` (read from the file; nothing runs)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            params: dict[str, Any] = {}
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            try:
+                                params[target.id] = (
+                                    ast.literal_eval(node.value) if node.value else None
+                                )
+                            except ValueError:
+                                params[target.id] = None
+            return params
+    raise ParameterError(f"{notebook.name}: no cell tagged 'parameters'")
 
 
 def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
     """Unknown names and values of another type than the default's are errors (papermill only warns)."""
-    declared = _notebook_parameters(notebook)
+    declared = notebook_parameters(notebook)
     for name, value in parameters.items():
         if name not in declared:
             raise ParameterError(
                 f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}"
             )
-        try:
-            default = ast.literal_eval(declared[name].get("default", "None"))
-        except (ValueError, SyntaxError):
-            continue
+        default = declared[name]
         if default is None or value is None:
             continue
         expected: tuple[type, ...] = (
@@ -203,7 +225,7 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
 
 def validate_options(options: RunOptions) -> None:
     """Everything checkable before a notebook starts; raises ParameterError naming the parameter."""
-    from stmh_analysis.rank import RankingError, validate_ranking
+    from stmh_analysis.criteria import RankingError, validate_ranking
     from stmh_analysis.reference import ReferenceError
 
     for name in ("budget_structural_eur", "budget_incidental_eur"):
@@ -246,24 +268,24 @@ def validate_options(options: RunOptions) -> None:
 
 # --- running one notebook ------------------------------------------------------------------------
 
-
-def kernel_name(preferred: str = "") -> str:
-    if preferred:
-        return preferred
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    return "stmh" if "stmh" in KernelSpecManager().find_kernel_specs() else "python3"
+CLEAN_PRELOAD = "import pandas, stmh_analysis.steps"
+RANK_PRELOAD = "import pandas, stmh_analysis.steps, stmh_analysis.report.charts"
+BRIEFING_PRELOAD = "import pandas, stmh_analysis.report.briefing"
 
 
 def execute_notebook(
-    notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str
+    notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str, km: Any = None
 ) -> None:
-    """Run with papermill into `executed`; on failure keep `<name>.failed.ipynb` and raise StepFailed."""
+    """Run with papermill into `executed`; on failure keep `<name>.failed.ipynb` and raise StepFailed.
+
+    `km`: a kernel already started (see kernels.WarmKernel); it is shut down here after use.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     tmp = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
+    extra = {"km": km} if km is not None else {}
     try:
         with _stderr_to(executed.with_suffix(".log")):
             papermill.execute_notebook(
@@ -274,13 +296,14 @@ def execute_notebook(
                 progress_bar=False,
                 log_output=False,
                 cwd=str(notebook.parent),
+                **extra,
             )
     except PapermillExecutionError as exc:
         failed = executed.with_suffix(".failed.ipynb")
         if tmp.exists():
             os.replace(tmp, failed)
         raise StepFailed(
-            f"notebook {notebook.name} failed in cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}. "
+            f"notebook {notebook.name} failed in cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}. "
             f"The executed notebook is kept at {failed} for inspection; the previous outputs are untouched."
         ) from None
     except Exception as exc:
@@ -289,6 +312,10 @@ def execute_notebook(
         raise StepFailed(
             f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}"
         ) from exc
+    finally:
+        if km is not None:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
     os.replace(tmp, executed)
     stale = executed.with_suffix(".failed.ipynb")
     if stale.exists():
@@ -310,15 +337,104 @@ def _stderr_to(log: Path):
             os.close(saved)
 
 
-def _briefing_job(args: tuple[str, str, dict, str, str, str, str]) -> tuple[str, float]:
-    """Worker process: execute the briefing notebook for one audience and render HTML and PDF."""
-    audience, notebook, parameters, kernel, executed, html, pdf = args
+# --- briefing workers (separate processes: kernels and PDF rendering both need the CPU) -----------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
+    """Each worker warms one kernel as soon as it starts, while the main process cleans and ranks."""
+    from multiprocessing import util
+
+    _WORKER.update(kernel=kernel, cwd=Path(cwd), log_dir=Path(log_dir), warm=None)
+    _warm_next()
+    util.Finalize(None, _worker_stop, exitpriority=10)
+
+
+def _warm_next() -> None:
+    from stmh_analysis.kernels import WarmKernel
+
+    log = _WORKER["log_dir"] / f"kernel-{os.getpid()}.log"
+    _WORKER["warm"] = WarmKernel(_WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, log)
+
+
+def _worker_stop() -> None:
+    warm = _WORKER.pop("warm", None)
+    if warm is not None:
+        warm.close()
+
+
+def _noop() -> int:
+    return os.getpid()
+
+
+def _briefing_job(args: tuple) -> tuple[str, float]:
+    """Execute the briefing notebook for one audience in a warm kernel, then render HTML and PDF."""
+    audience, notebook, parameters, kernel, executed, html, pdf, warm_next = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
-    execute_notebook(Path(notebook), Path(executed), parameters, kernel)
+    warm = _WORKER.pop("warm", None)
+    km = warm.take() if warm is not None else None
+    execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
+    if warm_next and "kernel" in _WORKER:
+        _warm_next()  # boots while this worker renders the PDF
     render_briefing(Path(executed), Path(html), Path(pdf))
     return audience, time.perf_counter() - start
+
+
+class _BriefingPool:
+    """Worker processes for the briefings, started early so their imports and kernels are ready.
+
+    Starting a forkserver blocks until it has imported its preload list (seconds), so that happens
+    in a background thread while the main process cleans and ranks.
+    """
+
+    def __init__(self, workers: int, kernel: str, paths: Paths) -> None:
+        self.workers = workers
+        self._executor: cf.ProcessPoolExecutor | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, args=(kernel, paths), daemon=True)
+        self._thread.start()
+
+    def _start(self, kernel: str, paths: Paths) -> None:
+        import multiprocessing
+
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(
+                [
+                    "stmh_analysis.pipeline",
+                    "stmh_analysis.report.render",
+                    "papermill",
+                    "nbconvert",
+                    "weasyprint",
+                    "jupyter_client",
+                ]
+            )
+            self._executor = cf.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=ctx,
+                initializer=_worker_start,
+                initargs=(kernel, str(paths.notebooks), str(paths.executed)),
+            )
+            # One trivial task per worker makes the pool start them all now, not when briefings begin.
+            for _ in range(self.workers):
+                self._executor.submit(_noop)
+        except BaseException as exc:
+            self._error = exc
+
+    @property
+    def pool(self) -> cf.ProcessPoolExecutor:
+        self._thread.join()
+        if self._executor is None:
+            raise StepFailed(f"could not start the briefing workers: {self._error}")
+        return self._executor
+
+    def close(self) -> None:
+        self._thread.join()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -370,13 +486,23 @@ def _outputs_exist(paths: list[Path]) -> bool:
 Say = Callable[[str], None]
 
 
+@dataclass
+class _Step:
+    name: str
+    notebook: str
+    params: dict
+    outputs: list[Path]
+    preload: str = ""
+
+
 def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -> dict:
     """Run what changed; return the manifest. Raises ParameterError, StepFailed or InputRejected."""
+    from stmh_analysis.kernels import WarmKernel, choose_kernel
+
     validate_options(options)
     paths = options.paths
     nb_dir = paths.notebooks
     reference = load_reference(paths.reference)
-    kernel = kernel_name(options.kernel_name)
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths.reports)
     run_started = dt.datetime.now().astimezone().replace(microsecond=0)
@@ -388,80 +514,55 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     ref_hashes = {f"reference/{p.name}": _sha256_file(p) for p in reference.files}
     records: list[StepRecord] = []
     new_state = dict(state)
-
-    clean_params = {
-        "raw_dir": str(paths.raw),
-        "processed_dir": str(paths.processed),
-        "reference_dir": str(paths.reference),
-    }
-    rank_params = {
-        "processed_dir": str(paths.processed),
-        "reference_dir": str(paths.reference),
-        "budget_structural_eur": options.budget_structural_eur,
-        "budget_incidental_eur": options.budget_incidental_eur,
-        "require_each_theme": options.require_each_theme,
-        "ranking_criteria": list(options.ranking_criteria),
-        "ranking_weights": dict(options.ranking_weights),
-    }
-    check_notebook_parameters(nb_dir / NOTEBOOK_CLEAN, clean_params)
-    check_notebook_parameters(nb_dir / NOTEBOOK_RANK, rank_params)
     raw_hashes = folder_hashes(paths.raw)
 
-    def run_step(name: str, notebook: str, params: dict, inputs: dict, outputs: list[Path]) -> None:
-        key = step_key(nb_dir / notebook, params, inputs)
-        if state.get(name) == key and _outputs_exist(outputs):
-            records.append(StepRecord(name, "skipped", 0.0, key, notebook, "up to date"))
-            say(f"  {name:<28} up to date")
-            return
-        start = time.perf_counter()
-        try:
-            execute_notebook(nb_dir / notebook, paths.executed / notebook, params, kernel)
-        except StepFailed:
-            records.append(StepRecord(name, "failed", time.perf_counter() - start, key, notebook))
-            _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
-            raise
-        seconds = time.perf_counter() - start
-        records.append(StepRecord(name, "ran", seconds, key, notebook))
-        new_state[name] = key
-        say(f"  {name:<28} {seconds:6.1f} s")
-
-    processed_outputs = [
-        paths.processed / n
-        for n in (
-            "proposals.parquet",
-            "proposals.csv",
-            "issues.csv",
-            "rejected.csv",
-            "accounting.csv",
-            "inputs.csv",
-        )
-    ]
-    run_step("clean", NOTEBOOK_CLEAN, clean_params, {**raw_hashes, **ref_hashes}, processed_outputs)
-    rejected = _count_rows(paths.processed / "rejected.csv")
-    if rejected:
-        say(f"  {rejected} row(s) rejected: see {paths.processed / 'rejected.csv'} and issues.csv")
-        if options.strict:
-            _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
-            raise InputRejected(
-                f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}"
+    clean = _Step(
+        "clean",
+        NOTEBOOK_CLEAN,
+        {
+            "raw_dir": str(paths.raw),
+            "processed_dir": str(paths.processed),
+            "reference_dir": str(paths.reference),
+        },
+        [
+            paths.processed / n
+            for n in (
+                "proposals.parquet",
+                "proposals.csv",
+                "issues.csv",
+                "rejected.csv",
+                "accounting.csv",
+                "inputs.csv",
             )
-    rank_inputs = {**folder_hashes(paths.processed, ("proposals.parquet",)), **ref_hashes}
-    rank_outputs = [
-        paths.processed / n
-        for n in (
-            "ranking.parquet",
-            "portfolio.parquet",
-            "portfolio_summary.csv",
-            "gap.csv",
-            "rank_parameters.json",
-        )
-    ]
-    run_step("rank", NOTEBOOK_RANK, rank_params, rank_inputs, rank_outputs)
-
-    briefing_inputs = {**folder_hashes(paths.processed, PROCESSED_FOR_BRIEFINGS), **ref_hashes}
-    todo = []
-    for audience in options.audiences:
-        params = {
+        ],
+        CLEAN_PRELOAD,
+    )
+    rank = _Step(
+        "rank",
+        NOTEBOOK_RANK,
+        {
+            "processed_dir": str(paths.processed),
+            "reference_dir": str(paths.reference),
+            "budget_structural_eur": options.budget_structural_eur,
+            "budget_incidental_eur": options.budget_incidental_eur,
+            "require_each_theme": options.require_each_theme,
+            "ranking_criteria": list(options.ranking_criteria),
+            "ranking_weights": dict(options.ranking_weights),
+        },
+        [
+            paths.processed / n
+            for n in (
+                "ranking.parquet",
+                "portfolio.parquet",
+                "portfolio_summary.csv",
+                "gap.csv",
+                "rank_parameters.json",
+            )
+        ],
+        RANK_PRELOAD,
+    )
+    briefing_params = {
+        audience: {
             "audience": audience,
             "processed_dir": str(paths.processed),
             "reference_dir": str(paths.reference),
@@ -469,51 +570,170 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
             "reference_code": options.reference_code,
             "date": options.date or run_started.date().isoformat(),
         }
+        for audience in options.audiences
+    }
+    check_notebook_parameters(nb_dir / NOTEBOOK_CLEAN, clean.params)
+    check_notebook_parameters(nb_dir / NOTEBOOK_RANK, rank.params)
+    for params in briefing_params.values():
         check_notebook_parameters(nb_dir / NOTEBOOK_BRIEFING, params)
-        key = step_key(nb_dir / NOTEBOOK_BRIEFING, params, briefing_inputs)
-        name = f"briefing:{audience}"
-        outputs = [paths.reports / f"{audience}.html", paths.reports / f"{audience}.pdf"]
-        if state.get(name) == key and _outputs_exist(outputs):
-            records.append(StepRecord(name, "skipped", 0.0, key, NOTEBOOK_BRIEFING, "up to date"))
-            continue
-        full = {
-            **params,
-            "run_date": provenance["run_date"],
-            "provenance_json": json.dumps(provenance),
+
+    def key_of(step: _Step, inputs: dict) -> str:
+        return step_key(nb_dir / step.notebook, step.params, inputs)
+
+    def briefing_keys() -> dict[str, str]:
+        inputs = {**folder_hashes(paths.processed, PROCESSED_FOR_BRIEFINGS), **ref_hashes}
+        return {
+            a: step_key(nb_dir / NOTEBOOK_BRIEFING, p, inputs) for a, p in briefing_params.items()
         }
-        todo.append(
-            (
-                name,
-                key,
-                (
-                    audience,
-                    str(nb_dir / NOTEBOOK_BRIEFING),
-                    full,
-                    kernel,
-                    str(paths.executed / f"03-briefing-{audience}.ipynb"),
-                    str(outputs[0]),
-                    str(outputs[1]),
-                ),
+
+    def up_to_date(name: str, key: str, outputs: list[Path]) -> bool:
+        return state.get(name) == key and _outputs_exist(outputs)
+
+    def rank_key() -> str:
+        return key_of(
+            rank, {**folder_hashes(paths.processed, ("proposals.parquet",)), **ref_hashes}
+        )
+
+    clean_key = key_of(clean, {**raw_hashes, **ref_hashes})
+    clean_due = not up_to_date("clean", clean_key, clean.outputs)
+    rank_due = clean_due or not up_to_date("rank", rank_key(), rank.outputs)
+    keys_now = briefing_keys()
+    briefings_due = rank_due or any(
+        not up_to_date(
+            f"briefing:{a}", k, [paths.reports / f"{a}.html", paths.reports / f"{a}.pdf"]
+        )
+        for a, k in keys_now.items()
+    )
+
+    kernel = choose_kernel(options.kernel_name) if (clean_due or rank_due or briefings_due) else ""
+    warm: dict[str, WarmKernel] = {}
+    pool: _BriefingPool | None = None
+    try:
+        if clean_due:
+            warm["clean"] = WarmKernel(
+                kernel, nb_dir, CLEAN_PRELOAD, paths.executed / "kernel-main.log"
             )
-        )
-    skipped = len(options.audiences) - len(todo)
-    if skipped:
-        say(f"  {'briefings':<28} {skipped} up to date")
-    if todo:
-        _run_briefings(
-            todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes
-        )
+        if briefings_due:
+            # Worker processes start now, importing and warming kernels on the other cores.
+            pool = _BriefingPool(max(1, min(jobs, len(options.audiences))), kernel, paths)
+
+        def run_step(step: _Step, key: str, warm_after: _Step | None = None) -> None:
+            if up_to_date(step.name, key, step.outputs):
+                records.append(
+                    StepRecord(step.name, "skipped", 0.0, key, step.notebook, "up to date")
+                )
+                say(f"  {step.name:<28} up to date")
+                if step.name in warm:
+                    warm.pop(step.name).close()
+                return
+            start = time.perf_counter()
+            w = warm.pop(step.name, None)
+            km = w.take() if w is not None else None
+            if warm_after is not None:
+                warm[warm_after.name] = WarmKernel(
+                    kernel, nb_dir, warm_after.preload, paths.executed / "kernel-main.log"
+                )
+            try:
+                execute_notebook(
+                    nb_dir / step.notebook,
+                    paths.executed / step.notebook,
+                    step.params,
+                    kernel,
+                    km=km,
+                )
+            except StepFailed:
+                records.append(
+                    StepRecord(step.name, "failed", time.perf_counter() - start, key, step.notebook)
+                )
+                _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+                raise
+            seconds = time.perf_counter() - start
+            records.append(StepRecord(step.name, "ran", seconds, key, step.notebook))
+            new_state[step.name] = key
+            say(f"  {step.name:<28} {seconds:6.1f} s")
+
+        run_step(clean, clean_key, warm_after=rank)
+        rejected = _count_rows(paths.processed / "rejected.csv")
+        if rejected:
+            say(
+                f"  {rejected} row(s) rejected: see {paths.processed / 'rejected.csv'} and issues.csv"
+            )
+            if options.strict:
+                _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+                raise InputRejected(
+                    f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}"
+                )
+        run_step(rank, rank_key())
+
+        todo = []
+        for audience, key in briefing_keys().items():
+            name = f"briefing:{audience}"
+            outputs = [paths.reports / f"{audience}.html", paths.reports / f"{audience}.pdf"]
+            if up_to_date(name, key, outputs):
+                records.append(
+                    StepRecord(name, "skipped", 0.0, key, NOTEBOOK_BRIEFING, "up to date")
+                )
+                continue
+            full = {
+                **briefing_params[audience],
+                "run_date": provenance["run_date"],
+                "provenance_json": json.dumps(provenance),
+            }
+            todo.append(
+                (
+                    name,
+                    key,
+                    [
+                        audience,
+                        str(nb_dir / NOTEBOOK_BRIEFING),
+                        full,
+                        kernel,
+                        str(paths.executed / f"03-briefing-{audience}.ipynb"),
+                        str(outputs[0]),
+                        str(outputs[1]),
+                        True,
+                    ],
+                )
+            )
+        # The heaviest first (the nota has charts and the longest tables), so no worker idles at the end.
+        todo.sort(key=lambda t: t[2][0] != "nota")
+        for i, (_, _, args) in enumerate(todo):
+            args[-1] = (
+                pool is not None and i < len(todo) - pool.workers
+            )  # warm a next kernel only if needed
+        skipped = len(options.audiences) - len(todo)
+        if skipped:
+            say(f"  {'briefings':<28} {skipped} up to date")
+        if todo:
+            if pool is None:
+                pool = _BriefingPool(max(1, min(jobs, len(todo))), kernel, paths)
+            _run_briefings(
+                pool,
+                todo,
+                records,
+                new_state,
+                say,
+                progress,
+                paths,
+                options,
+                provenance,
+                raw_hashes,
+            )
+    finally:
+        for w in warm.values():
+            w.close()
+        if pool is not None:
+            pool.close()
     return _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
 
 
 def _run_briefings(
-    todo, jobs, records, new_state, say, progress, paths, options, provenance, raw_hashes
+    pool, todo, records, new_state, say, progress, paths, options, provenance, raw_hashes
 ) -> None:
     from tqdm import tqdm
 
     start = time.perf_counter()
     failures: list[str] = []
-    workers = max(1, min(jobs, len(todo)))
     bar = tqdm(
         total=len(todo),
         desc="  briefings",
@@ -523,30 +743,25 @@ def _run_briefings(
         leave=False,
     )
     keys = {t[2][0]: (t[0], t[1]) for t in todo}
-    # Worker processes: notebook kernels and PDF rendering both use the CPU, so threads would queue on the GIL.
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_briefing_job, args): args[0] for _, _, args in todo}
-        for fut in cf.as_completed(futures):
-            audience = futures[fut]
-            name, key = keys[audience]
-            try:
-                _, seconds = fut.result()
-            except StepFailed as exc:
-                failures.append(str(exc))
-                records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
-            except Exception as exc:  # rendering errors are reported the same way
-                failures.append(f"briefing {audience}: {type(exc).__name__}: {exc}")
-                records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
-            else:
-                records.append(StepRecord(name, "ran", seconds, key, NOTEBOOK_BRIEFING))
-                new_state[name] = key
-            bar.update(1)
+    futures = {pool.pool.submit(_briefing_job, tuple(args)): args[0] for _, _, args in todo}
+    for fut in cf.as_completed(futures):
+        audience = futures[fut]
+        name, key = keys[audience]
+        try:
+            _, seconds = fut.result()
+        except StepFailed as exc:
+            failures.append(str(exc))
+            records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+        except Exception as exc:  # rendering errors are reported the same way
+            failures.append(f"briefing {audience}: {type(exc).__name__}: {exc}")
+            records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+        else:
+            records.append(StepRecord(name, "ran", seconds, key, NOTEBOOK_BRIEFING))
+            new_state[name] = key
+        bar.update(1)
     bar.close()
     say(
-        f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {workers} parallel)"
+        f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {pool.workers} parallel)"
     )
     if failures:
         _write_manifest(paths, options, records, provenance, raw_hashes, new_state)

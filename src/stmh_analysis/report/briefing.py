@@ -22,9 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
-from stmh_analysis.clean import ISSUE_TEXT, REJECT_TEXT
+from stmh_analysis.problems import ISSUE_TEXT, REJECT_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
-from stmh_analysis.report import charts
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, join, paragraph, table, tag
 
@@ -404,6 +403,8 @@ def ranking_rule(params: dict) -> str:
 
 
 def charts_section(data: BriefingData) -> Html:
+    from stmh_analysis.report import charts  # matplotlib only where charts are drawn
+
     params = data.rank_parameters
     return tag(
         "section",
