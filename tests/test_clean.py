@@ -217,3 +217,36 @@ def test_appraisal_problems_are_reported_not_dropped(reference, bundled_raw, tmp
     issues = clean_raw(tmp_path, reference).result.issues
     codes = set(issues["code"])
     assert {"appraisal_unmatched", "appraisal_unknown_value"} <= codes
+
+
+def test_a_new_layout_following_the_conventions_needs_no_code_change(reference, tmp_path):
+    """Title rows, reordered English/Dutch headers, a unit note, a totals row: read without new code."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Input februari"
+    ws.append(["Stichting Fier - aanvullende voorstellen"])
+    ws.append(["concept"])
+    ws.append(
+        ["Bedrag (x € 1.000)", "Voorstel", "Type kosten", "Theme", "Korte omschrijving", "Periode"]
+    )
+    ws.append(
+        [
+            120,
+            "Preventie op scholen in Friesland",
+            "per jaar",
+            "Minderjarigen",
+            "Lessen",
+            "2025-2026",
+        ]
+    )
+    ws.append(["2 à 3 ton", "Vervolgzorg jonge slachtoffers", "eenmalig", "Opvang", "Zorg", ""])
+    ws.append(["Totaal", None, None, None, None, None])
+    wb.save(tmp_path / "fier_nieuw.xlsx")
+    result = clean_raw(tmp_path, reference).result
+    p = result.proposals.set_index("title")
+    assert set(p["organisation"]) == {"Fier"}  # from the title row: no organisation column at all
+    assert p.loc["Preventie op scholen in Friesland", "incidental_low_eur"] == 240_000
+    assert p.loc["Vervolgzorg jonge slachtoffers", "incidental_high_eur"] == 300_000
+    assert result.accounting["skipped_totals"].sum() == 1 and result.rejected.empty

@@ -377,3 +377,18 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
         assert "&lt;script&gt;alert(" in html  # escaped: the reader sees the text
     # the CSV for people is defused, the parquet keeps the exact title
     assert hostile_title in set(pd.read_parquet(paths.processed / "proposals.parquet")["title"])
+
+
+def test_reports_differ_only_in_the_run_timestamp(run, tmp_path):
+    paths, _, _ = run
+    pages = []
+    for name in ("first", "second"):
+        local = DEFAULT.with_overrides(processed=paths.processed, reports=tmp_path / name)
+        run_pipeline(
+            RunOptions(paths=local, audiences=("nota",), date="2024-01-29", reference_code="K-1"),
+            say=quiet,
+            progress=False,
+        )
+        html = (local.reports / "nota.html").read_text(encoding="utf-8")
+        pages.append(re.sub(r"Uitgevoerd: [^<]*", "Uitgevoerd: -", html))
+    assert pages[0] == pages[1]

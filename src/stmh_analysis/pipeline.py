@@ -515,6 +515,8 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     records: list[StepRecord] = []
     new_state = dict(state)
     raw_hashes = folder_hashes(paths.raw)
+    for old_log in paths.executed.glob("kernel-*.log"):  # kernel chatter of earlier runs
+        old_log.unlink(missing_ok=True)
 
     clean = _Step(
         "clean",

@@ -57,6 +57,50 @@ def candidates_mask(frame: pd.DataFrame, values: dict[str, float]) -> pd.Series:
     return (frame["cost_status"] != "pm") & (value > 0)
 
 
+def _fit_count(costs: np.ndarray, budget: float) -> int:
+    """The most items with a positive cost that can fit together: the cheapest ones first."""
+    positive = np.sort(costs[costs > 0])
+    return int(np.searchsorted(np.cumsum(positive), budget, side="right"))
+
+
+def prune_dominated(
+    structural: np.ndarray,
+    incidental: np.ndarray,
+    value: np.ndarray,
+    themes: np.ndarray,
+    budget: Budget,
+) -> np.ndarray:
+    """Indices worth giving to the solver; dropping the others cannot change the best selection.
+
+    Within one (value, theme) class, take the items with only a structural cost, cheapest first.
+    No selection holds more than F of them, F being how many of the cheapest positive costs fit in
+    the budget at all; so an item with F cheaper-or-equal siblings is never needed: a selection
+    holding it leaves one of those out, and swapping the two keeps it feasible, as valuable and no
+    more expensive. Such items are dropped; likewise for items with only an incidental cost. Items
+    with both costs are all kept. The answer stays exact while the solver sees hundreds of items.
+    """
+    keep = np.ones(len(value), bool)
+    for costs, other, limit in (
+        (structural, incidental, _fit_count(structural, budget.structural_eur)),
+        (incidental, structural, _fit_count(incidental, budget.incidental_eur)),
+    ):
+        only = (costs > 0) & (other == 0)
+        if not only.any():
+            continue
+        frame = pd.DataFrame(
+            {
+                "value": value[only],
+                "theme": themes[only],
+                "cost": costs[only],
+                "index": np.flatnonzero(only),
+            }
+        )
+        frame = frame.sort_values(["value", "theme", "cost", "index"], kind="stable")
+        position = frame.groupby(["value", "theme"], sort=False).cumcount().to_numpy()
+        keep[frame["index"].to_numpy()[position >= limit]] = False
+    return np.flatnonzero(keep)
+
+
 def select_optimal(
     structural: np.ndarray,
     incidental: np.ndarray,
@@ -69,6 +113,24 @@ def select_optimal(
     n = len(value)
     if n == 0:
         return Selection(np.zeros(0, bool), 0.0, 0.0, 0.0)
+    subset = prune_dominated(structural, incidental, value, themes, budget)
+    if len(subset) < n:
+        sub = select_optimal(
+            structural[subset],
+            incidental[subset],
+            value[subset],
+            themes[subset],
+            budget,
+            require_each_theme,
+        )
+        chosen = np.zeros(n, bool)
+        chosen[subset[sub.chosen]] = True
+        unmet = set(sub.themes_unmet)
+        if require_each_theme:  # a theme pruned away entirely had nothing that fits: name it too
+            unmet |= set(themes) - set(themes[subset])
+        return Selection(
+            chosen, sub.value, sub.structural_eur, sub.incidental_eur, tuple(sorted(unmet))
+        )
     cost = structural + incidental
     scale = cost.sum() or 1.0
     # The cost term is at most 0.1 in total, below the smallest value step (0.5): it only breaks ties.
