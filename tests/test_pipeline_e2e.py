@@ -392,3 +392,26 @@ def test_reports_differ_only_in_the_run_timestamp(run, tmp_path):
         html = (local.reports / "nota.html").read_text(encoding="utf-8")
         pages.append(re.sub(r"Uitgevoerd: [^<]*", "Uitgevoerd: -", html))
     assert pages[0] == pages[1]
+
+
+def test_briefings_do_not_depend_on_order(run, tmp_path):
+    """Workers reuse a kernel (namespace cleared) across briefings: the pages must not care in
+    which order, or next to which other briefing, they were made."""
+    paths, _, _ = run
+    orders = {
+        "forward": ("opvang", "nota", "bijlage", "klantaanpak"),
+        "backward": ("klantaanpak", "bijlage", "nota", "opvang"),
+    }
+    pages: dict[str, dict[str, str]] = {}
+    for label, audiences in orders.items():
+        local = DEFAULT.with_overrides(processed=paths.processed, reports=tmp_path / label)
+        run_pipeline(
+            RunOptions(paths=local, audiences=audiences, jobs=1, date="2024-01-29"),
+            say=quiet,
+            progress=False,
+        )
+        pages[label] = {
+            a: re.sub(r"Uitgevoerd: [^<]*", "", (local.reports / f"{a}.html").read_text("utf-8"))
+            for a in audiences
+        }
+    assert pages["forward"] == pages["backward"]

@@ -274,11 +274,17 @@ BRIEFING_PRELOAD = "import pandas, stmh_analysis.report.briefing"
 
 
 def execute_notebook(
-    notebook: Path, executed: Path, parameters: Mapping[str, Any], kernel: str, km: Any = None
+    notebook: Path,
+    executed: Path,
+    parameters: Mapping[str, Any],
+    kernel: str,
+    km: Any = None,
+    keep_kernel: bool = False,
 ) -> None:
     """Run with papermill into `executed`; on failure keep `<name>.failed.ipynb` and raise StepFailed.
 
-    `km`: a kernel already started (see kernels.WarmKernel); it is shut down here after use.
+    `km`: a kernel already started (see kernels.WarmKernel); it is shut down here after use,
+    unless `keep_kernel` and the notebook succeeded.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -286,6 +292,34 @@ def execute_notebook(
     executed.parent.mkdir(parents=True, exist_ok=True)
     tmp = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
     extra = {"km": km} if km is not None else {}
+    try:
+        _run_papermill(
+            papermill, PapermillExecutionError, notebook, tmp, executed, parameters, kernel, extra
+        )
+    except BaseException:
+        if km is not None:  # a failed kernel is never reused
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+        raise
+    if km is not None and not keep_kernel:
+        with contextlib.suppress(Exception):
+            km.shutdown_kernel(now=True)
+    os.replace(tmp, executed)
+    stale = executed.with_suffix(".failed.ipynb")
+    if stale.exists():
+        stale.unlink()
+
+
+def _run_papermill(
+    papermill,
+    execution_error,
+    notebook: Path,
+    tmp: Path,
+    executed: Path,
+    parameters: Mapping[str, Any],
+    kernel: str,
+    extra: dict,
+) -> None:
     try:
         with _stderr_to(executed.with_suffix(".log")):
             papermill.execute_notebook(
@@ -298,7 +332,7 @@ def execute_notebook(
                 cwd=str(notebook.parent),
                 **extra,
             )
-    except PapermillExecutionError as exc:
+    except execution_error as exc:
         failed = executed.with_suffix(".failed.ipynb")
         if tmp.exists():
             os.replace(tmp, failed)
@@ -312,14 +346,6 @@ def execute_notebook(
         raise StepFailed(
             f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}"
         ) from exc
-    finally:
-        if km is not None:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
-    os.replace(tmp, executed)
-    stale = executed.with_suffix(".failed.ipynb")
-    if stale.exists():
-        stale.unlink()
 
 
 @contextlib.contextmanager
@@ -346,19 +372,54 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
     """Each worker warms one kernel as soon as it starts, while the main process cleans and ranks."""
     from multiprocessing import util
 
-    _WORKER.update(kernel=kernel, cwd=Path(cwd), log_dir=Path(log_dir), warm=None)
-    _warm_next()
+    from stmh_analysis.kernels import WarmKernel
+
+    log = Path(log_dir) / f"kernel-{os.getpid()}.log"
+    _WORKER.update(
+        kernel=kernel,
+        cwd=Path(cwd),
+        log=log,
+        warm=WarmKernel(kernel, Path(cwd), BRIEFING_PRELOAD, log),
+    )
     util.Finalize(None, _worker_stop, exitpriority=10)
 
 
-def _warm_next() -> None:
+def _worker_kernel() -> Any:
+    """This worker's kernel, cleared of the previous briefing; a new one if that is not possible."""
     from stmh_analysis.kernels import WarmKernel
 
-    log = _WORKER["log_dir"] / f"kernel-{os.getpid()}.log"
-    _WORKER["warm"] = WarmKernel(_WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, log)
+    resetting = _WORKER.pop("resetting", None)
+    if resetting is not None:
+        resetting.join()
+        if not _WORKER.pop("reset_ok", False) and _WORKER.get("warm") is not None:
+            _WORKER["warm"].close()  # could not be cleared: start afresh
+            _WORKER["warm"] = None
+    warm = _WORKER.get("warm")
+    km = warm.take() if warm is not None else None
+    if km is not None and km.is_alive():
+        return km
+    _WORKER["warm"] = WarmKernel(
+        _WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"]
+    )
+    return _WORKER["warm"].take()
+
+
+def _reset_in_background(km: Any) -> None:
+    """Clear the namespace while this worker renders the PDF (the reset mostly waits on messages)."""
+    from stmh_analysis.kernels import reset_namespace
+
+    def work() -> None:
+        _WORKER["reset_ok"] = reset_namespace(km)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    _WORKER["resetting"] = thread
 
 
 def _worker_stop() -> None:
+    resetting = _WORKER.pop("resetting", None)
+    if resetting is not None:
+        resetting.join(timeout=10)
     warm = _WORKER.pop("warm", None)
     if warm is not None:
         warm.close()
@@ -369,16 +430,29 @@ def _noop() -> int:
 
 
 def _briefing_job(args: tuple) -> tuple[str, float]:
-    """Execute the briefing notebook for one audience in a warm kernel, then render HTML and PDF."""
-    audience, notebook, parameters, kernel, executed, html, pdf, warm_next = args
+    """Execute the briefing notebook for one audience, then render HTML and PDF.
+
+    The worker keeps its kernel from one briefing to the next and clears its namespace in
+    between (%reset -f, while the PDF renders): a briefing starts with no variable of the one
+    before, only with the modules already imported, which is what costs the time.
+    test_briefings_do_not_depend_on_order renders them in different orders and compares.
+    """
+    audience, notebook, parameters, kernel, executed, html, pdf = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
-    warm = _WORKER.pop("warm", None)
-    km = warm.take() if warm is not None else None
-    execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
-    if warm_next and "kernel" in _WORKER:
-        _warm_next()  # boots while this worker renders the PDF
+    km = _worker_kernel()
+    try:
+        execute_notebook(
+            Path(notebook), Path(executed), parameters, kernel, km=km, keep_kernel=km is not None
+        )
+    except BaseException:
+        _WORKER["warm"] = (
+            None  # execute_notebook shut the kernel down; the next job starts a new one
+        )
+        raise
+    if km is not None:
+        _reset_in_background(km)
     render_briefing(Path(executed), Path(html), Path(pdf))
     return audience, time.perf_counter() - start
 
@@ -693,16 +767,11 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
                         str(paths.executed / f"03-briefing-{audience}.ipynb"),
                         str(outputs[0]),
                         str(outputs[1]),
-                        True,
                     ],
                 )
             )
         # The heaviest first (the nota has charts and the longest tables), so no worker idles at the end.
         todo.sort(key=lambda t: t[2][0] != "nota")
-        for i, (_, _, args) in enumerate(todo):
-            args[-1] = (
-                pool is not None and i < len(todo) - pool.workers
-            )  # warm a next kernel only if needed
         skipped = len(options.audiences) - len(todo)
         if skipped:
             say(f"  {'briefings':<28} {skipped} up to date")
