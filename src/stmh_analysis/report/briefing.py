@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
-from stmh_analysis.problems import ISSUE_TEXT, REJECT_TEXT
+from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, join, paragraph, table, tag
@@ -373,6 +373,8 @@ def ranked_tables(
                 cls="theme",
             )
         )
+    if not parts:
+        parts.append(paragraph("Er zijn onder dit thema geen voorstellen ingediend of ingedeeld."))
     return tag(
         "section",
         tag("h2", "Voorstellen per thema, gerangschikt")
@@ -629,12 +631,12 @@ def data_quality_section(data: BriefingData) -> Html:
         "(lege regels, totaalregels, opmerkingen)."
     )
     code_counts = warn.groupby("code").size().sort_values(ascending=False)
-    code_items = [f"{ISSUE_TEXT.get(code, code)}: {n}×" for code, n in code_counts.items()]
+    code_items = [f"{DUTCH_TEXT.get(code, code)}: {n}×" for code, n in code_counts.items()]
     notices = issues[issues["level"] == "notice"]
     notice_items = [
         f"{r['source_file']}"
         + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
-        + f": {r['message']}"
+        + f": {DUTCH_TEXT.get(r['code'], r['message'])}"
         for r in notices.to_dict("records")
     ]
     rej = data.rejected
@@ -650,9 +652,8 @@ def data_quality_section(data: BriefingData) -> Html:
         Column(
             "Reden",
             lambda r: (
-                "; ".join(REJECT_TEXT.get(c, c) for c in str(r["reason"]).split(";"))
-                + ": "
-                + r["message"]
+                "; ".join(DUTCH_TEXT.get(c, c) for c in str(r["reason"]).split(";"))
+                + (f" ({r['cost_text']})" if r.get("cost_text") else "")
             ),
         ),
         Column("Contact", lambda r: contacts.get(r["source_file"], "")),

@@ -65,8 +65,11 @@ def cost_per_theme(
         ax.xaxis.set_major_formatter(_EURO_AXIS)
         ax.tick_params(axis="x", labelrotation=30)
     axes[0].set_yticks(y, themes["label"].tolist())
-    axes[1].legend(loc="lower right", fontsize=7, frameon=False)
-    fig.tight_layout()
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(
+        handles, labels, loc="lower center", ncol=3, fontsize=7, frameon=False
+    )  # below, not over the bars
     return _svg(fig, "Indicatieve kosten per thema (lage en hoge raming) tegenover het budget")
 
 
