@@ -20,9 +20,11 @@ from stmh_analysis.ingest import Submissions
 from stmh_analysis.problems import ISSUE_TEXT, PROBLEM_COLUMNS, REJECT_TEXT, problems_frame
 from stmh_analysis.reference import APPRAISALS, Reference
 from stmh_analysis.schema import (
+    ACCOUNTING_COUNTS,
     AMOUNT_COLUMNS,
     CANDIDATES,
     PROPOSAL_COLUMNS,
+    SKIPPED_COUNTS,
     schema_failures,
     validate_proposals,
 )
@@ -663,33 +665,17 @@ def clean_submissions(
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The contract's dtypes: amounts float, years nullable integers, row counts int, the rest text."""
     out = frame.copy()
-    for col in (
-        "proposal_id",
-        "title",
-        "summary",
-        "organisation",
-        "co_submitters",
-        "theme",
-        "cost_text",
-        "cost_status",
-        "appraisal",
-        "appraisal_note",
-        "source_file",
-        "source_sheet",
-        "possible_duplicate_of",
-        "contact_person",
-        "contact_email",
-        "data_issues",
-    ):
-        out[col] = out[col].fillna("").astype("string")
-    for col in AMOUNT_COLUMNS:
-        out[col] = out[col].astype(float)
-    out["fte"] = out["fte"].astype(float)
-    out["first_year"] = out["first_year"].astype("Int64")
-    out["last_year"] = out["last_year"].astype("Int64")
-    out["source_row"] = out["source_row"].astype("int64")
-    out["merged_rows"] = out["merged_rows"].astype("int64")
+    for col in out.columns:
+        if col in (*AMOUNT_COLUMNS, "fte"):
+            out[col] = out[col].astype(float)
+        elif col in ("first_year", "last_year"):
+            out[col] = out[col].astype("Int64")
+        elif col in ("source_row", "merged_rows"):
+            out[col] = out[col].astype("int64")
+        else:
+            out[col] = out[col].fillna("").astype("string")
     return out
 
 
@@ -733,37 +719,13 @@ def account_rows(
     table.index.names = keys
     table = table.reset_index()
     if table.empty:
-        return pd.DataFrame(
-            columns=[
-                *keys,
-                "rows_in",
-                "in_proposals",
-                "merged",
-                "rejected",
-                "skipped_blank",
-                "skipped_totals",
-                "skipped_note",
-            ]
-        )
+        return pd.DataFrame(columns=[*keys, *ACCOUNTING_COUNTS])
     primary = proposals.groupby(keys).size().rename("first")
     table = table.merge(primary, left_on=keys, right_index=True, how="left").fillna({"first": 0})
     table["merged"] = (table["in_proposals"] - table["first"]).clip(lower=0).astype("int64")
     table = table.drop(columns="first")
-    balance = (
-        table["in_proposals"]
-        + table["rejected"]
-        + table[["skipped_blank", "skipped_totals", "skipped_note"]].sum(axis=1)
-    )
+    balance = table["in_proposals"] + table["rejected"] + table[SKIPPED_COUNTS].sum(axis=1)
     if (balance != table["rows_in"]).any():
         raise AssertionError(f"rows not accounted for:\n{table[balance != table['rows_in']]}")
-    cols = [
-        *keys,
-        "rows_in",
-        "in_proposals",
-        "merged",
-        "rejected",
-        "skipped_blank",
-        "skipped_totals",
-        "skipped_note",
-    ]
+    cols = [*keys, *ACCOUNTING_COUNTS]
     return table[cols].sort_values(keys).reset_index(drop=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import re
 import zipfile
@@ -23,6 +22,7 @@ import pandas as pd
 
 from stmh_analysis.problems import Problem
 from stmh_analysis.reference import Reference
+from stmh_analysis.store import sha256_file
 from stmh_analysis.text import match_key, normalise_whitespace
 
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -67,14 +67,6 @@ class Submissions:
     skipped: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     files: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def header_unit_scale(header: str) -> tuple[str, float]:
@@ -488,7 +480,7 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         name = path.name
         if name.startswith((".", "~$")) or name.lower() == "readme.md":
             continue
-        digest = file_sha256(path)
+        digest = sha256_file(path)
         info = {
             "file": name,
             "sha256": digest,

@@ -34,7 +34,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
 from stmh_analysis.reference import THEME_SLUGS, load_reference  # noqa: E402
-from stmh_analysis.store import atomic_write_text  # noqa: E402
+from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
@@ -115,22 +115,14 @@ class StepRecord:
 # --- hashing -------------------------------------------------------------------------------------
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def folder_hashes(folder: Path, names: tuple[str, ...] | None = None) -> dict[str, str]:
     """File name -> SHA-256 of its content (names: only those, missing ones as 'absent')."""
     if names is not None:
-        return {n: _sha256_file(folder / n) if (folder / n).is_file() else "absent" for n in names}
+        return {n: sha256_file(folder / n) if (folder / n).is_file() else "absent" for n in names}
     if not folder.is_dir():
         return {}
     return {
-        p.name: _sha256_file(p)
+        p.name: sha256_file(p)
         for p in sorted(folder.iterdir())
         if p.is_file() and not p.name.startswith(".")
     }
@@ -159,7 +151,7 @@ def code_hash() -> str:
 def step_key(notebook: Path, parameters: Mapping[str, Any], inputs: Mapping[str, str]) -> str:
     payload = json.dumps(
         {
-            "notebook": _sha256_file(notebook),
+            "notebook": sha256_file(notebook),
             "code": code_hash(),
             "parameters": parameters,
             "inputs": inputs,
@@ -585,7 +577,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         "package_version": metadata.version("stmh-analysis"),
         "git_commit": git_commit(),
     }
-    ref_hashes = {f"reference/{p.name}": _sha256_file(p) for p in reference.files}
+    ref_hashes = {f"reference/{p.name}": sha256_file(p) for p in reference.files}
     records: list[StepRecord] = []
     new_state = dict(state)
     raw_hashes = folder_hashes(paths.raw)
@@ -880,7 +872,7 @@ def _write_manifest(
         "steps": [r.__dict__ for r in records],
         "skipped": [r.name for r in records if r.status == "skipped"],
         "outputs": {
-            p.name: _sha256_file(p)
+            p.name: sha256_file(p)
             for p in sorted(paths.reports.glob("*.*"))
             if p.suffix in (".html", ".pdf")
         },

@@ -40,6 +40,17 @@ PROPOSAL_COLUMNS = [
     "contact_email",
     "data_issues",
 ]
+# data/processed/accounting.csv: per file and sheet, rows in = in proposals + rejected + skipped.
+ACCOUNTING_COUNTS = [
+    "rows_in",
+    "in_proposals",
+    "merged",
+    "rejected",
+    "skipped_blank",
+    "skipped_totals",
+    "skipped_note",
+]
+SKIPPED_COUNTS = ["skipped_blank", "skipped_totals", "skipped_note"]
 # Columns never published: the public annex may only show columns outside this set.
 INTERNAL_COLUMNS = ("appraisal_note", "contact_person", "contact_email")
 AMOUNT_COLUMNS = [

@@ -7,14 +7,26 @@ killed or failing run leaves the previous good file, never half of a new one.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the runner's 'up to date' path stays free of pandas
+    import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's content, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -43,6 +55,8 @@ def atomic_write_text(target: Path, text: str) -> None:
 
 def neutralise_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe."""
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -65,6 +79,8 @@ def write_table(frame: pd.DataFrame, stem: Path, *, parquet: bool = False) -> No
 
 def read_table(stem: Path) -> pd.DataFrame:
     """The parquet if there is one (exact values), else the CSV."""
+    import pandas as pd
+
     if stem.with_suffix(".parquet").exists():
         return pd.read_parquet(stem.with_suffix(".parquet"))
     return pd.read_csv(stem.with_suffix(".csv"), encoding="utf-8-sig", keep_default_na=False)

@@ -26,6 +26,7 @@ from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, join, paragraph, table, tag
+from stmh_analysis.schema import ACCOUNTING_COUNTS
 
 AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
 APPRAISAL_LABEL = {
@@ -610,19 +611,7 @@ def data_quality_section(data: BriefingData) -> Html:
             "num",
         ),
     ]
-    totals = {
-        k: int(acc[k].sum())
-        for k in (
-            "rows_in",
-            "in_proposals",
-            "merged",
-            "rejected",
-            "skipped_blank",
-            "skipped_totals",
-            "skipped_note",
-            "flagged",
-        )
-    }
+    totals = {k: int(acc[k].sum()) for k in (*ACCOUNTING_COUNTS, "flagged")}
     balance = (
         f"Alle {number(totals['rows_in'])} ingelezen regels zijn verantwoord: "
         f"{number(totals['in_proposals'])} in voorstellen (waarvan {number(totals['merged'])} samengevoegd met "
