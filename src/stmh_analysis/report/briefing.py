@@ -25,7 +25,17 @@ from stmh_analysis import store
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
-from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, join, paragraph, table, tag
+from stmh_analysis.report.html import (
+    EMPTY,
+    Column,
+    Html,
+    bullet_list,
+    esc,
+    join,
+    paragraph,
+    table,
+    tag,
+)
 from stmh_analysis.schema import ACCOUNTING_COUNTS
 
 AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
@@ -268,7 +278,7 @@ def kernpunten(data: BriefingData, theme: str | None = None) -> Html:
         inc_high = max(0.0, gap["incidental_high_eur"] - params["budget_incidental_eur"])
         items.append(
             Html(
-                esc_text(_budget_sentence(data))
+                esc(_budget_sentence(data))
                 + " Tekort als alle voorstellen worden uitgevoerd: structureel "
                 + figure(
                     "shortfall_structural", euro_range(short_low, short_high, short=False)
@@ -304,12 +314,6 @@ def kernpunten(data: BriefingData, theme: str | None = None) -> Html:
             )
         )
     return tag("section", tag("h2", "Kernpunten") + bullet_list(items), cls="kernpunten")
-
-
-def esc_text(text: str) -> str:
-    from stmh_analysis.report.html import esc
-
-    return esc(text)
 
 
 def gap_table(data: BriefingData) -> Html:
