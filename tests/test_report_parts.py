@@ -75,3 +75,10 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
     out = neutralise_for_spreadsheet(f)
     assert out["a"].tolist() == ['\'=HYPERLINK("x")', "'+31", "'-5", "'@SUM(1)", "gewoon"]
     assert out["n"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_run_time_reads_dutch():
+    from stmh_analysis.report.briefing import _dutch_timestamp
+
+    assert _dutch_timestamp("2024-01-29T14:05:00+01:00") == "29 januari 2024, 14:05 (UTC+01:00)"
+    assert _dutch_timestamp("onbekend") == "onbekend"

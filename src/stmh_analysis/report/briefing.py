@@ -693,6 +693,17 @@ def _contacts_by_row(data: BriefingData) -> dict[str, str]:
     return named.groupby("source_file")["contact_person"].first().to_dict()
 
 
+def _dutch_timestamp(iso: str) -> str:
+    """'2024-01-29T14:05:00+01:00' -> '29 januari 2024, 14:05 (UTC+01:00)'; unreadable text as is."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = moment.strftime("%z")
+    zone_text = f" (UTC{zone[:3]}:{zone[3:]})" if zone else ""
+    return f"{dutch_date(moment.date())}, {moment:%H:%M}{zone_text}"
+
+
 def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
     prov = data.provenance
     inputs = data.inputs
@@ -705,7 +716,7 @@ def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
     if options.reference_code:
         params["reference_code"] = options.reference_code
     items = [
-        f"Uitgevoerd: {options.run_date or prov.get('run_date', '')}",
+        f"Uitgevoerd: {_dutch_timestamp(options.run_date or prov.get('run_date', ''))}",
         f"Code: stmh-analysis {prov.get('package_version', '')}, commit {prov.get('git_commit', 'onbekend')}",
         "Parameters: " + json.dumps(params, ensure_ascii=False, sort_keys=True),
         f"FTE-tarief: {euro(data.reference.fte_rate_eur)} per fte per jaar ({data.reference.fte_rate_source})",
