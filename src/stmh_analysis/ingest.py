@@ -257,7 +257,7 @@ def _table_rows(
         row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in cost_fields)
         row["cost_columns"] = ";".join(f"{f}={header_cells[fields[f][0]]}" for f in cost_fields)
         data.append(row)
-    if not data and not problems or not data:
+    if not data:
         problems.append(
             Problem("notice", file, "no_data_rows", "header found but no data rows below it", sheet)
         )

@@ -32,14 +32,14 @@ from typing import Any
 # then skips that one format check. (Set before papermill is imported, here and in the workers.)
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+from stmh_analysis.parameters import AUDIENCES, check_audience, check_date  # noqa: E402
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
-from stmh_analysis.reference import THEME_SLUGS, load_reference  # noqa: E402
+from stmh_analysis.reference import load_reference  # noqa: E402
 from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
 NOTEBOOK_BRIEFING = "03-briefing.ipynb"
-AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
 STATE_FILE = ".stmh-state.json"
 PROCESSED_FOR_BRIEFINGS = (
     "proposals.parquet",
@@ -235,16 +235,12 @@ def validate_options(options: RunOptions) -> None:
         validate_ranking(options.ranking_criteria, options.ranking_weights)
     except RankingError as exc:
         raise ParameterError(str(exc)) from exc
-    unknown = [a for a in options.audiences if a not in AUDIENCES]
-    if unknown:
-        raise ParameterError(
-            f"audience: unknown value {unknown[0]!r}; use one of {', '.join(AUDIENCES)}"
-        )
-    if options.date:
-        try:
-            dt.date.fromisoformat(options.date)
-        except ValueError as exc:
-            raise ParameterError(f"date: {options.date!r} is not a date like 2024-01-29") from exc
+    try:
+        for audience in options.audiences:
+            check_audience(audience)
+        check_date(options.date)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
     if options.jobs < 0:
         raise ParameterError(f"jobs: must be 1 or more, got {options.jobs}")
     if not options.paths.raw.is_dir():
@@ -677,9 +673,10 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     warm: dict[str, WarmKernel] = {}
     pool: _BriefingPool | None = None
     try:
-        if clean_due:
-            warm["clean"] = WarmKernel(
-                kernel, nb_dir, CLEAN_PRELOAD, paths.executed / "kernel-main.log"
+        first = clean if clean_due else rank if rank_due else None  # the first step that runs
+        if first is not None:
+            warm[first.name] = WarmKernel(
+                kernel, nb_dir, first.preload, paths.executed / "kernel-main.log"
             )
         if briefings_due:
             # Worker processes start now, importing and warming kernels on the other cores.

@@ -293,16 +293,12 @@ def cost_gap(proposals: pd.DataFrame, budget: Budget, labels: dict[str, str]) ->
         **{c: float(table[c].sum()) for c in table.columns if c.endswith("_eur")},
     }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    table["shortfall_structural_low_eur"] = (
-        table["structural_low_eur"] - budget.structural_eur
-    ).clip(lower=0)
-    table["shortfall_structural_high_eur"] = (
-        table["structural_high_eur"] - budget.structural_eur
-    ).clip(lower=0)
-    table["shortfall_incidental_low_eur"] = (
-        table["incidental_low_eur"] - budget.incidental_eur
-    ).clip(lower=0)
-    table["shortfall_incidental_high_eur"] = (
-        table["incidental_high_eur"] - budget.incidental_eur
-    ).clip(lower=0)
+    for kind, budget_eur in (
+        ("structural", budget.structural_eur),
+        ("incidental", budget.incidental_eur),
+    ):
+        for side in ("low", "high"):
+            table[f"shortfall_{kind}_{side}_eur"] = (table[f"{kind}_{side}_eur"] - budget_eur).clip(
+                lower=0
+            )
     return table

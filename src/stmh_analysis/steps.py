@@ -40,13 +40,14 @@ def write_clean(out: CleanOutput, processed: Path) -> None:
     The proposals of the run before are kept in previous/ when they change, for 'what changed'.
     """
     processed.mkdir(parents=True, exist_ok=True)
-    new_parquet = out.result.proposals.to_parquet(index=False)
+    parquet = out.result.proposals.to_parquet(
+        index=False
+    )  # serialised once: compared, then written
     store.keep_previous(
-        processed / "proposals.parquet",
-        processed / "previous" / "proposals.parquet",
-        lambda current: current.read_bytes() == new_parquet,
+        processed / "proposals.parquet", processed / "previous" / "proposals.parquet", parquet
     )
-    store.write_table(out.result.proposals, processed / "proposals", parquet=True)
+    store.atomic_write_bytes(processed / "proposals.parquet", parquet)
+    store.write_table(out.result.proposals, processed / "proposals")
     store.write_table(out.result.rejected, processed / "rejected")
     store.write_table(out.result.issues, processed / "issues")
     store.write_table(out.result.accounting, processed / "accounting")

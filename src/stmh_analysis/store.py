@@ -10,7 +10,6 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,7 +85,7 @@ def read_table(stem: Path) -> pd.DataFrame:
     return pd.read_csv(stem.with_suffix(".csv"), encoding="utf-8-sig", keep_default_na=False)
 
 
-def keep_previous(current: Path, previous: Path, new_bytes_equal: Callable[[Path], bool]) -> None:
-    """Before a changed file replaces `current`, keep the old one as `previous` (for 'what changed')."""
-    if current.exists() and not new_bytes_equal(current):
+def keep_previous(current: Path, previous: Path, new_bytes: bytes) -> None:
+    """Before changed content replaces `current`, keep the old file as `previous` (for 'what changed')."""
+    if current.exists() and current.read_bytes() != new_bytes:
         atomic_write_bytes(previous, current.read_bytes())

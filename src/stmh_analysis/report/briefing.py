@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
+from stmh_analysis.parameters import check_audience, check_date
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
@@ -38,7 +39,6 @@ from stmh_analysis.report.html import (
 )
 from stmh_analysis.schema import ACCOUNTING_COUNTS
 
-AUDIENCES = ("nota", "bijlage", *THEME_SLUGS)
 APPRAISAL_LABEL = {
     "kansrijk": "kansrijk",
     "nader_uitwerken": "nader uitwerken",
@@ -84,15 +84,11 @@ class BriefingOptions:
     run_date: str = ""  # ISO timestamp of the run, for provenance only
 
     def __post_init__(self) -> None:
-        if self.audience not in AUDIENCES:
-            raise BriefingError(
-                f"audience: unknown value {self.audience!r}; use one of {', '.join(AUDIENCES)}"
-            )
-        if self.date:
-            try:
-                dt.date.fromisoformat(self.date)
-            except ValueError as exc:
-                raise BriefingError(f"date: {self.date!r} is not a date like 2024-01-29") from exc
+        try:
+            check_audience(self.audience)
+            check_date(self.date)
+        except ValueError as exc:
+            raise BriefingError(str(exc)) from None
         bad = [a for a in self.public_appraisals if a not in (*APPRAISALS, "")]
         if bad:
             raise BriefingError(f"public_appraisals: unknown appraisal {bad[0]!r}")
@@ -633,7 +629,7 @@ def data_quality_section(data: BriefingData) -> Html:
         for r in notices.to_dict("records")
     ]
     rej = data.rejected
-    contacts = _contacts_by_row(data)
+    contacts = _contacts_by_file(data)
     rcols = [
         Column(
             "Bestand, blad, regel",
@@ -684,7 +680,7 @@ def data_quality_section(data: BriefingData) -> Html:
     )
 
 
-def _contacts_by_row(data: BriefingData) -> dict[str, str]:
+def _contacts_by_file(data: BriefingData) -> dict[str, str]:
     """Contact person per source file (internal nota only: whom to call about a rejected row)."""
     props = data.proposals
     if "contact_person" not in props:
