@@ -141,6 +141,7 @@ def _parse_row_cost(
     total: list[float] = [0.0, 0.0, 0.0, 0.0]
     years: list[int] = []
     flags: list[str] = []
+    notes: list[str] = []
     fte = 0.0
     scale_of = _scales(scales)
     any_estimate = False
@@ -158,6 +159,7 @@ def _parse_row_cost(
             exc.column_field = fieldname  # type: ignore[attr-defined]
             return exc
         flags += a.flags
+        notes += a.notes
         if a.cost_status == "pm":
             continue
         any_estimate = True
@@ -174,7 +176,9 @@ def _parse_row_cost(
         fte += a.fte or 0.0
     if not any_estimate:
         return Amount(
-            cost_status="pm", flags=tuple(dict.fromkeys(flags if costs else ["amount_missing"]))
+            cost_status="pm",
+            flags=tuple(dict.fromkeys(flags if costs else ["amount_missing"])),
+            notes=tuple(dict.fromkeys(notes)),
         )
     return Amount(
         *total,
@@ -183,6 +187,7 @@ def _parse_row_cost(
         fte=fte or None,
         cost_status="estimated",
         flags=tuple(dict.fromkeys(flags)),
+        notes=tuple(dict.fromkeys(notes)),
     )
 
 
@@ -216,6 +221,7 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             "fte": pd.array([a.fte for a in ok], dtype="Float64").astype(float),
             "cost_status": pd.array([a.cost_status for a in ok], dtype="string"),
             "amount_flags": [";".join(a.flags) for a in ok],
+            "amount_notes": ["; ".join(a.notes) for a in ok],
             "cost_error": [r.reason if isinstance(r, AmountError) else "" for r in results],
             "cost_error_message": [str(r) if isinstance(r, AmountError) else "" for r in results],
             "cost_error_field": [
@@ -448,6 +454,24 @@ def _join_flags(flags: pd.DataFrame) -> pd.Series:
     return text.str.rstrip(";")
 
 
+def _with_reason(text: str, hit: pd.DataFrame, code: str) -> pd.Series | str:
+    """The general text, followed by the amount reader's own reason where it gave one."""
+    if code not in _AMOUNT_CODES or "amount_notes" not in hit.columns:
+        return text
+    notes = hit["amount_notes"].fillna("").astype(str)
+    return notes.map(lambda n: f"{text} ({n})" if n else text)
+
+
+_AMOUNT_CODES = (
+    "basis_assumed",
+    "amount_ambiguous",
+    "amount_missing",
+    "amount_partly_pm",
+    "amount_computed",
+    "fte_converted",
+)
+
+
 def _flag_issues(
     frame: pd.DataFrame, codes: list[str], columns: dict[str, tuple[str, str]]
 ) -> pd.DataFrame:
@@ -470,7 +494,7 @@ def _flag_issues(
                     "column": column,
                     "value": hit[value_col].astype(str) if value_col else "",
                     "code": code,
-                    "message": ISSUE_TEXT[code],
+                    "message": _with_reason(ISSUE_TEXT[code], hit, code),
                 }
             )
         )
@@ -504,14 +528,7 @@ def clean_submissions(
         }
     )
     cand = pd.concat([cand, costs, org_flags, theme_flags], axis=1)
-    amount_codes = [
-        "basis_assumed",
-        "amount_ambiguous",
-        "amount_missing",
-        "amount_partly_pm",
-        "amount_computed",
-        "fte_converted",
-    ]
+    amount_codes = list(_AMOUNT_CODES)
     for code in amount_codes:
         cand[code] = cand["amount_flags"].str.contains(rf"(?:^|;){code}(?:;|$)", regex=True)
 
