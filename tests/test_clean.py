@@ -13,6 +13,7 @@ from stmh_analysis.clean import (
     normalise_organisation,
     normalise_theme,
 )
+from stmh_analysis.schema import SKIPPED_COUNTS
 from stmh_analysis.steps import clean_raw
 
 
@@ -106,7 +107,7 @@ def bundled_clean(reference, bundled_raw):
 
 def test_every_row_is_accounted_for(bundled_clean):
     acc = bundled_clean.accounting
-    skipped = acc[["skipped_blank", "skipped_totals", "skipped_note"]].sum(axis=1)
+    skipped = acc[SKIPPED_COUNTS].sum(axis=1)
     assert (acc["rows_in"] == acc["in_proposals"] + acc["rejected"] + skipped).all()
     assert acc["rows_in"].sum() == 55
     assert acc["in_proposals"].sum() == bundled_clean.proposals["merged_rows"].sum()

@@ -66,7 +66,7 @@ def issue(result, code: str, file: str):
 
 def test_zero_byte_file(tmp_path, reference):
     raw = folder_with(tmp_path, lambda d: (d / "leeg.csv").write_bytes(b""))
-    assert "empty" in issue(clean(raw, reference), "empty_file", "leeg.csv")["message"]
+    assert "leeg" in issue(clean(raw, reference), "empty_file", "leeg.csv")["message"]
 
 
 def test_empty_workbook(tmp_path, reference):
@@ -78,7 +78,7 @@ def test_corrupt_xlsx(tmp_path, reference):
     raw = folder_with(
         tmp_path, lambda d: (d / "kapot.xlsx").write_bytes(b"PK\x03\x04 dit is geen werkmap")
     )
-    assert "corrupt" in issue(clean(raw, reference), "unreadable_file", "kapot.xlsx")["message"]
+    assert "beschadigd" in issue(clean(raw, reference), "unreadable_file", "kapot.xlsx")["message"]
 
 
 def test_password_protected_xlsx(tmp_path, reference):
@@ -90,7 +90,8 @@ def test_password_protected_xlsx(tmp_path, reference):
         ),
     )
     assert (
-        "password" in issue(clean(raw, reference), "encrypted_or_xls", "beveiligd.xlsx")["message"]
+        "wachtwoord"
+        in issue(clean(raw, reference), "encrypted_or_xls", "beveiligd.xlsx")["message"]
     )
 
 
@@ -99,7 +100,7 @@ def test_csv_that_is_html(tmp_path, reference):
         tmp_path,
         lambda d: (d / "export.csv").write_text("<!DOCTYPE html><html><body>Login</body></html>"),
     )
-    assert "HTML" in issue(clean(raw, reference), "not_csv", "export.csv")["message"]
+    assert "webpagina" in issue(clean(raw, reference), "not_csv", "export.csv")["message"]
 
 
 def test_binary_garbage_csv(tmp_path, reference):
@@ -212,12 +213,19 @@ def test_same_file_twice_under_two_names(tmp_path, reference):
         shutil.copy(d / "goed.csv", d / "goed_kopie.csv")
 
     result = clean(folder_with(tmp_path, make), reference)
-    assert "identical to goed.csv" in issue(result, "duplicate_file", "goed_kopie.csv")["message"]
+    assert (
+        "zelfde inhoud als goed.csv" in issue(result, "duplicate_file", "goed_kopie.csv")["message"]
+    )
 
 
 def test_file_in_another_format(tmp_path, reference):
+    raw = folder_with(tmp_path, lambda d: (d / "notitie.docx").write_text("zie bijlage"))
+    issue(clean(raw, reference), "not_a_submission", "notitie.docx")
+
+
+def test_text_file_without_a_table_is_named(tmp_path, reference):
     raw = folder_with(tmp_path, lambda d: (d / "notitie.txt").write_text("zie bijlage"))
-    issue(clean(raw, reference), "not_a_submission", "notitie.txt")
+    issue(clean(raw, reference), "no_table", "notitie.txt")
 
 
 def test_unknown_columns_are_reported_with_what_the_file_has(tmp_path, reference):

@@ -83,7 +83,7 @@ def test_check_on_bundled_data_is_usable_and_writes_nothing(tmp_path):
     before = sorted(p.name for p in raw.iterdir())
     out = stmh("check", str(raw))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "49 proposals" in out.stdout and "Usable" in out.stdout
+    assert "49 voorstellen" in out.stdout and "Bruikbaar" in out.stdout
     assert sorted(p.name for p in raw.iterdir()) == before
 
 
@@ -93,7 +93,8 @@ def test_check_exits_1_and_names_the_place_of_a_rejected_row(tmp_path):
     )
     out = stmh("check", str(tmp_path))
     assert out.returncode == 1
-    assert "p.csv, row 2, column 'Indicatieve kosten'" in out.stdout and "#REF!" in out.stdout
+    assert "p.csv, regel 2, kolom 'Indicatieve kosten'" in out.stdout and "#REF!" in out.stdout
+    assert "AFGEWEZEN" in out.stdout
 
 
 def test_usage_errors_exit_2(tmp_path):

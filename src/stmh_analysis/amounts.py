@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Amount", "AmountError", "parse_amount", "format_dutch_number"]
+__all__ = ["Amount", "AmountError", "amount_from_number", "parse_amount", "format_dutch_number"]
 
 
 class AmountError(ValueError):
@@ -412,12 +412,14 @@ def _read_value(tokens: list[_Token], i: int) -> tuple[dict, int] | None:
     return {"number": number, "magnitude": magnitude, "currency": currency, "end": j - 1}, j
 
 
-def _value_of(part: dict, magnitude: float | None) -> tuple[float, bool]:
+def _value_of(part: dict, magnitude: float | None, in_units: bool = False) -> tuple[float, bool]:
+    """The value of one number; `in_units`: the column counts in thousands or millions, so
+    '1,125' is the Dutch decimal (one and an eighth thousand), as it is beside 'mln'."""
     tok = part["number"]
     if tok.kind == "WORDNUM":
         base, ambiguous = float(tok.groups[0]), False
     else:
-        base, ambiguous = _read_number(tok.text, magnitude is not None)
+        base, ambiguous = _read_number(tok.text, magnitude is not None or in_units)
     return base * (magnitude or 1.0), ambiguous
 
 
@@ -435,7 +437,9 @@ def _is_year(part: dict, tokens: list[_Token], i: int, j: int) -> bool:
     return j < len(tokens) and tokens[j].kind in ("NUM", "WORDNUM")  # 'in 2019 € 4,5 mln'
 
 
-def _build_mentions(tokens: list[_Token]) -> tuple[list[_Money], list[_Token]]:
+def _build_mentions(
+    tokens: list[_Token], in_units: bool = False
+) -> tuple[list[_Money], list[_Token]]:
     """Money and fte mentions, and the tokens left over (context, period words, relations)."""
     money: list[_Money] = []
     rest: list[_Token] = []
@@ -546,8 +550,8 @@ def _build_mentions(tokens: list[_Token]) -> tuple[list[_Money], list[_Token]]:
                 raw_hi, _ = _value_of(upper, None)
                 if raw_lo <= raw_hi and raw_lo < 1000:
                     mag_lo = mag_hi
-            low, amb1 = _value_of(first, mag_lo)
-            high, amb2 = _value_of(upper, mag_hi)
+            low, amb1 = _value_of(first, mag_lo, in_units)
+            high, amb2 = _value_of(upper, mag_hi, in_units)
             if low > high:
                 low, high = high, low
             explicit = first["currency"] or upper["currency"] or "." in number.text
@@ -561,7 +565,7 @@ def _build_mentions(tokens: list[_Token]) -> tuple[list[_Money], list[_Token]]:
             )  # fmt: skip
             i = k
             continue
-        value, amb = _value_of(first, first["magnitude"])
+        value, amb = _value_of(first, first["magnitude"], in_units)
         explicit = first["currency"] or bool(re.search(r"\d[.,]\d{3}", number.text))
         money.append(
             _Money(
@@ -1335,7 +1339,7 @@ def parse_amount(
     tokens = _tokenise(s)
     has_pm = any(t.kind == "PM" for t in tokens)
     has_zero = any(t.kind == "ZERO" for t in tokens)
-    money, rest = _build_mentions(tokens)
+    money, rest = _build_mentions(tokens, in_units=scale != 1.0)
     money = _drop_bare_numbers(money, tokens)
     # bare numbers read as a year or a count replace their number token, so that attachment and
     # relations see them where they stand
@@ -1410,5 +1414,54 @@ def parse_amount(
         cost_status="estimated",
         flags=tuple(r.flags),
         reading=reading,
+        notes=tuple(r.notes),
+    )
+
+
+def amount_from_number(
+    value: float,
+    *,
+    basis: object = None,
+    duration: object = None,
+    scale: float = 1.0,
+    fte_rate_eur: float = 100_000.0,
+    max_amount_eur: float | None = 100_000_000.0,
+) -> Amount:
+    """A cell typed as a number: its value is exact, only the column's unit and the row's basis
+    and period are applied. A full amount typed under a unit header (75.000 under `x € 1.000`,
+    which would make € 75 mln) is read as written and flagged."""
+    if value != value or value < 0:
+        raise AmountError("negative_amount", f"een negatief bedrag is geen kostenpost: {value!r}")
+    r = _Reader()
+    euros = value * scale
+    if scale != 1.0 and value >= 1000 and euros >= 10_000_000:
+        euros = value
+        r.flag(
+            "amount_ambiguous",
+            f"{format_dutch_number(value)} staat voluit onder een kolom in eenheden van "
+            f"€ {format_dutch_number(scale)}: als volledig bedrag gelezen",
+        )
+    if euros == 0:
+        return Amount(reading="number cell", notes=())
+    m = _Money(euros, euros, 0, 0, 0, 0, has_magnitude=True, explicit_unit=True)
+    col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
+    part = _read_mention(m, r, col, 1.0, fte_rate_eur)
+    if max_amount_eur is not None and part.high > max_amount_eur:
+        raise AmountError(
+            "amount_implausible",
+            f"€ {format_dutch_number(part.high)} ligt boven de aannemelijkheidsgrens van "
+            f"€ {format_dutch_number(max_amount_eur)}",
+        )
+    structural = part.kind == "structural"
+    return Amount(
+        structural_low_eur=round(part.low, 2) if structural else 0.0,
+        structural_high_eur=round(part.high, 2) if structural else 0.0,
+        incidental_low_eur=0.0 if structural else round(part.low, 2),
+        incidental_high_eur=0.0 if structural else round(part.high, 2),
+        first_year=part.start,
+        last_year=None if structural else part.end,
+        cost_status="estimated",
+        flags=tuple(r.flags),
+        reading="number cell",
         notes=tuple(r.notes),
     )

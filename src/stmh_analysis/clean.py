@@ -10,14 +10,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from stmh_analysis.amounts import Amount, AmountError, parse_amount
+from stmh_analysis.amounts import Amount, AmountError, amount_from_number, parse_amount
 from stmh_analysis.ingest import Submissions
-from stmh_analysis.problems import ISSUE_TEXT, PROBLEM_COLUMNS, REJECT_TEXT, problems_frame
+from stmh_analysis.problems import DUTCH_TEXT, ISSUE_TEXT, PROBLEM_COLUMNS, problems_frame
 from stmh_analysis.reference import APPRAISALS, Reference
 from stmh_analysis.schema import (
     ACCOUNTING_COUNTS,
@@ -97,10 +98,19 @@ def infer_theme(text: pd.Series, reference: Reference) -> pd.Series:
 
 
 def normalise_theme(
-    raw: pd.Series, text: pd.Series, reference: Reference
+    raw: pd.Series, text: pd.Series, reference: Reference, hint: pd.Series | None = None
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """Theme slugs and flags (theme_fuzzy, theme_inferred, theme_unknown). Never drops a row."""
+    """Theme slugs and flags (theme_fuzzy, theme_from_file, theme_inferred, theme_unknown).
+
+    An empty theme cell takes the theme the file itself states (a section row above the row, a
+    sheet named after a theme: `hint`) before it is inferred from the text. Never drops a row.
+    """
     keys = match_keys(raw.fillna(""))
+    from_file = pd.Series(False, index=raw.index)
+    if hint is not None:
+        hint = hint.fillna("").astype(str)
+        from_file = (keys == "") & (hint != "")
+        keys = keys.where(~from_file, hint)
     slug = keys.map(reference.theme_aliases)
     unmatched = slug.isna() & (keys != "")
     fuzzy = pd.Series(False, index=raw.index)
@@ -122,7 +132,12 @@ def normalise_theme(
     unknown = slug.isna()
     slug = slug.fillna("overig").astype("string")
     return slug, pd.DataFrame(
-        {"theme_fuzzy": fuzzy, "theme_inferred": inferred, "theme_unknown": unknown}
+        {
+            "theme_fuzzy": fuzzy,
+            "theme_from_file": from_file,
+            "theme_inferred": inferred,
+            "theme_unknown": unknown,
+        }
     )
 
 
@@ -136,7 +151,12 @@ def _scales(text: str) -> dict[str, float]:
 
 
 def _parse_row_cost(
-    costs: tuple[tuple[str, str], ...], basis: str, duration: str, scales: str, reference: Reference
+    costs: tuple[tuple[str, str], ...],
+    basis: str,
+    duration: str,
+    scales: str,
+    values: str,
+    reference: Reference,
 ) -> Amount | AmountError:
     total: list[float] = [0.0, 0.0, 0.0, 0.0]
     years: list[int] = []
@@ -144,17 +164,21 @@ def _parse_row_cost(
     notes: list[str] = []
     fte = 0.0
     scale_of = _scales(scales)
+    number_of = _scales(values)  # cells typed as numbers: their value, exact
     any_estimate = False
     for fieldname, text in costs:
+        options = {
+            "basis": _FIELD_BASIS.get(fieldname) or basis,
+            "duration": duration,
+            "scale": scale_of.get(fieldname, 1.0),
+            "fte_rate_eur": reference.fte_rate_eur,
+            "max_amount_eur": reference.max_amount_eur,
+        }
         try:
-            a = parse_amount(
-                text,
-                basis=_FIELD_BASIS.get(fieldname) or basis,
-                duration=duration,
-                scale=scale_of.get(fieldname, 1.0),
-                fte_rate_eur=reference.fte_rate_eur,
-                max_amount_eur=reference.max_amount_eur,
-            )
+            if fieldname in number_of:
+                a = amount_from_number(number_of[fieldname], **options)
+            else:
+                a = parse_amount(text, **options)
         except AmountError as exc:
             exc.column_field = fieldname  # type: ignore[attr-defined]
             return exc
@@ -191,6 +215,13 @@ def _parse_row_cost(
     )
 
 
+def _column(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A text column of the submission rows, empty where an older caller did not provide it."""
+    if name in rows.columns:
+        return rows[name].fillna("").astype(str)
+    return pd.Series("", index=rows.index)
+
+
 def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """Amount columns for each row, or the parse error. Distinct inputs are parsed once."""
     cost_fields = [f for f in ("cost", "cost_structural", "cost_incidental") if f in rows.columns]
@@ -200,6 +231,7 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             rows["basis"].fillna("").astype(str),
             rows["duration"].fillna("").astype(str),
             rows["cost_scale"].fillna("").astype(str),
+            _column(rows, "cost_values"),
             strict=True,
         )
     )
@@ -207,7 +239,7 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     cache: dict[tuple, Amount | AmountError] = {}
     for key in set(keys):
         costs = tuple((f, t) for f, t in zip(cost_fields, key[:n], strict=True) if t.strip())
-        cache[key] = _parse_row_cost(costs, key[n], key[n + 1], key[n + 2], reference)
+        cache[key] = _parse_row_cost(costs, key[n], key[n + 1], key[n + 2], key[n + 3], reference)
     results = [cache[k] for k in keys]
     ok = [r if isinstance(r, Amount) else Amount() for r in results]
     out = pd.DataFrame(
@@ -220,14 +252,21 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             "last_year": pd.array([a.last_year for a in ok], dtype="Int64"),
             "fte": pd.array([a.fte for a in ok], dtype="Float64").astype(float),
             "cost_status": pd.array([a.cost_status for a in ok], dtype="string"),
-            "amount_flags": [";".join(a.flags) for a in ok],
-            "amount_notes": ["; ".join(a.notes) for a in ok],
-            "cost_error": [r.reason if isinstance(r, AmountError) else "" for r in results],
-            "cost_error_message": [str(r) if isinstance(r, AmountError) else "" for r in results],
-            "cost_error_field": [
-                getattr(r, "column_field", "") if isinstance(r, AmountError) else ""
-                for r in results
-            ],
+            "amount_flags": pd.array([";".join(a.flags) for a in ok], dtype="string"),
+            "amount_notes": pd.array(["; ".join(a.notes) for a in ok], dtype="string"),
+            "cost_error": pd.array(
+                [r.reason if isinstance(r, AmountError) else "" for r in results], dtype="string"
+            ),
+            "cost_error_message": pd.array(
+                [str(r) if isinstance(r, AmountError) else "" for r in results], dtype="string"
+            ),
+            "cost_error_field": pd.array(
+                [
+                    getattr(r, "column_field", "") if isinstance(r, AmountError) else ""
+                    for r in results
+                ],
+                dtype="string",
+            ),
         },
         index=rows.index,
     )
@@ -261,24 +300,56 @@ def make_proposal_ids(organisation: pd.Series, title: pd.Series) -> pd.Series:
 _DIGITS = re.compile(r"\d+")
 
 
-def _similar(a: str, b: str) -> float:
+def content_key(title_key: str, ignore: frozenset[str]) -> str:
+    """'de landelijke aanpak van loverboys' -> 'landelijke aanpak loverboys' (ignored words out)."""
+    words = [w for w in title_key.split() if w not in ignore]
+    return " ".join(words) if words else title_key
+
+
+def _similar(a: str, b: str, at_least: float = 0.75) -> float:
     """Title similarity 0-1; titles whose numbers differ ('fase 1', 'fase 2') are never alike."""
+    if a == b:
+        return 1.0
     if _DIGITS.findall(a) != _DIGITS.findall(b):
         return 0.0
     m = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if m.real_quick_ratio() < 0.75 or m.quick_ratio() < 0.75:
+    if m.real_quick_ratio() < at_least or m.quick_ratio() < at_least:
         return 0.0
     return m.ratio()
 
 
+def candidate_pairs(keys: list[str], at_least: float) -> Iterable[tuple[int, int]]:
+    """Every pair of title indexes that could reach `at_least`, and no other.
+
+    Two exact bounds cut the work without losing a pair: titles whose numbers differ are never
+    alike (`_similar`), so only titles with the same numbers are paired; and difflib's ratio is at
+    most 2·shorter/(both lengths), so a much longer title cannot match a short one.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(tuple(_DIGITS.findall(key)), []).append(i)
+    for members in groups.values():
+        ordered = sorted(members, key=lambda i: len(keys[i]))
+        for x, i in enumerate(ordered):
+            short = len(keys[i])
+            for j in ordered[x + 1 :]:
+                if 2 * short < (at_least - 1e-9) * (short + len(keys[j])):
+                    break  # this and every longer title are out of reach
+                yield (i, j) if i < j else (j, i)
+
+
 def find_duplicates(
-    theme: pd.Series, title_key: pd.Series, merge_at: float, flag_at: float, window: int = 3
+    theme: pd.Series,
+    title_key: pd.Series,
+    merge_at: float,
+    flag_at: float,
+    ignore: frozenset[str] = frozenset(),
 ) -> tuple[pd.Series, list[tuple[str, str, str]]]:
     """Group label per row (rows with one label are one proposal) and near pairs to flag.
 
-    Equal (theme, title key) pairs are one group; distinct keys are compared with their
-    neighbours in sorted order within the theme (sorted neighbourhood, `window` wide), so the cost
-    grows with n log n, not n²: similar titles sort close together because they share a start.
+    Within a theme every pair of distinct titles is compared on their content words (`ignore`d
+    words such as 'de', 'van' left out), so 'De landelijke aanpak van loverboys' and 'Landelijke
+    aanpak loverboys' are one proposal wherever they sort.
     """
     keys = pd.DataFrame({"theme": theme.astype(str), "key": title_key.astype(str)})
     distinct = keys.drop_duplicates().sort_values(["theme", "key"]).reset_index(drop=True)
@@ -291,17 +362,16 @@ def find_duplicates(
         return i
 
     near: list[tuple[str, str, str]] = []
-    themes = distinct["theme"].to_numpy()
     texts = distinct["key"].to_numpy()
-    for i in range(len(distinct)):
-        for j in range(i + 1, min(i + 1 + window, len(distinct))):
-            if themes[j] != themes[i]:
-                break
-            score = _similar(texts[i], texts[j])
+    for theme_name, members in distinct.groupby("theme", sort=False).groups.items():
+        idx = list(members)
+        content = [content_key(texts[i], ignore) for i in idx]
+        for x, y in candidate_pairs(content, flag_at):
+            score = _similar(content[x], content[y], flag_at)
             if score >= merge_at:
-                parent[find(j)] = find(i)
+                parent[find(idx[y])] = find(idx[x])
             elif score >= flag_at:
-                near.append((themes[i], texts[i], texts[j]))
+                near.append((str(theme_name), texts[idx[x]], texts[idx[y]]))
     distinct["group"] = [find(i) for i in range(len(distinct))]
     label = keys.merge(distinct, on=["theme", "key"], how="left", validate="m:1")["group"]
     label.index = theme.index
@@ -315,7 +385,11 @@ def merge_duplicates(
     frame = candidates.copy()
     frame["_title_key"] = match_keys(frame["title"])
     frame["_group"], near = find_duplicates(
-        frame["theme"], frame["_title_key"], reference.merge_similarity, reference.flag_similarity
+        frame["theme"],
+        frame["_title_key"],
+        reference.merge_similarity,
+        reference.flag_similarity,
+        reference.duplicate_ignore_words,
     )
     order = ["_group", "organisation", "_title_key", "source_file", "source_sheet", "source_row"]
     frame = frame.sort_values(order, kind="stable")
@@ -462,6 +536,8 @@ def _with_reason(text: str, hit: pd.DataFrame, code: str) -> pd.Series | str:
     return notes.map(lambda n: f"{text} ({n})" if n else text)
 
 
+# Flags ingest sets on a row (its problems already say where and why).
+_INGEST_CODES = ("text_repaired", "possible_subtotal")
 _AMOUNT_CODES = (
     "basis_assumed",
     "amount_ambiguous",
@@ -494,7 +570,7 @@ def _flag_issues(
                     "column": column,
                     "value": hit[value_col].astype(str) if value_col else "",
                     "code": code,
-                    "message": _with_reason(ISSUE_TEXT[code], hit, code),
+                    "message": _with_reason(DUTCH_TEXT[code], hit, code),
                 }
             )
         )
@@ -510,7 +586,16 @@ def clean_submissions(
     org, org_flags = normalise_organisation(
         rows["organisation"], rows["organisation_hint"], reference
     )
-    theme, theme_flags = normalise_theme(rows["theme"], text, reference)
+    theme, theme_flags = normalise_theme(
+        rows["theme"], text, reference, _column(rows, "theme_hint")
+    )
+    ingest_flags = _column(rows, "ingest_flags")
+    theme_flags = theme_flags.assign(
+        **{
+            code: ingest_flags.str.contains(rf"(?:^|;){code}(?:;|$)", regex=True)
+            for code in _INGEST_CODES
+        }
+    )
     costs = parse_costs(rows, reference)
     cand = pd.DataFrame(
         {
@@ -555,7 +640,7 @@ def clean_submissions(
         )
     failures = schema_failures(CANDIDATES, cand)
     if not failures.empty:
-        failures["message"] = failures["code"].map(REJECT_TEXT).fillna(failures["code"])
+        failures["message"] = failures["code"].map(DUTCH_TEXT).fillna(failures["code"])
         failures["value"] = [
             str(cand.at[i, c]) if c in cand.columns else ""
             for i, c in zip(failures["index"], failures["column"], strict=True)
@@ -571,7 +656,7 @@ def clean_submissions(
                     "index": rows.index[missing_cost],
                     "column": "",
                     "code": "missing_cost_column",
-                    "message": REJECT_TEXT["missing_cost_column"],
+                    "message": DUTCH_TEXT["missing_cost_column"],
                     "value": "",
                 }
             )
@@ -630,7 +715,13 @@ def clean_submissions(
         [
             c
             for c in flag_codes
-            if c not in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
+            if c
+            not in (
+                "duplicate_merged",
+                "duplicate_amounts_differ",
+                "possible_duplicate",
+                *_INGEST_CODES,
+            )
         ],
         {
             "org_unknown": ("Organisatie", "organisation_raw"),
@@ -638,6 +729,7 @@ def clean_submissions(
             "org_inferred": ("Organisatie", "organisation"),
             "theme_fuzzy": ("Thema", "theme_raw"),
             "theme_inferred": ("Thema", "theme_raw"),
+            "theme_from_file": ("Thema", "theme_raw"),
             "theme_unknown": ("Thema", "theme_raw"),
             **{c: ("Indicatieve kosten", "cost_text") for c in amount_codes},
         },
@@ -728,10 +820,14 @@ def account_rows(
         count(pd.concat([subs.rows[keys], skipped[keys]]), "rows_in"),
         count(kept, "in_proposals"),
         count(rejected, "rejected"),
-        count(skipped[skipped["reason"] == "blank"], "skipped_blank"),
-        count(skipped[skipped["reason"] == "totals"], "skipped_totals"),
-        count(skipped[skipped["reason"] == "note"], "skipped_note"),
+        *(
+            count(skipped[skipped["reason"] == name.removeprefix("skipped_")], name)
+            for name in SKIPPED_COUNTS
+        ),
     ]
+    unknown = set(skipped["reason"]) - {n.removeprefix("skipped_") for n in SKIPPED_COUNTS}
+    if unknown:
+        raise AssertionError(f"skip reasons without an accounting column: {sorted(unknown)}")
     table = pd.concat(parts, axis=1).fillna(0).astype("int64")
     table.index.names = keys
     table = table.reset_index()

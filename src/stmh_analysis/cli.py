@@ -153,33 +153,69 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = clean_raw(args.dir, reference)
     issues = out.result.issues
-    for rec in issues.to_dict("records"):
-        where = [rec["source_file"]]
-        if rec["source_sheet"]:
-            where.append(f"sheet {rec['source_sheet']!r}")
-        if rec["source_row"] is not None and str(rec["source_row"]) not in ("", "<NA>"):
-            where.append(f"row {rec['source_row']}")
-        if rec["column"]:
-            where.append(f"column {rec['column']!r}")
-        value = f" (value {str(rec['value'])[:80]!r})" if rec["value"] else ""
-        print(
-            f"{rec['level'].upper():8} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
-        )
+    print(check_report(out))
+    n_rej = len(out.result.rejected)
+    n_err = int((issues["level"] == "error").sum())
+    return EXIT_INPUT if n_rej or n_err else EXIT_OK
+
+
+_LEVEL_WORDS = {
+    "error": "FOUT",
+    "rejected": "AFGEWEZEN",
+    "skipped": "OVERGESLAGEN",
+    "warning": "LET OP",
+    "notice": "MELDING",
+}
+
+
+def _problem_line(rec: dict) -> str:
+    where = [rec["source_file"]]
+    if rec["source_sheet"]:
+        where.append(f"blad {rec['source_sheet']!r}")
+    if rec["source_row"] is not None and str(rec["source_row"]) not in ("", "<NA>"):
+        where.append(f"regel {rec['source_row']}")
+    if rec["column"]:
+        where.append(f"kolom {rec['column']!r}")
+    value = f" (waarde {str(rec['value'])[:80]!r})" if rec["value"] else ""
+    level = _LEVEL_WORDS.get(rec["level"], rec["level"].upper())
+    return f"{level:12} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
+
+
+def check_report(out) -> str:
+    """What `stmh check` prints, in Dutch: first whole files (not read, older versions), then every
+    problem with file, sheet, row and column, then the count and the verdict."""
+    issues = out.result.issues
+    lines: list[str] = []
+    files_first = issues[(issues["level"] == "error") | (issues["code"] == "superseded_version")]
+    if len(files_first):
+        lines.append("Bestanden:")
+        lines += [_problem_line(r) for r in files_first.to_dict("records")]
+        lines.append("")
+    rest = issues.drop(index=files_first.index)
+    lines += [_problem_line(r) for r in rest.to_dict("records")]
     acc = out.result.accounting
     rows_in = int(acc["rows_in"].sum()) if len(acc) else 0
     n_rej = len(out.result.rejected)
-    print(
-        f"\n{rows_in} rows read from {out.inputs.shape[0]} files: {len(out.result.proposals)} proposals "
-        f"({int(acc['merged'].sum()) if len(acc) else 0} rows merged as duplicates), {n_rej} rejected, "
-        f"{rows_in - int(acc['in_proposals'].sum() if len(acc) else 0) - n_rej} skipped (blank, totals, notes); "
-        f"{int((issues['level'] == 'warning').sum())} warnings."
+    n_err = int((issues["level"] == "error").sum())
+    in_proposals = int(acc["in_proposals"].sum()) if len(acc) else 0
+    merged = int(acc["merged"].sum()) if len(acc) else 0
+    lines.append(
+        f"\n{rows_in} regels gelezen uit {out.inputs.shape[0]} bestanden: "
+        f"{len(out.result.proposals)} voorstellen ({merged} regels samengevoegd als dubbel), "
+        f"{n_rej} afgewezen, {rows_in - in_proposals - n_rej} overgeslagen (leeg, verborgen, "
+        f"totalen, tussenkoppen, voorbeelden, opmerkingen, oudere versies); "
+        f"{int((issues['level'] == 'warning').sum())} opmerkingen om na te lopen."
     )
-    print(
-        "Usable: no row rejected."
-        if n_rej == 0
-        else f"Not usable as is: {n_rej} row(s) rejected (see above)."
-    )
-    return EXIT_INPUT if n_rej else EXIT_OK
+    if n_err:
+        lines.append(
+            f"Niet bruikbaar zoals het is: {n_err} bestand(en) konden niet worden gelezen (zie boven); "
+            "de voorstellen daarin ontbreken."
+        )
+    if n_rej:
+        lines.append(f"Niet bruikbaar zoals het is: {n_rej} regel(s) afgewezen (zie boven).")
+    if not n_err and not n_rej:
+        lines.append("Bruikbaar: alle bestanden gelezen, geen regel afgewezen.")
+    return "\n".join(lines)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -1,19 +1,25 @@
 """Raw partner files -> one row per submitted table row, with where it came from.
 
-Reads every sheet of every .xlsx and every .csv in the raw folder, read-only. Finds the header
-row under title rows with the header aliases of data/reference/headers.yaml, fills merged cells,
-reads numbers stored as numbers or text, notes a `x € 1.000` unit in a header as the column's
-scale, and decodes UTF-8 (with or without BOM) and Windows-1252. What cannot be read becomes a
-`Problem` naming file, sheet and reason; the rest goes on.
+Reads every visible sheet of every spreadsheet and every text file in the raw folder, read-only
+(`sheets.read_file` does the formats). Then it reads each sheet's structure the way a person
+does:
+
+- the header row under title rows, matched with data/reference/headers.yaml (notes after a line
+  break or `*` ignored), a unit note such as `(x € 1.000)` as the column's scale, and a header
+  over two rows (`Kosten` merged over `Structureel | Incidenteel`);
+- rows that are not proposals: blank, hidden, a template example (`Voorbeeld: …`), a total or
+  subtotal (by its words anywhere in the row, or an untitled row that adds up the rows above it),
+  a section row (`Thema: Opvang`) that sets the theme of the rows below, a remark;
+- numbers typed as numbers are passed on as numbers (`cost_values`), never re-read as text;
+- one partner's older file beside its corrected version (`… v2 DEFINITIEF`) gives way to it.
+
+What cannot be read becomes a `Problem` naming file, sheet, row and column; the rest goes on.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +28,19 @@ import pandas as pd
 
 from stmh_analysis.problems import Problem
 from stmh_analysis.reference import Reference
+from stmh_analysis.sheets import (
+    SPREADSHEET_SUFFIXES,
+    TEXT_SUFFIXES,
+    ErrorValue,
+    Formula,
+    Sheet,
+    cell_text,
+    read_file,
+)
 from stmh_analysis.store import sha256_file
 from stmh_analysis.text import match_key, normalise_whitespace
 
-SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUBMISSION_SUFFIXES = (*SPREADSHEET_SUFFIXES, *TEXT_SUFFIXES)
 APPRAISAL_STEM = "appreciaties"
 HEADER_SEARCH_ROWS = 30
 MAX_TEXT_CHARS = 5_000  # longer cell text is cut (and said so): a report cannot show 100,000 chars
@@ -49,14 +64,22 @@ SUBMISSION_COLUMNS = [
     "source_row",
     *FIELDS,
     "organisation_hint",
+    "theme_hint",
     "cost_scale",
     "cost_columns",
+    "cost_values",
+    "ingest_flags",
 ]
 _UNIT_RE = re.compile(
-    r"[\(\[]?\s*(?:x|×|in)\s*(?:€|eur|euro)?\s*(1[.,\s]?000[.,\s]?000|1[.,\s]?000|(?:1\s*)?mln|(?:1\s*)?miljoen\w*|duizend\w*|k€|k)\s*(?:€|eur|euro)?\s*[\)\]]?",
+    r"[\(\[]?\s*(?:x|×|in)\s*(?:€|euro'?s?|eur)?\s*(1[.,\s]?000[.,\s]?000|1[.,\s]?000|(?:1\s*)?mln|(?:1\s*)?miljoen\w*|duizend\w*|k€|k)(?!\w)\s*(?:€|euro'?s?|eur)?\s*[\)\]]?",
     re.I,
 )
-_TOTAL_RE = re.compile(r"^(?:sub)?(?:totaal|totalen|total|som|totaal generaal)\b", re.I)
+_TOTAL_RE = re.compile(
+    r"^(?:sub\s?-?)?tota(?:al|le|len|l)\b|^eindtotaal\b|^totaal\s?generaal\b|^som\b|^grand total\b",
+    re.I,
+)
+_EXAMPLE_RE = re.compile(r"^(?:voorbeeld|bijvoorbeeld|bijv\.|vb\.|example|e\.g\.)(?:\b|:)", re.I)
+_SECTION_PREFIX = re.compile(r"^\s*(?:thema|theme|onderwerp|categorie)\s*[:\-–]\s*", re.I)
 
 
 @dataclass
@@ -69,14 +92,47 @@ class Submissions:
     files: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+# --- headers ---------------------------------------------------------------------------------------
+
+
+_K_EURO_RE = re.compile(r"[\(\[]\s*(?:k€|keur|k euro|€\s*(?:x|×)\s*1[.,]?000)\s*[\)\]]", re.I)
+
+
 def header_unit_scale(header: str) -> tuple[str, float]:
     """'Kosten (x € 1.000)' -> ('Kosten', 1000.0); a header without a unit note keeps scale 1."""
+    k = _K_EURO_RE.search(header)
+    if k:
+        return (header[: k.start()] + header[k.end() :]).strip(), 1e3
     m = _UNIT_RE.search(header)
     if not m:
         return re.sub(r"\(\s*(?:€|eur|euro)\s*\)", "", header, flags=re.I).strip(), 1.0
     unit = match_key(m.group(1)).replace(" ", "")
     scale = 1e6 if unit in ("1000000", "mln", "1mln") or "miljoen" in unit else 1e3
     return (header[: m.start()] + header[m.end() :]).strip(), scale
+
+
+def header_name(cell: str) -> str:
+    """'Thema*\\n(kies uit lijst)' -> 'Thema': the first line, without a marker or a note."""
+    first = cell.strip().splitlines()[0] if cell.strip() else ""
+    first = first.replace("*", " ")
+    return re.sub(
+        r"\((?![^)]*(?:€|eur|x\s|1\.000|mln|duizend))[^)]*\)", " ", first, flags=re.I
+    ).strip()
+
+
+def field_of(header: str, reference: Reference) -> str | None:
+    """The template field a header names: an exact alias first, else the first word rule that fits."""
+    key = match_key(header)
+    if not key:
+        return None
+    exact = reference.header_aliases.get(key)
+    if exact:
+        return exact
+    padded = f" {key} "
+    for fieldname, words in reference.header_words:
+        if all(f" {w} " in padded for w in words):
+            return fieldname
+    return None
 
 
 def map_header(cells: list[str], reference: Reference) -> dict[int, tuple[str, float]]:
@@ -86,44 +142,65 @@ def map_header(cells: list[str], reference: Reference) -> dict[int, tuple[str, f
     for i, cell in enumerate(cells):
         if not cell:
             continue
-        name, scale = header_unit_scale(cell)
-        fieldname = reference.header_aliases.get(match_key(name))
+        name, scale = header_unit_scale(cell.replace("\n", " ") if "x" in cell.lower() else cell)
+        if scale == 1.0:
+            name, scale = header_unit_scale(cell.replace("\n", " "))
+        fieldname = field_of(header_name(name) or name, reference)
         if fieldname and fieldname not in seen:
             mapping[i] = (fieldname, scale)
             seen.add(fieldname)
     return mapping
 
 
-def _cell_text(value: object) -> str:
-    """A cell as text: numbers without a spurious '.0', dates as ISO (the parser rejects those)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if value.is_integer():
-            return str(int(value))
-        return repr(value).replace(".", ",")  # a Dutch reader sees 1,5
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return str(value)
+@dataclass
+class _Header:
+    row: int  # index in the grid of the (first) header row
+    data_start: int  # index of the first row under the header
+    cells: list[str]
+    mapping: dict[int, tuple[str, float]]
 
 
-def _find_header(
-    grid: list[list[str]], reference: Reference
-) -> tuple[int, dict[int, tuple[str, float]]] | None:
-    for r, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+def _find_header(sheet: Sheet, texts: list[list[str]], reference: Reference) -> _Header | None:
+    for r, cells in enumerate(texts[:HEADER_SEARCH_ROWS]):
         mapping = map_header(cells, reference)
         fields = {f for f, _ in mapping.values()}
-        if "title" in fields and len(fields) >= 2:
-            return r, mapping
+        if "title" not in fields or len(fields) < 2:
+            continue
+        header = list(cells)
+        data_start = r + 1
+        # a group header above an unmapped sub-header: 'Kosten' over 'Structureel'
+        if r > 0:
+            above = texts[r - 1]
+            for c, cell in enumerate(header):
+                top = above[c] if c < len(above) else ""
+                combined = f"{header_name(top)} {header_name(cell)}"
+                if (
+                    c not in mapping
+                    and cell
+                    and top
+                    and top != cell
+                    and field_of(combined, reference)
+                ):
+                    header[c] = f"{header_name(top)} {cell}"
+        # a merged group header with its sub-columns in the row below
+        if r + 1 < len(texts):
+            spread = {c for (i, c), (i0, _) in sheet.merged_from.items() if i == r and i0 == r}
+            spread |= {c0 for (i, _), (i0, c0) in sheet.merged_from.items() if i == r and i0 == r}
+            below = texts[r + 1]
+            below_raw = sheet.cells[r + 1] if r + 1 < len(sheet.cells) else []
+            numeric = any(isinstance(v, int | float) and not isinstance(v, bool) for v in below_raw)
+            subs = {
+                c: below[c] for c in spread if c < len(below) and below[c] and below[c] != header[c]
+            }
+            if subs and not numeric and len(set(subs.values())) == len(subs):
+                for c, sub in subs.items():
+                    header[c] = f"{header_name(header[c])} {sub}"
+                data_start = r + 2
+        return _Header(r, data_start, header, map_header(header, reference))
     return None
+
+
+# --- rows ------------------------------------------------------------------------------------------
 
 
 def _org_hint(texts: Iterable[str], reference: Reference) -> str:
@@ -136,330 +213,377 @@ def _org_hint(texts: Iterable[str], reference: Reference) -> str:
     return ""
 
 
+def _theme_named(text: str, reference: Reference) -> str:
+    """The theme slug a section row or sheet name names ('Thema: Opvang', 'Criminele uitbuiting')."""
+    return reference.theme_aliases.get(match_key(_SECTION_PREFIX.sub("", text)), "")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _distinct_filled(row: list) -> list:
+    out: list = []
+    for v in row:
+        if v not in (None, "") and v not in out:
+            out.append(v)
+    return out
+
+
+def _is_total_row(cells: list[str], raw: list, fields: dict[str, tuple[int, float]]) -> bool:
+    """'Totaal', 'Subtotaal opvang' in a naming column (title, organisation, theme, the first filled
+    cell), or anywhere in a row without a title. Free text ('Totaal over drie jaar' as a cost note)
+    does not make a proposal a total."""
+    naming = {fields[f][0] for f in ("title", "organisation", "theme") if f in fields}
+    first = next((j for j, c in enumerate(cells) if c), None)
+    title_col = fields["title"][0]
+    untitled = title_col >= len(cells) or not cells[title_col]
+    for j, c in enumerate(cells):
+        is_text = isinstance(raw[j] if j < len(raw) else None, str)
+        if c and is_text and _TOTAL_RE.match(c) and (untitled or j in naming or j == first):
+            return True
+    return False
+
+
 def _table_rows(
-    grid: list[list[str]],
-    *,
-    file: str,
-    sheet: str,
-    row_numbers: list[int],
-    reference: Reference,
-    file_stem: str,
+    sheet: Sheet, *, file: str, reference: Reference, file_stem: str
 ) -> tuple[list[dict], list[dict], list[Problem]]:
-    """One sheet's grid -> data rows, skipped rows and problems."""
+    """One sheet -> data rows, skipped rows (with reason) and problems."""
     problems: list[Problem] = []
-    last = max((i for i, cells in enumerate(grid) if any(cells)), default=-1)
+    sheet_name = sheet.name
+    texts = [
+        [
+            normalise_whitespace(cell_text(v))
+            if not isinstance(v, str) or "\n" not in v
+            else v.strip()
+            for v in row
+        ]
+        for row in sheet.cells
+    ]
+    last = max((i for i, cells in enumerate(texts) if any(cells)), default=-1)
     if last < 0:
         return (
             [],
             [],
-            [Problem("notice", file, "empty_sheet", "sheet is empty; nothing read", sheet)],
+            [Problem("notice", file, "empty_sheet", "het blad is leeg; niets gelezen", sheet_name)],
         )
-    trailing = len(grid) - 1 - last
-    grid = grid[: last + 1]
-    row_numbers = row_numbers[: last + 1]
-    found = _find_header(grid, reference)
-    if found is None:
-        best = max(grid[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
+    trailing = len(texts) - 1 - last
+    texts = texts[: last + 1]
+    header = _find_header(sheet, texts, reference)
+    if header is None:
+        best = max(texts[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
         seen = ", ".join(repr(c) for c in best if c)[:300]
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    "notice",
-                    file,
-                    "no_table",
-                    "no recognisable table: no header row with a title column and one other known "
-                    f"column in the first {HEADER_SEARCH_ROWS} rows. Columns seen: {seen or 'none'}. "
-                    "Add the partner's header names to data/reference/headers.yaml if this is a submission.",
-                    sheet,
-                )
-            ],
-        )
-    header_index, mapping = found
-    header_cells = grid[header_index]
-    fields = {f: (i, s) for i, (f, s) in mapping.items()}
+        return [], [], [
+            Problem(
+                "notice", file, "no_table",
+                "geen herkenbare tabel: geen kopregel met een titelkolom en nog een bekende kolom in "
+                f"de eerste {HEADER_SEARCH_ROWS} regels. Gevonden kolommen: {seen or 'geen'}. Voeg de "
+                "kolomnamen van de partner toe aan data/reference/headers.yaml als dit een inzending is.",
+                sheet_name,
+            )
+        ]  # fmt: skip
+    fields = {f: (i, s) for i, (f, s) in header.mapping.items()}
     cost_fields = [f for f in reference.cost_fields if f in fields]
-    unused = [c for i, c in enumerate(header_cells) if c and i not in mapping]
+    header_row_no = sheet.row_numbers[header.row]
+    unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping]
     if unused:
         problems.append(
-            Problem(
-                "notice",
-                file,
-                "columns_unused",
-                f"columns not used: {', '.join(map(repr, unused))}",
-                sheet,
-                row_numbers[header_index],
-            )
-        )
+            Problem("notice", file, "columns_unused", f"kolommen niet gebruikt: {', '.join(map(repr, unused))}", sheet_name, header_row_no)
+        )  # fmt: skip
     if trailing > 0:
         problems.append(
-            Problem(
-                "notice",
-                file,
-                "trailing_blank_rows",
-                f"{trailing} blank rows after the table ignored",
-                sheet,
-            )
-        )
+            Problem("notice", file, "trailing_blank_rows", f"{trailing} lege regels onder de tabel genegeerd", sheet_name)
+        )  # fmt: skip
     hint = _org_hint(
-        [*(c for cells in grid[:header_index] for c in cells if c), file_stem, sheet], reference
+        [*(c for cells in texts[: header.row] for c in cells if c), file_stem, sheet_name],
+        reference,
     )
+    sheet_theme = _theme_named(sheet_name, reference) if sheet_name else ""
+    section_theme = ""
+    block: list[float] = []  # numeric costs of the rows since the last section or subtotal
     data: list[dict] = []
     skipped: list[dict] = []
     below_total = False
-    for cells, row_no in zip(
-        grid[header_index + 1 :], row_numbers[header_index + 1 :], strict=True
-    ):
-        where = {"source_file": file, "source_sheet": sheet, "source_row": row_no}
+    title_col = fields["title"][0]
+    for i in range(header.data_start, len(texts)):
+        cells, raw, row_no = texts[i], sheet.cells[i], sheet.row_numbers[i]
+        where = {"source_file": file, "source_sheet": sheet_name, "source_row": row_no}
+
+        def skip(
+            reason: str,
+            code: str = "",
+            message: str = "",
+            value: str = "",
+            where: dict = where,
+            row_no: int = row_no,
+        ) -> None:
+            skipped.append({**where, "reason": reason})
+            if code:
+                problems.append(
+                    Problem("skipped", file, code, message, sheet_name, row_no, value=value[:200])
+                )
+
         filled = [c for c in cells if c]
         if not filled:
-            skipped.append({**where, "reason": "blank"})
+            skip("blank")
             continue
-        if _TOTAL_RE.match(filled[0]):
-            skipped.append({**where, "reason": "totals"})
+        if row_no in sheet.hidden_rows:
+            skip(
+                "hidden",
+                "hidden_row",
+                "verborgen regel; niet gelezen (maak de regel zichtbaar als hij meetelt)",
+                " | ".join(filled)[:200],
+            )
+            continue
+        text_cells = [c for c, v in zip(cells, raw, strict=False) if c and isinstance(v, str)]
+        if any(_EXAMPLE_RE.match(c) for c in text_cells):
+            skip(
+                "example",
+                "example_row",
+                "voorbeeldregel uit het sjabloon; niet gelezen",
+                " | ".join(filled),
+            )
+            continue
+        if _is_total_row(cells, raw, fields):
+            skip("totals")
             below_total = True
+            block = []
             continue
-        values = {f: (cells[i] if i < len(cells) else "") for f, (i, _) in fields.items()}
+        distinct = _distinct_filled(raw)
+        if len(distinct) == 1 and isinstance(distinct[0], str) and len(distinct[0]) <= 100:
+            named = _theme_named(distinct[0], reference)
+            if named or _SECTION_PREFIX.match(distinct[0]):
+                section_theme = named
+                block = []
+                skip(
+                    "section",
+                    "section_row",
+                    f"tussenkop; geldt als thema voor de regels eronder ({named or 'onbekend thema'})",
+                    distinct[0],
+                )
+                continue
+        values = {f: (cells[c] if c < len(cells) else "") for f, (c, _) in fields.items()}
+        numbers = {
+            f: raw[c]
+            for f, (c, _) in fields.items()
+            if f in cost_fields and c < len(raw) and _is_number(raw[c])
+        }
         has_title = bool(values.get("title"))
         has_cost = any(values.get(f) for f in cost_fields)
-        if not has_title and not has_cost and (below_total or len(filled) == 1):
-            skipped.append({**where, "reason": "note"})
+        row_total = sum(float(v) for v in numbers.values())
+        flags: list[str] = []
+        if numbers and len(block) >= 2 and abs(row_total - sum(block)) < 0.5 and row_total > 0:
+            if not has_title:
+                skip(
+                    "totals",
+                    "subtotal_row",
+                    "regel zonder titel die de regels erboven optelt; als subtotaal overgeslagen",
+                    " | ".join(filled),
+                )
+                block = []
+                continue
+            flags.append("possible_subtotal")
             problems.append(
                 Problem(
-                    "skipped",
-                    file,
-                    "note_row",
-                    "a remark line, not a proposal",
-                    sheet,
-                    row_no,
-                    value=filled[0][:200],
+                    "warning", file, "possible_subtotal",
+                    "het bedrag is gelijk aan de som van de regels erboven: is dit een subtotaal?",
+                    sheet_name, row_no, header.cells[fields[cost_fields[0]][0]], cells[title_col][:80],
                 )
-            )
+            )  # fmt: skip
+        if not has_title and not has_cost and (below_total or len(filled) == 1):
+            skip("note", "note_row", "opmerkingsregel, geen voorstel", filled[0])
             continue
         row = {**where, **{f: values.get(f, "") for f in FIELDS}}
         for f in FIELDS:
             if len(row[f]) > MAX_TEXT_CHARS:
                 problems.append(
                     Problem(
-                        "warning",
-                        file,
-                        "value_truncated",
-                        f"text of {len(row[f]):,} characters cut to {MAX_TEXT_CHARS:,}",
-                        sheet,
-                        row_no,
-                        header_cells[fields[f][0]],
-                        row[f][:80],
+                        "warning", file, "value_truncated",
+                        f"tekst van {len(row[f]):,} tekens ingekort tot {MAX_TEXT_CHARS:,}".replace(",", "."),
+                        sheet_name, row_no, header.cells[fields[f][0]], row[f][:80],
                     )
-                )
+                )  # fmt: skip
                 row[f] = row[f][:MAX_TEXT_CHARS]
+        for j, before, after in ((j, b, a) for (ri, j, b, a) in sheet.repaired if ri == i):
+            flags.append("text_repaired")
+            column = header.cells[j] if j < len(header.cells) else ""
+            problems.append(
+                Problem("warning", file, "text_repaired", f"beschadigde tekens hersteld: {before[:60]!r} wordt {after[:60]!r}", sheet_name, row_no, column, before[:80])
+            )  # fmt: skip
         row["organisation_hint"] = hint
+        row["theme_hint"] = section_theme or sheet_theme
         row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in cost_fields)
-        row["cost_columns"] = ";".join(f"{f}={header_cells[fields[f][0]]}" for f in cost_fields)
+        row["cost_columns"] = ";".join(f"{f}={header.cells[fields[f][0]]}" for f in cost_fields)
+        row["cost_values"] = ";".join(f"{f}={float(v)!r}" for f, v in numbers.items())
+        row["ingest_flags"] = ";".join(dict.fromkeys(flags))
+        for f in cost_fields:
+            c = fields[f][0]
+            value = raw[c] if c < len(raw) else None
+            if isinstance(value, dt.date | dt.datetime | dt.time | ErrorValue | Formula):
+                row[f] = cell_text(value)  # the amount reader rejects these with the reason
         data.append(row)
+        if numbers:
+            block.append(row_total)
     if not data:
-        problems.append(
-            Problem("notice", file, "no_data_rows", "header found but no data rows below it", sheet)
-        )
-    if not cost_fields and data:
         problems.append(
             Problem(
                 "notice",
                 file,
-                "missing_cost_column",
-                "no cost column found (e.g. 'Indicatieve kosten'); columns present: "
-                + ", ".join(repr(c) for c in header_cells if c),
-                sheet,
-                row_numbers[header_index],
+                "no_data_rows",
+                "kopregel gevonden, maar geen gegevens eronder",
+                sheet_name,
             )
         )
+    if not cost_fields and data:
+        problems.append(
+            Problem(
+                "notice", file, "missing_cost_column",
+                "geen kostenkolom gevonden (zoals 'Indicatieve kosten'); aanwezige kolommen: "
+                + ", ".join(repr(c) for c in header.cells if c),
+                sheet_name, header_row_no,
+            )
+        )  # fmt: skip
     return data, skipped, problems
 
 
-def read_xlsx(
+def read_workbook(
     path: Path, reference: Reference, name: str | None = None
-) -> tuple[list[dict], list[dict], list[Problem]]:
-    """Every sheet of one workbook. Merged cells take the value of their top-left cell."""
-    from openpyxl import load_workbook
-
+) -> tuple[list[dict], list[dict], list[Problem], bool]:
+    """Every visible sheet of one file. Returns rows, skipped, problems and whether it could be read."""
     file = name or path.name
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    result = read_file(path)
+    if result.error_code:
         return (
             [],
             [],
             [
                 Problem(
-                    "notice",
+                    "error",
                     file,
-                    "encrypted_or_xls",
-                    "password-protected workbook or old .xls format: cannot be read; "
-                    "ask the partner for an unprotected .xlsx",
+                    result.error_code,
+                    f"bestand niet gelezen: {result.error_message}",
                 )
             ],
+            False,
         )
-    try:
-        wb = load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    "notice",
-                    file,
-                    "unreadable_file",
-                    f"not a readable .xlsx workbook (corrupt or another format): {type(exc).__name__}",
-                )
-            ],
+    problems: list[Problem] = []
+    if result.encoding == "latin-1":
+        problems.append(
+            Problem(
+                "warning", file, "encoding_guessed", "tekenset niet herkend; gelezen als Latin-1"
+            )
         )
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    "notice",
-                    file,
-                    "unreadable_file",
-                    f"cannot open workbook: {type(exc).__name__}: {exc}",
-                )
-            ],
-        )
-    cached = None
     rows: list[dict] = []
     skipped: list[dict] = []
-    problems: list[Problem] = []
-    for ws in wb.worksheets:
-        fill: dict[tuple[int, int], object] = {}
-        for rng in ws.merged_cells.ranges:
-            top_left = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    fill[(r, c)] = top_left
-        grid: list[list[str]] = []
-        numbers: list[int] = []
-        for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = []
-            for c_idx, value in enumerate(row, start=1):
-                if value is None and (r_idx, c_idx) in fill:
-                    value = fill[(r_idx, c_idx)]
-                if isinstance(value, str) and value.startswith("="):
-                    if cached is None:
-                        cached = load_workbook(path, data_only=True)
-                    stored = cached[ws.title].cell(r_idx, c_idx).value
-                    value = stored if stored is not None else value
-                cells.append(
-                    normalise_whitespace(_cell_text(value))
-                    if not isinstance(value, str)
-                    else value.strip()
-                )
-            grid.append(cells)
-            numbers.append(r_idx)
-        d, s, p = _table_rows(
-            grid,
-            file=file,
-            sheet=ws.title,
-            row_numbers=numbers,
-            reference=reference,
-            file_stem=path.stem,
-        )
+    visible = [s for s in result.sheets if not s.hidden]
+    for sheet in result.sheets:
+        if sheet.hidden:
+            problems.append(
+                Problem("notice", file, "hidden_sheet", "verborgen blad; niet gelezen (maak het blad zichtbaar als het meetelt)", sheet.name)
+            )  # fmt: skip
+    for sheet in visible:
+        if any("\ufffd" in c for row in sheet.cells for c in row if isinstance(c, str)):
+            problems.append(
+                Problem("warning", file, "encoding_damaged", "het bestand bevat beschadigde tekens (\ufffd); controleer de accenten", sheet.name)
+            )  # fmt: skip
+        d, s, p = _table_rows(sheet, file=file, reference=reference, file_stem=path.stem)
         rows += d
         skipped += s
         problems += p
-    return rows, skipped, problems
+    return rows, skipped, problems, True
 
 
-def decode_text(raw: bytes) -> tuple[str, str]:
-    """Bytes of a text file -> (text, encoding): UTF-8 with or without BOM, UTF-16, else Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+# --- versions of one partner's file ------------------------------------------------------------------
+
+_VERSION_WORDS = re.compile(
+    r"\b(?:definitief|def|final|herzien|gecorrigeerd|correctie|update|nieuw|aangepast)\b", re.I
+)
+_VERSION_NO = re.compile(r"(?:\bv|versie\s*|version\s*|_v)(\d{1,3})\b", re.I)
+_NAME_DATE = re.compile(
+    r"(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?([0-2]\d|3[01])|([0-2]\d|3[01])[-_.](0[1-9]|1[0-2])[-_.](20\d\d)"
+)
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:40] if ln.strip()]
-    sample = "\n".join(lines)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ";,\t"}
-        return max(counts, key=lambda d: counts[d])
+def version_key(path: Path) -> tuple:
+    """How new a file says it is: a date in its name, then a version number or word, then its
+    modification time. Larger is newer."""
+    stem = path.stem.replace("_", " ")
+    m = _NAME_DATE.search(path.stem)
+    date = ""
+    if m:
+        date = "".join(m.group(1, 2, 3)) if m.group(1) else "".join(m.group(6, 5, 4))
+    number = max((int(n) for n in _VERSION_NO.findall(stem)), default=0)
+    word = 1 if _VERSION_WORDS.search(stem) else 0
+    return (date, number, word, path.stat().st_mtime)
 
 
-def read_csv(
-    path: Path, reference: Reference, name: str | None = None
+def supersede_versions(
+    rows: list[dict], paths: dict[str, Path], reference: Reference
 ) -> tuple[list[dict], list[dict], list[Problem]]:
-    """One CSV file, `;`, `,` or tab separated, in whatever encoding partners use."""
-    file = name or path.name
-    raw = path.read_bytes()
-    if not raw.strip():
-        return [], [], [Problem("notice", file, "empty_file", "file is empty; nothing read")]
-    start = raw[:1024].lstrip().lower()
-    if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<table")) or b"<html" in start:
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    "notice",
-                    file,
-                    "not_csv",
-                    "file looks like HTML or XML, not CSV (saved from a web page or mail?); ask "
-                    "the partner for the spreadsheet itself",
-                )
-            ],
+    """One partner's older file beside a newer one holding the same proposals gives way to it.
+
+    Files are versions of each other when they share an organisation and at least half of the
+    smaller file's proposal titles. When the newer file holds at least half of the older one's
+    proposals it is a full resubmission: every row of the older file gives way. Otherwise it is a
+    partial correction: only the proposals it repeats give way.
+    """
+    keys: dict[str, set[tuple[str, str]]] = {}
+    for r in rows:
+        org = (
+            reference.org_aliases.get(match_key(r["organisation"]))
+            or r["organisation_hint"]
+            or match_key(r["organisation"])
         )
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return [], [], [Problem("notice", file, "not_csv", "file holds binary data, not CSV text")]
-    text, encoding = decode_text(raw)
+        keys.setdefault(r["source_file"], set()).add((org, match_key(r["title"])))
+    files = sorted(keys, key=lambda f: version_key(paths[f]))
+    dropped_files: dict[str, str] = {}
+    dropped_keys: dict[tuple[str, tuple[str, str]], str] = {}
     problems: list[Problem] = []
-    if encoding == "latin-1":
-        problems.append(
-            Problem("warning", file, "encoding_guessed", "encoding not recognised; read as Latin-1")
+    for i, old in enumerate(files):
+        for new in files[i + 1 :]:
+            common = keys[old] & keys[new]
+            if not common or len(common) < 0.5 * min(len(keys[old]), len(keys[new])):
+                continue
+            if len(common) >= 0.5 * len(keys[old]):
+                dropped_files.setdefault(old, new)
+            else:
+                for k in common:
+                    dropped_keys.setdefault((old, k), new)
+            problems.append(
+                Problem(
+                    "warning", old, "superseded_version",
+                    f"oudere versie van {new} (zelfde partner, {len(common)} dezelfde voorstellen); "
+                    f"{new} is gebruikt" + ("" if old in dropped_files else " voor die voorstellen"),
+                )
+            )  # fmt: skip
+    kept: list[dict] = []
+    skipped: list[dict] = []
+    for r in rows:
+        org = (
+            reference.org_aliases.get(match_key(r["organisation"]))
+            or r["organisation_hint"]
+            or match_key(r["organisation"])
         )
-    if "\ufffd" in text:
-        problems.append(
-            Problem(
-                "warning",
-                file,
-                "encoding_damaged",
-                "file contains damaged characters (shown as \ufffd); check accents",
+        newer = dropped_files.get(r["source_file"]) or dropped_keys.get(
+            (r["source_file"], (org, match_key(r["title"])))
+        )
+        if newer:
+            skipped.append(
+                {k: r[k] for k in ("source_file", "source_sheet", "source_row")}
+                | {"reason": "superseded"}
             )
-        )
-    delimiter = _sniff_delimiter(text)
-    csv.field_size_limit(10_000_000)
-    try:
-        grid = [
-            [normalise_whitespace(c) if "\n" not in c else c.strip() for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
-        return (
-            [],
-            [],
-            [*problems, Problem("notice", file, "unreadable_file", f"not readable as CSV: {exc}")],
-        )
-    numbers = list(range(1, len(grid) + 1))
-    d, s, p = _table_rows(
-        grid, file=file, sheet="", row_numbers=numbers, reference=reference, file_stem=path.stem
-    )
-    return d, s, problems + p
+        else:
+            kept.append(r)
+    return kept, skipped, problems
+
+
+# --- the raw folder ----------------------------------------------------------------------------------
 
 
 def submission_files(raw_dir: Path) -> list[Path]:
     """Every file directly in the raw folder, sorted by name (hidden and lock files excluded)."""
     if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+        raise FileNotFoundError(f"map met ruwe bestanden niet gevonden: {raw_dir}")
     return sorted(p for p in raw_dir.iterdir() if p.is_file())
 
 
@@ -475,6 +599,7 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
     skipped: list[dict] = []
     problems: list[Problem] = []
     files: list[dict] = []
+    paths: dict[str, Path] = {}
     seen_hashes: dict[str, str] = {}
     for path in submission_files(raw_dir):
         name = path.name
@@ -495,13 +620,8 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         suffix = path.suffix.lower()
         if suffix not in SUBMISSION_SUFFIXES:
             problems.append(
-                Problem(
-                    "notice",
-                    name,
-                    "not_a_submission",
-                    f"'{suffix or 'no extension'}' is not a submission format (.xlsx or .csv); skipped",
-                )
-            )
+                Problem("notice", name, "not_a_submission", f"'{suffix or 'geen extensie'}' is geen inzendingsformaat (.xlsx, .xls, .ods, .csv, .txt); overgeslagen")
+            )  # fmt: skip
             continue
         if digest in seen_hashes:
             problems.append(
@@ -509,17 +629,20 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
                     "notice",
                     name,
                     "duplicate_file",
-                    f"identical to {seen_hashes[digest]} (same bytes); not read twice",
+                    f"zelfde inhoud als {seen_hashes[digest]}; niet dubbel gelezen",
                 )
             )
             continue
         seen_hashes[digest] = name
-        reader = read_csv if suffix == ".csv" else read_xlsx
-        d, s, p = reader(path, reference)
-        info["read"] = bool(d or s)
+        paths[name] = path
+        d, s, p, readable = read_workbook(path, reference)
+        info["read"] = readable and bool(d or s)
         rows += d
         skipped += s
         problems += p
+    rows, superseded, version_problems = supersede_versions(rows, paths, reference)
+    skipped += superseded
+    problems = version_problems + problems
     frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     for col in SUBMISSION_COLUMNS:
         if col != "source_row":
@@ -530,6 +653,8 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
     )
     return Submissions(frame, skipped_frame, problems, pd.DataFrame(files))
 
+
+# --- the analysts' appraisals --------------------------------------------------------------------------
 
 APPRAISAL_FIELDS = {
     "proposal_id": "proposal_id",
@@ -551,7 +676,7 @@ APPRAISAL_FIELDS = {
 
 
 def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """The analysts' appraisal file (appreciaties.csv or .xlsx), if there is one."""
+    """The analysts' appraisal file (appreciaties.csv, .xlsx or .ods), if there is one."""
     columns = [
         "source_file",
         "source_row",
@@ -567,36 +692,16 @@ def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     if len(found) > 1:
         problems.append(
-            Problem(
-                "warning",
-                found[1].name,
-                "appraisal_file_ignored",
-                f"more than one appraisal file; only {found[0].name} is used",
-            )
-        )
+            Problem("warning", found[1].name, "appraisal_file_ignored", f"meer dan één appreciatiebestand; alleen {found[0].name} is gebruikt")
+        )  # fmt: skip
     path = found[0]
-    grid: list[list[str]]
-    if path.suffix.lower() == ".csv":
-        text, _ = decode_text(path.read_bytes())
-        grid = [
-            [c.strip() for c in row]
-            for row in csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text))
-        ]
-    else:
-        from openpyxl import load_workbook
-
-        try:
-            ws = load_workbook(path, data_only=True).worksheets[0]
-        except Exception as exc:
-            return pd.DataFrame(columns=columns), [
-                Problem(
-                    "notice",
-                    path.name,
-                    "unreadable_file",
-                    f"cannot open appraisal workbook: {type(exc).__name__}",
-                )
-            ]
-        grid = [[_cell_text(v).strip() for v in row] for row in ws.iter_rows(values_only=True)]
+    result = read_file(path)
+    visible = [s for s in result.sheets if not s.hidden]
+    if result.error_code or not visible:
+        return pd.DataFrame(columns=columns), [
+            Problem("error", path.name, result.error_code or "unreadable_file", f"appreciatiebestand niet gelezen: {result.error_message}")
+        ]  # fmt: skip
+    grid = [[normalise_whitespace(cell_text(v)) for v in row] for row in visible[0].cells]
     header_at = next(
         (
             i
@@ -611,7 +716,7 @@ def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
                 "notice",
                 path.name,
                 "no_table",
-                "appraisal file has no 'Appreciatie' column; not used",
+                "het appreciatiebestand heeft geen kolom 'Appreciatie'; niet gebruikt",
             )
         ]
     index = {}
@@ -620,13 +725,14 @@ def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
         if f and f not in index:
             index[f] = i
     records = []
-    for row_no, row in enumerate(grid[header_at + 1 :], start=header_at + 2):
+    for row_no, row in zip(
+        visible[0].row_numbers[header_at + 1 :], grid[header_at + 1 :], strict=True
+    ):
         if not any(row):
             continue
         rec = {"source_file": path.name, "source_row": row_no}
         for f in columns[2:]:
             i = index.get(f)
-            rec[f] = normalise_whitespace(row[i]) if i is not None and i < len(row) else ""
+            rec[f] = row[i] if i is not None and i < len(row) else ""
         records.append(rec)
-    frame = pd.DataFrame(records, columns=columns)
-    return frame, problems
+    return pd.DataFrame(records, columns=columns), problems

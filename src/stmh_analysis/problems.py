@@ -10,15 +10,17 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-# level: "rejected" (the row is not used), "skipped" (not a data row: blank, totals, a note),
-# "warning" (used, but look at it), "notice" (a file or sheet not read, with the reason).
-LEVELS = ("rejected", "skipped", "warning", "notice")
+# level: "error" (a whole file could not be read: a partner's proposals are missing),
+# "rejected" (the row is not used), "skipped" (not a data row: blank, totals, a note),
+# "warning" (used, but look at it), "notice" (a sheet or column not read, with the reason).
+LEVELS = ("error", "rejected", "skipped", "warning", "notice")
 # What each data_issues code means, in words for the analyst (used in issues.csv and the nota).
 ISSUE_TEXT = {
     "org_unknown": "organisation not in data/reference/organisations.yaml; kept as written",
     "org_fuzzy": "organisation matched to a close spelling; check",
     "org_inferred": "organisation cell empty; taken from the file's title rows or name",
     "theme_fuzzy": "theme matched to a close spelling",
+    "theme_from_file": "theme cell empty; taken from a section row above or the sheet's name",
     "theme_inferred": "theme empty or unknown; inferred from title and description",
     "theme_unknown": "theme empty or unknown and not inferable; set to overig",
     "basis_assumed": "no period given (per jaar, eenmalig, ...); read as a one-off total",
@@ -30,6 +32,8 @@ ISSUE_TEXT = {
     "duplicate_merged": "submitted more than once (same or near-same title in the theme); merged",
     "duplicate_amounts_differ": "merged duplicates state different costs; the first organisation's is used",
     "possible_duplicate": "title resembles another proposal in the theme; not merged, check",
+    "text_repaired": "damaged characters (UTF-8 read as Windows-1252) repaired; check the text",
+    "possible_subtotal": "the amount equals the sum of the rows above it; is it a subtotal?",
 }
 # Codes of rejected rows, in words.
 REJECT_TEXT = {
@@ -48,6 +52,7 @@ DUTCH_TEXT = {
     "org_fuzzy": "organisatie herkend aan een vergelijkbare schrijfwijze; controleren",
     "org_inferred": "organisatie niet ingevuld; afgeleid uit de titelregels of de bestandsnaam",
     "theme_fuzzy": "thema herkend aan een vergelijkbare schrijfwijze",
+    "theme_from_file": "thema niet ingevuld; overgenomen uit een tussenkop erboven of de naam van het blad",
     "theme_inferred": "thema leeg of onbekend; afgeleid uit titel en omschrijving",
     "theme_unknown": "thema leeg of onbekend en niet af te leiden; ingedeeld bij Overig",
     "basis_assumed": "geen periode vermeld (per jaar, eenmalig, ...); gelezen als eenmalig totaalbedrag",
@@ -89,6 +94,14 @@ DUTCH_TEXT = {
     "duplicate_file": "zelfde bestand als een ander (identieke inhoud); niet dubbel gelezen",
     "appraisal_file_ignored": "tweede appreciatiebestand genegeerd",
     "note_row": "opmerkingsregel, geen voorstel",
+    "text_repaired": "beschadigde tekens hersteld (UTF-8 gelezen als Windows-1252); tekst controleren",
+    "possible_subtotal": "bedrag is gelijk aan de som van de regels erboven: mogelijk een subtotaal",
+    "hidden_row": "verborgen regel; niet gelezen",
+    "hidden_sheet": "verborgen blad; niet gelezen",
+    "example_row": "voorbeeldregel uit het sjabloon; niet gelezen",
+    "section_row": "tussenkop; geldt als thema voor de regels eronder",
+    "subtotal_row": "subtotaalregel zonder titel; niet gelezen",
+    "superseded_version": "oudere versie van een bestand van dezelfde partner; de nieuwere is gebruikt",
 }
 
 

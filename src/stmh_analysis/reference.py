@@ -39,6 +39,7 @@ class Reference:
     org_aliases: dict[str, str]  # match key -> canonical
     org_long_names: dict[str, str]  # canonical -> long name
     header_aliases: dict[str, str]  # match key -> field
+    header_words: tuple[tuple[str, tuple[str, ...]], ...]  # (field, words all in the header)
     required_fields: tuple[str, ...]
     cost_fields: tuple[str, ...]
     fte_rate_eur: float
@@ -50,6 +51,7 @@ class Reference:
     max_amount_eur: float
     merge_similarity: float
     flag_similarity: float
+    duplicate_ignore_words: frozenset[str]  # left out when titles are compared
     appraisal_values: dict[str, float]
     files: tuple[Path, ...] = field(default=())
 
@@ -123,6 +125,13 @@ def load_reference(folder: Path) -> Reference:
     for fieldname, aliases in headers_doc.get("fields", {}).items():
         for alias in aliases:
             _add_alias(header_aliases, alias, fieldname, "headers.yaml")
+    fields = set(headers_doc.get("fields", {}))
+    header_words = []
+    for fieldname, lines in (headers_doc.get("contains") or {}).items():
+        if fieldname not in fields:
+            raise ReferenceError(f"headers.yaml: 'contains' names unknown field {fieldname!r}")
+        for words in lines:
+            header_words.append((fieldname, tuple(match_key(w) for w in words)))
 
     try:
         budget = settings["budget"]
@@ -136,6 +145,7 @@ def load_reference(folder: Path) -> Reference:
             org_aliases=org_aliases,
             org_long_names=long_names,
             header_aliases=header_aliases,
+            header_words=tuple(header_words),
             required_fields=tuple(headers_doc.get("required", ["title"])),
             cost_fields=tuple(headers_doc.get("cost_fields", ["cost"])),
             fte_rate_eur=float(settings["fte_rate_eur"]["value"]),
@@ -150,6 +160,7 @@ def load_reference(folder: Path) -> Reference:
             max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
             merge_similarity=float(dup["merge_similarity"]),
             flag_similarity=float(dup["flag_similarity"]),
+            duplicate_ignore_words=frozenset(match_key(w) for w in dup.get("ignore_words", [])),
             appraisal_values=values,
             files=files,
         )

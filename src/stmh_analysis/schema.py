@@ -49,8 +49,13 @@ ACCOUNTING_COUNTS = [
     "skipped_blank",
     "skipped_totals",
     "skipped_note",
+    "skipped_hidden",
+    "skipped_example",
+    "skipped_section",
+    "skipped_superseded",
 ]
-SKIPPED_COUNTS = ["skipped_blank", "skipped_totals", "skipped_note"]
+# Rows that are not proposals, each with its reason (ingest's skip reasons, prefixed 'skipped_').
+SKIPPED_COUNTS = [c for c in ACCOUNTING_COUNTS if c.startswith("skipped_")]
 # Columns never published: the public annex may only show columns outside this set.
 INTERNAL_COLUMNS = ("appraisal_note", "contact_person", "contact_email")
 AMOUNT_COLUMNS = [

@@ -37,7 +37,7 @@ from stmh_analysis.report.html import (
     table,
     tag,
 )
-from stmh_analysis.schema import ACCOUNTING_COUNTS
+from stmh_analysis.schema import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 
 APPRAISAL_LABEL = {
     "kansrijk": "kansrijk",
@@ -309,7 +309,30 @@ def kernpunten(data: BriefingData, theme: str | None = None) -> Html:
                 f"voorstellen van dit thema bij beide ramingen, {number(len(only_low))} alleen bij de lage."
             )
         )
+    missing = unread_files(data.issues)
+    if missing:
+        items.insert(
+            0,
+            Html(
+                tag("strong", "Let op: niet alle inzendingen zijn gelezen.").markup
+                + esc(
+                    f" {number(len(missing))} bestand{'en' if len(missing) > 1 else ''} kon"
+                    f"{'den' if len(missing) > 1 else ''} niet worden geopend: "
+                    + "; ".join(f"{f} ({reason})" for f, reason in missing)
+                    + ". De voorstellen daarin ontbreken in deze cijfers."
+                )
+            ),
+        )
     return tag("section", tag("h2", "Kernpunten") + bullet_list(items), cls="kernpunten")
+
+
+def unread_files(issues: pd.DataFrame) -> list[tuple[str, str]]:
+    """(file, Dutch reason) for every submission file that could not be read at all."""
+    errors = issues[issues["level"] == "error"].drop_duplicates("source_file")
+    return [
+        (r["source_file"], DUTCH_TEXT.get(r["code"], r["message"]))
+        for r in errors.to_dict("records")
+    ]
 
 
 def gap_table(data: BriefingData) -> Html:
@@ -607,7 +630,7 @@ def data_quality_section(data: BriefingData) -> Html:
         Column("Afgewezen", lambda r: number(r["rejected"]), "num"),
         Column(
             "Overgeslagen",
-            lambda r: number(r["skipped_blank"] + r["skipped_totals"] + r["skipped_note"]),
+            lambda r: number(sum(r[c] for c in SKIPPED_COUNTS)),
             "num",
         ),
     ]
@@ -616,16 +639,19 @@ def data_quality_section(data: BriefingData) -> Html:
         f"Alle {number(totals['rows_in'])} ingelezen regels zijn verantwoord: "
         f"{number(totals['in_proposals'])} in voorstellen (waarvan {number(totals['merged'])} samengevoegd met "
         f"een gelijk voorstel), {number(totals['rejected'])} afgewezen en "
-        f"{number(totals['skipped_blank'] + totals['skipped_totals'] + totals['skipped_note'])} overgeslagen "
-        "(lege regels, totaalregels, opmerkingen)."
+        f"{number(sum(totals[c] for c in SKIPPED_COUNTS))} overgeslagen "
+        "(lege en verborgen regels, totaal- en subtotaalregels, tussenkoppen, voorbeeldregels, "
+        "opmerkingen en regels uit een oudere versie van een bestand)."
     )
     code_counts = warn.groupby("code").size().sort_values(ascending=False)
     code_items = [f"{DUTCH_TEXT.get(code, code)}: {n}×" for code, n in code_counts.items()]
-    notices = issues[issues["level"] == "notice"]
+    notices = issues[
+        issues["level"].isin(["error", "notice"]) | (issues["code"] == "superseded_version")
+    ]
     notice_items = [
         f"{r['source_file']}"
         + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
-        + f": {DUTCH_TEXT.get(r['code'], r['message'])}"
+        + f": {r['message'] if r['code'] == 'superseded_version' else DUTCH_TEXT.get(r['code'], r['message'])}"
         for r in notices.to_dict("records")
     ]
     rej = data.rejected
