@@ -528,7 +528,8 @@ COMPARED = [
 
 
 def test_the_same_workbook_as_xlsx_ods_and_text_gives_the_same_proposals(tmp_path, reference):
-    frame = pd.DataFrame(SAME_ROWS)
+    width = max(len(r) for r in SAME_ROWS)
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in SAME_ROWS])
     results = {}
     for kind in ("xlsx", "ods", "txt"):
         raw = tmp_path / kind
@@ -571,3 +572,65 @@ def test_a_legacy_xls_reads_right(tmp_path, reference):
     assert p.loc["Campagne voor klanten", "incidental_low_eur"] == 75_000
     assert "amount_ambiguous" in p.loc["Campagne voor klanten", "data_issues"]
     assert set(p["organisation"]) == {"Fier"}
+
+
+def test_amounts_in_year_columns_are_money_in_those_years(tmp_path, reference):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    xlsx(
+        raw / "politie.xlsx",
+        [
+            [
+                "Organisatie",
+                "Titel voorstel",
+                "Kosten (x € 1.000)",
+                None,
+                None,
+                "Structureel/incidenteel",
+            ],
+            [None, None, "2024", "2025", "2026", None],
+            ["Politie", "Rechercheurs", 100, 200, 200, ""],
+            ["Politie", "Data-analyse", 50, None, None, ""],
+            ["Politie", "Wijkagenten", 300, 300, 300, "structureel"],
+            ["Politie", "Tekst per jaar", "€ 10.000", "€ 20.000", None, ""],
+        ],
+        merges=["C1:E1"],
+    )
+    p = by_title(run_clean(raw, reference))
+    assert (
+        p.loc["Rechercheurs", "incidental_low_eur"],
+        p.loc["Rechercheurs", "first_year"],
+        p.loc["Rechercheurs", "last_year"],
+    ) == (500_000, 2024, 2026)
+    assert "amount_ambiguous" in p.loc["Rechercheurs", "data_issues"]  # steady to the last column
+    assert (p.loc["Data-analyse", "incidental_low_eur"], p.loc["Data-analyse", "last_year"]) == (
+        50_000,
+        2024,
+    )
+    assert "amount_ambiguous" not in p.loc["Data-analyse", "data_issues"]
+    assert (p.loc["Wijkagenten", "structural_low_eur"], p.loc["Wijkagenten", "first_year"]) == (
+        300_000,
+        2024,
+    )
+    assert p.loc["Tekst per jaar", "incidental_low_eur"] == 30_000
+
+
+def test_a_second_table_on_a_sheet_is_read_with_its_own_header(tmp_path, reference):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    xlsx(
+        raw / "partner.xlsx",
+        [
+            ["Titel voorstel", "Organisatie", "Kosten structureel"],
+            ["Eerste", "Fier", 100_000],
+            [],
+            ["Titel voorstel", "Organisatie", "Eenmalige kosten"],
+            ["Tweede", "Fier", 40_000],
+        ],
+    )
+    result = run_clean(raw, reference)
+    p = by_title(result)
+    assert set(p.index) == {"Eerste", "Tweede"}
+    assert p.loc["Eerste", "structural_low_eur"] == 100_000
+    assert p.loc["Tweede", "incidental_low_eur"] == 40_000
+    assert codes(result, "repeated_header")["source_row"].tolist() == [4]

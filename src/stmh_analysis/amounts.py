@@ -31,7 +31,14 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Amount", "AmountError", "amount_from_number", "parse_amount", "format_dutch_number"]
+__all__ = [
+    "Amount",
+    "AmountError",
+    "amount_from_number",
+    "amount_from_years",
+    "format_dutch_number",
+    "parse_amount",
+]
 
 
 class AmountError(ValueError):
@@ -1463,5 +1470,47 @@ def amount_from_number(
         cost_status="estimated",
         flags=tuple(r.flags),
         reading="number cell",
+        notes=tuple(r.notes),
+    )
+
+
+def amount_from_years(
+    by_year: dict[int, tuple[float, float]],
+    *,
+    basis: object = None,
+) -> Amount:
+    """Amounts spread over year columns (`2024 | 2025 | 2026`), low and high per year in euros.
+
+    Read as time-limited money in those years (summed, with the first and last year), unless the
+    basis column says structural and every year holds the same amount: then that amount per year
+    from the first year on. Money in the last year column may go on after it: flagged."""
+    years = sorted(y for y, (low, high) in by_year.items() if low or high)
+    if not years:
+        return Amount(cost_status="pm", flags=("amount_missing",), reading="year columns")
+    lows = [by_year[y][0] for y in years]
+    highs = [by_year[y][1] for y in years]
+    keywords, _, _ = _basis_keywords(str(basis) if basis is not None and basis == basis else "")
+    r = _Reader()
+    if _kind(keywords) == "structural" and len(set(lows)) == 1 and len(set(highs)) == 1:
+        return Amount(
+            structural_low_eur=lows[0],
+            structural_high_eur=highs[0],
+            first_year=years[0],
+            reading="year columns, structural",
+        )
+    steady_to_the_end = len(years) > 1 and years[-1] == max(by_year) and lows[-1] == lows[-2]
+    if steady_to_the_end and _kind(keywords) != "oneoff":
+        r.flag(
+            "amount_ambiguous",
+            f"bedragen in jaarkolommen {years[0]}–{years[-1]} opgeteld als tijdelijk; het bedrag "
+            "loopt door tot de laatste kolom en is misschien structureel",
+        )
+    return Amount(
+        incidental_low_eur=round(sum(lows), 2),
+        incidental_high_eur=round(sum(highs), 2),
+        first_year=years[0],
+        last_year=years[-1],
+        flags=tuple(r.flags),
+        reading="year columns",
         notes=tuple(r.notes),
     )

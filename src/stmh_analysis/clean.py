@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stmh_analysis.amounts import Amount, AmountError, amount_from_number, parse_amount
+from stmh_analysis.amounts import (
+    Amount,
+    AmountError,
+    amount_from_number,
+    amount_from_years,
+    parse_amount,
+)
 from stmh_analysis.ingest import Submissions
 from stmh_analysis.problems import DUTCH_TEXT, ISSUE_TEXT, PROBLEM_COLUMNS, problems_frame
 from stmh_analysis.reference import APPRAISALS, Reference
@@ -156,8 +163,12 @@ def _parse_row_cost(
     duration: str,
     scales: str,
     values: str,
+    year_columns: str,
     reference: Reference,
 ) -> Amount | AmountError:
+    """One row's cost cells (text, numbers or year columns) -> one amount, or the first error."""
+    if year_columns:
+        return _parse_year_columns(year_columns, basis, reference)
     total: list[float] = [0.0, 0.0, 0.0, 0.0]
     years: list[int] = []
     flags: list[str] = []
@@ -215,6 +226,50 @@ def _parse_row_cost(
     )
 
 
+def _parse_year_columns(years: str, basis: str, reference: Reference) -> Amount | AmountError:
+    """A row whose amounts stand in year columns ('2024 | 2025 | 2026'): each year's cell read on
+    its own (a number with its column's unit, or text), then taken together."""
+    by_year: dict[int, tuple[float, float]] = {}
+    flags: list[str] = []
+    notes: list[str] = []
+    for year, cell in json.loads(years).items():
+        try:
+            if "number" in cell:
+                a = amount_from_number(cell["number"], scale=cell["scale"], basis="eenmalig")
+            else:
+                a = parse_amount(
+                    cell["text"],
+                    basis="eenmalig",
+                    scale=cell["scale"],
+                    fte_rate_eur=reference.fte_rate_eur,
+                    max_amount_eur=reference.max_amount_eur,
+                )
+        except AmountError as exc:
+            exc.column_field = "cost"  # type: ignore[attr-defined]
+            return exc
+        by_year[int(year)] = (
+            a.structural_low_eur + a.incidental_low_eur,
+            a.structural_high_eur + a.incidental_high_eur,
+        )
+        flags += [f for f in a.flags if f != "basis_assumed"]
+        notes += a.notes
+    total = amount_from_years(by_year, basis=basis)
+    return Amount(
+        *(
+            total.structural_low_eur,
+            total.structural_high_eur,
+            total.incidental_low_eur,
+            total.incidental_high_eur,
+        ),
+        first_year=total.first_year,
+        last_year=total.last_year,
+        cost_status=total.cost_status,
+        flags=tuple(dict.fromkeys([*flags, *total.flags])),
+        reading=total.reading,
+        notes=tuple(dict.fromkeys([*notes, *total.notes])),
+    )
+
+
 def _column(rows: pd.DataFrame, name: str) -> pd.Series:
     """A text column of the submission rows, empty where an older caller did not provide it."""
     if name in rows.columns:
@@ -232,6 +287,7 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             rows["duration"].fillna("").astype(str),
             rows["cost_scale"].fillna("").astype(str),
             _column(rows, "cost_values"),
+            _column(rows, "cost_years"),
             strict=True,
         )
     )
@@ -239,7 +295,7 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     cache: dict[tuple, Amount | AmountError] = {}
     for key in set(keys):
         costs = tuple((f, t) for f, t in zip(cost_fields, key[:n], strict=True) if t.strip())
-        cache[key] = _parse_row_cost(costs, key[n], key[n + 1], key[n + 2], key[n + 3], reference)
+        cache[key] = _parse_row_cost(costs, *key[n : n + 5], reference)
     results = [cache[k] for k in keys]
     ok = [r if isinstance(r, Amount) else Amount() for r in results]
     out = pd.DataFrame(

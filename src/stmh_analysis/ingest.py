@@ -19,6 +19,7 @@ What cannot be read becomes a `Problem` naming file, sheet, row and column; the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ SUBMISSION_COLUMNS = [
     "cost_scale",
     "cost_columns",
     "cost_values",
+    "cost_years",
     "ingest_flags",
 ]
 _UNIT_RE = re.compile(
@@ -120,11 +122,20 @@ def header_name(cell: str) -> str:
     ).strip()
 
 
+_YEAR_HEADER = re.compile(
+    r"^(?:(?:indicatieve |geraamde )?(?:kosten|bedrag|raming|budget|begroting) )?((?:19|20)\d\d)$"
+)
+
+
 def field_of(header: str, reference: Reference) -> str | None:
-    """The template field a header names: an exact alias first, else the first word rule that fits."""
+    """The template field a header names: an exact alias first, else the first word rule that fits.
+    A year ('2025', 'Kosten 2025') is the cost column of that year: 'year:2025'."""
     key = match_key(header)
     if not key:
         return None
+    year = _YEAR_HEADER.match(key)
+    if year:
+        return f"year:{year.group(1)}"
     exact = reference.header_aliases.get(key)
     if exact:
         return exact
@@ -160,11 +171,16 @@ class _Header:
     mapping: dict[int, tuple[str, float]]
 
 
+def _is_header(fields: set[str]) -> bool:
+    """A row is a header when it names the title column and at least one other known column."""
+    return "title" in fields and len(fields) >= 2
+
+
 def _find_header(sheet: Sheet, texts: list[list[str]], reference: Reference) -> _Header | None:
     for r, cells in enumerate(texts[:HEADER_SEARCH_ROWS]):
         mapping = map_header(cells, reference)
         fields = {f for f, _ in mapping.values()}
-        if "title" not in fields or len(fields) < 2:
+        if not _is_header(fields):
             continue
         header = list(cells)
         data_start = r + 1
@@ -230,6 +246,12 @@ def _distinct_filled(row: list) -> list:
     return out
 
 
+def _cost_fields(fields: dict[str, tuple[int, float]], reference: Reference) -> list[str]:
+    """The amount columns of a table: the template's cost columns, else its year columns."""
+    named = [f for f in reference.cost_fields if f in fields]
+    return named or sorted(f for f in fields if f.startswith("year:"))
+
+
 def _is_total_row(cells: list[str], raw: list, fields: dict[str, tuple[int, float]]) -> bool:
     """'Totaal', 'Subtotaal opvang' in a naming column (title, organisation, theme, the first filled
     cell), or anywhere in a row without a title. Free text ('Totaal over drie jaar' as a cost note)
@@ -283,7 +305,7 @@ def _table_rows(
             )
         ]  # fmt: skip
     fields = {f: (i, s) for i, (f, s) in header.mapping.items()}
-    cost_fields = [f for f in reference.cost_fields if f in fields]
+    cost_fields = _cost_fields(fields, reference)
     header_row_no = sheet.row_numbers[header.row]
     unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping]
     if unused:
@@ -335,6 +357,21 @@ def _table_rows(
                 " | ".join(filled)[:200],
             )
             continue
+        again = map_header(cells, reference)
+        if _is_header({f for f, _ in again.values()}) and again.get(title_col, ("",))[0] == "title":
+            # a second table on the sheet: its own header row, read with its own columns
+            fields = {f: (c, sc) for c, (f, sc) in again.items()}
+            cost_fields = _cost_fields(fields, reference)
+            header = _Header(i, i + 1, list(cells), again)
+            title_col = fields["title"][0]
+            block = []
+            skip(
+                "section",
+                "repeated_header",
+                "nieuwe kopregel; de regels eronder zijn met deze kolommen gelezen",
+                " | ".join(filled),
+            )
+            continue
         text_cells = [c for c, v in zip(cells, raw, strict=False) if c and isinstance(v, str)]
         if any(_EXAMPLE_RE.match(c) for c in text_cells):
             skip(
@@ -363,6 +400,7 @@ def _table_rows(
                 )
                 continue
         values = {f: (cells[c] if c < len(cells) else "") for f, (c, _) in fields.items()}
+        years = {f: values[f] for f in cost_fields if f.startswith("year:") and values[f]}
         numbers = {
             f: raw[c]
             for f, (c, _) in fields.items()
@@ -412,9 +450,19 @@ def _table_rows(
             )  # fmt: skip
         row["organisation_hint"] = hint
         row["theme_hint"] = section_theme or sheet_theme
-        row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in cost_fields)
-        row["cost_columns"] = ";".join(f"{f}={header.cells[fields[f][0]]}" for f in cost_fields)
-        row["cost_values"] = ";".join(f"{f}={float(v)!r}" for f, v in numbers.items())
+        named_costs = [f for f in cost_fields if not f.startswith("year:")]
+        row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in named_costs) or (
+            "cost=1" if years or cost_fields else ""
+        )
+        row["cost_columns"] = ";".join(
+            f"{f}={header.cells[fields[f][0]]}" for f in named_costs
+        ) or ("cost=" + ", ".join(header.cells[fields[f][0]] for f in cost_fields))
+        row["cost_values"] = ";".join(
+            f"{f}={float(v)!r}" for f, v in numbers.items() if not f.startswith("year:")
+        )
+        row["cost_years"] = _years_cell(years, numbers, fields)
+        if years and not any(row[f] for f in reference.cost_fields):
+            row["cost"] = "; ".join(f"{f[5:]}: {t}" for f, t in years.items())
         row["ingest_flags"] = ";".join(dict.fromkeys(flags))
         for f in cost_fields:
             c = fields[f][0]
@@ -444,6 +492,21 @@ def _table_rows(
             )
         )  # fmt: skip
     return data, skipped, problems
+
+
+def _years_cell(years: dict[str, str], numbers: dict, fields: dict[str, tuple[int, float]]) -> str:
+    """Year columns of one row as JSON: {"2025": {"number": 1.5, "scale": 1000}} or {"text": ...}."""
+    if not years:
+        return ""
+    out = {}
+    for f, text in years.items():
+        scale = fields[f][1]
+        out[f[5:]] = (
+            {"number": float(numbers[f]), "scale": scale}
+            if f in numbers
+            else {"text": text, "scale": scale}
+        )
+    return json.dumps(out, ensure_ascii=False, sort_keys=True)
 
 
 def read_workbook(
