@@ -45,5 +45,6 @@ bench: $(STAMP) ## time the pipeline and the clean/rank steps; writes benchmarks
 example-data: $(STAMP) ## regenerate the bundled fictional submissions in data/raw/
 	$(BIN)/python scripts/make_example_data.py
 
-clean-outputs: ## remove data/processed and reports outputs (never data/raw)
+clean-outputs: ## remove data/processed, reports and logs outputs (never data/raw)
 	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf logs

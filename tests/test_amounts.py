@@ -1,4 +1,4 @@
-"""The amount grammar of DESIGN.md, table-driven, plus properties (hypothesis)."""
+"""How Dutch amounts read (docs/contract.md): the case table in tests/data, plus properties (hypothesis)."""
 
 from __future__ import annotations
 

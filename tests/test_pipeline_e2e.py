@@ -257,7 +257,8 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
     message = str(info.value)
     assert "03-briefing.ipynb" in message and "cell" in message and "kapot voor de test" in message
     assert (reports / "nota.pdf").read_bytes() == good
-    assert (reports / "executed" / "03-briefing-nota.failed.ipynb").exists()
+    assert (local.executed / "03-briefing-nota.failed.ipynb").exists()
+    assert not (reports / "executed").exists(), "logs and executed notebooks stay out of reports/"
 
 
 def test_killed_run_leaves_last_good_outputs_readable(run, tmp_path):
@@ -390,13 +391,13 @@ def test_reports_differ_only_in_the_run_timestamp(run, tmp_path):
             progress=False,
         )
         html = (local.reports / "nota.html").read_text(encoding="utf-8")
-        pages.append(re.sub(r"Uitgevoerd: [^<]*", "Uitgevoerd: -", html))
+        pages.append(re.sub(r"Gemaakt op [^<]*? met", "Gemaakt op - met", html))
     assert pages[0] == pages[1]
 
 
 def test_briefings_do_not_depend_on_order(run, tmp_path):
-    """Workers reuse a kernel (namespace cleared) across briefings: the pages must not care in
-    which order, or next to which other briefing, they were made."""
+    """Each briefing runs in a kernel of its own: the pages must not care in which order, or next
+    to which other briefing, they were made."""
     paths, _, _ = run
     orders = {
         "forward": ("opvang", "nota", "bijlage", "klantaanpak"),
@@ -411,7 +412,9 @@ def test_briefings_do_not_depend_on_order(run, tmp_path):
             progress=False,
         )
         pages[label] = {
-            a: re.sub(r"Uitgevoerd: [^<]*", "", (local.reports / f"{a}.html").read_text("utf-8"))
+            a: re.sub(
+                r"Gemaakt op [^<]*? met", "", (local.reports / f"{a}.html").read_text("utf-8")
+            )
             for a in audiences
         }
     assert pages["forward"] == pages["backward"]

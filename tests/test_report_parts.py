@@ -28,7 +28,14 @@ def test_euro(value, text):
     [
         pytest.param(1_250_000, "€ 1,3 mln", id="1.25m"),
         pytest.param(2_000_000, "€ 2 mln", id="2m"),
-        pytest.param(12_400_000, "€ 12 mln", id="12m"),
+        pytest.param(12_400_000, "€ 12,4 mln", id="12.4m"),
+        pytest.param(12_500_000, "€ 12,5 mln", id="12.5m"),
+        pytest.param(11_480_000, "€ 11,5 mln", id="once-not-twice"),
+        pytest.param(12_450_000, "€ 12,5 mln", id="half-up"),
+        pytest.param(13_450_000, "€ 13,5 mln", id="half-up-odd"),
+        pytest.param(150_400_000, "€ 150 mln", id="hundreds-of-millions"),
+        pytest.param(2_500, "€ 3.000", id="thousands-half-up"),
+        pytest.param(3_500, "€ 4.000", id="thousands-half-up-odd"),
         pytest.param(249_600, "€ 250.000", id="thousands"),
     ],
 )

@@ -71,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="incidental envelope in total (default € 0,5 mln × 2024-2027)",
     )
     run.add_argument(
-        "--require-each-theme", action="store_true", help="budget scenario: at least one per theme"
+        "--require-each-theme",
+        action="store_true",
+        default=None,
+        help="budget scenario: at least one per theme",
     )
     run.add_argument(
         "--criteria",
@@ -81,7 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--weight",
         type=_weight,
         action="append",
-        default=[],
         metavar="NAME=W",
         help="rank by a weighted score instead; repeat per criterion",
     )
@@ -90,15 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="only this briefing (nota, bijlage or a theme); repeatable",
     )
-    run.add_argument("--title", default="", help="title of the briefings")
-    run.add_argument("--reference-code", default="", help="kenmerk shown on the briefings")
+    run.add_argument("--title", help="title of the briefings (default: the notebook's)")
+    run.add_argument("--reference-code", help="kenmerk shown on the briefings")
     run.add_argument(
-        "--date", default="", help="date on the briefings, YYYY-MM-DD (default: today)"
+        "--date",
+        default="",
+        help="date on the briefings, YYYY-MM-DD, kept for later runs; 'vandaag' goes back to the "
+        "default: the date of the run that last changed a briefing's content",
     )
     run.add_argument(
         "--jobs", type=int, default=0, help="briefings rendered in parallel (default: cores)"
     )
     run.add_argument("--force", action="store_true", help="rerun every step")
+    run.add_argument(
+        "--keep-edits",
+        action="store_true",
+        help="keep outputs edited by hand instead of rerunning their step (the manifest says so)",
+    )
     run.add_argument(
         "--strict", action="store_true", help="any rejected row stops the run (exit 1)"
     )
@@ -237,10 +247,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         budget_structural_eur=args.budget,
         budget_incidental_eur=args.incidental_budget,
         require_each_theme=args.require_each_theme,
-        ranking_criteria=[c.strip() for c in args.criteria.split(",")]
-        if args.criteria
-        else ["appraisal", "expected_cost", "cost_range"],
-        ranking_weights=dict(args.weight),
+        ranking_criteria=[c.strip() for c in args.criteria.split(",")] if args.criteria else None,
+        ranking_weights=dict(args.weight) if args.weight else None,
         audiences=tuple(args.audience) if args.audience else AUDIENCES,
         title=args.title,
         reference_code=args.reference_code,
@@ -248,28 +256,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         strict=args.strict,
+        keep_edits=args.keep_edits,
     )
     start = time.perf_counter()
     print(f"stmh run: {paths.raw} -> {paths.processed}, {paths.reports}")
     try:
         manifest = run_pipeline(options, progress=not args.quiet)
     except ParameterError as exc:
-        print(f"stmh run: parameter error: {exc}", file=sys.stderr)
+        print(f"stmh run: fout in een parameter: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except InputRejected as exc:
         print(f"stmh run: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except StepFailed as exc:
-        print(f"stmh run: failed: {exc}", file=sys.stderr)
+        print(f"stmh run: mislukt: {exc}", file=sys.stderr)
         return EXIT_INPUT
     ran = [s for s in manifest["steps"] if s["status"] == "ran"]
     seconds = time.perf_counter() - start
     if not ran:
-        print(f"Everything up to date ({seconds:.1f} s). Reports in {paths.reports}")
+        print(f"Alles actueel ({seconds:.1f} s). Rapporten in {paths.reports}")
     else:
         print(
-            f"Done in {seconds:.1f} s: {len(ran)} step(s) ran, {len(manifest['skipped'])} up to date. "
-            f"Reports in {paths.reports}"
+            f"Klaar in {seconds:.1f} s: {len(ran)} stap(pen) uitgevoerd, "
+            f"{len(manifest['skipped'])} actueel. Rapporten in {paths.reports}"
         )
     return EXIT_OK
 

@@ -82,29 +82,3 @@ class WarmKernel:
             pass
         finally:
             self._log.close()
-
-
-RESET_CODE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import sys as _sys\n"
-    "if 'matplotlib.pyplot' in _sys.modules:\n"
-    "    _sys.modules['matplotlib.pyplot'].close('all')\n"
-    "del _sys\n"
-)
-
-
-def reset_namespace(km) -> bool:
-    """Clear a kernel's user namespace (and open figures) so the next notebook starts clean."""
-    try:
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            reply = kc.execute_interactive(
-                RESET_CODE, timeout=60, output_hook=lambda _msg: None, store_history=False
-            )
-            return reply["content"]["status"] == "ok"
-        finally:
-            kc.stop_channels()
-    except Exception:
-        return False

@@ -24,6 +24,7 @@ class Paths:
     reports: Path
     reference: Path
     notebooks: Path = NOTEBOOKS_DIR
+    logs: Path | None = None  # None: a folder 'logs' beside the reports folder
 
     @classmethod
     def default(cls) -> Paths:
@@ -40,9 +41,20 @@ class Paths:
         return replace(self, **changes)
 
     @property
+    def log_dir(self) -> Path:
+        """What a run leaves for the analyst and itself, never circulated: the executed notebooks,
+        kernel logs and the record of the last run (outside reports/, which holds what is sent)."""
+        return self.logs if self.logs is not None else self.reports.parent / "logs"
+
+    @property
     def executed(self) -> Path:
         """Executed notebooks, kept for inspection (also the failed ones)."""
-        return self.reports / "executed"
+        return self.log_dir / "executed"
+
+    @property
+    def state_file(self) -> Path:
+        """The record of the last run: per step what it ran on and what it wrote."""
+        return self.log_dir / "state.json"
 
     @property
     def previous(self) -> Path:

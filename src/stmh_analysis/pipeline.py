@@ -1,10 +1,13 @@
 """The pipeline runner: the notebooks in order with papermill, incremental, parallel, traceable.
 
-A step runs only when its key changed: the hash of its input files' contents, its parameters, its
-notebook and the package code. Keys of the last successful run live in reports/.stmh-state.json.
-Briefings run in parallel worker processes, each with its own output paths. Every output is
-written to a temporary name and renamed, so a failed or killed run leaves the last good files.
-reports/manifest.json records parameters, input hashes, timings, skips, versions and the commit.
+The pipeline is one table (`declare_steps`): each step's notebook, the parameters the run sets,
+the files it reads and the files it writes. A step runs when `reasons_to_run` finds a reason: its
+notebook, the package code, its parameters or its inputs differ from its last run, or its outputs
+are no longer the files that run wrote (edited by hand, or missing). The run prints the reason
+for every step. What each step ran on and wrote is recorded in logs/state.json; what the run was
+given and used, in reports/manifest.json. Every notebook runs in a kernel of its own, started
+ahead of time; briefings render in parallel worker processes. Every output is written to a
+temporary name and renamed, so a failed or killed run leaves the last good files.
 """
 
 from __future__ import annotations
@@ -40,20 +43,6 @@ from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
 NOTEBOOK_BRIEFING = "03-briefing.ipynb"
-STATE_FILE = ".stmh-state.json"
-PROCESSED_FOR_BRIEFINGS = (
-    "proposals.parquet",
-    "ranking.parquet",
-    "portfolio.parquet",
-    "portfolio_summary.csv",
-    "gap.csv",
-    "issues.csv",
-    "rejected.csv",
-    "accounting.csv",
-    "inputs.csv",
-    "rank_parameters.json",
-    "previous/proposals.parquet",
-)
 VERSIONED = (
     "pandas",
     "numpy",
@@ -84,31 +73,35 @@ class InputRejected(RuntimeError):
 
 @dataclass
 class RunOptions:
+    """One run. None (or empty) means 'not given for this run': the notebook's own parameters
+    cell decides, and a None there means data/reference/settings.yaml."""
+
     paths: Paths = field(default_factory=Paths.default)
     budget_structural_eur: float | None = None
     budget_incidental_eur: float | None = None
-    require_each_theme: bool = False
-    ranking_criteria: list[str] = field(
-        default_factory=lambda: ["appraisal", "expected_cost", "cost_range"]
-    )
-    ranking_weights: dict[str, float] = field(default_factory=dict)
+    require_each_theme: bool | None = None
+    ranking_criteria: list[str] | None = None
+    ranking_weights: dict[str, float] | None = None
+    public_appraisals: list[str] | None = None
     audiences: tuple[str, ...] = AUDIENCES
-    title: str = ""
-    reference_code: str = ""
-    date: str = ""
+    title: str | None = None
+    reference_code: str | None = None
+    date: str = ""  # YYYY-MM-DD: kept for later runs too; 'vandaag': back to the content's date
     jobs: int = 0  # 0: the number of cores
     force: bool = False
     strict: bool = False
+    keep_edits: bool = False  # outputs edited by hand are kept (and the manifest says so)
     kernel_name: str = ""  # "": 'stmh' when installed, else 'python3'
+    now: dt.datetime | None = None  # the run's clock (tests); None: the real time
 
 
 @dataclass
 class StepRecord:
     name: str
-    status: str  # ran, skipped, failed
+    status: str  # ran, skipped, failed, kept
     seconds: float
-    key: str
     notebook: str
+    reasons: list[str] = field(default_factory=list)
     detail: str = ""
 
 
@@ -146,20 +139,6 @@ def code_hash() -> str:
                 h.update(p.read_bytes())
         _CODE_HASH = h.hexdigest()
     return _CODE_HASH
-
-
-def step_key(notebook: Path, parameters: Mapping[str, Any], inputs: Mapping[str, str]) -> str:
-    payload = json.dumps(
-        {
-            "notebook": sha256_file(notebook),
-            "code": code_hash(),
-            "parameters": parameters,
-            "inputs": inputs,
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 # --- parameters ----------------------------------------------------------------------------------
@@ -231,14 +210,19 @@ def validate_options(options: RunOptions) -> None:
             or value < 0
         ):
             raise ParameterError(f"{name}: must be a non-negative amount in euros, got {value!r}")
-    try:
-        validate_ranking(options.ranking_criteria, options.ranking_weights)
-    except RankingError as exc:
-        raise ParameterError(str(exc)) from exc
+    if options.ranking_criteria is not None or options.ranking_weights:
+        try:
+            validate_ranking(
+                options.ranking_criteria or ["appraisal", "expected_cost", "cost_range"],
+                options.ranking_weights or {},
+            )
+        except RankingError as exc:
+            raise ParameterError(str(exc)) from exc
     try:
         for audience in options.audiences:
             check_audience(audience)
-        check_date(options.date)
+        if options.date not in ("vandaag", "today"):
+            check_date(options.date)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
     if options.jobs < 0:
@@ -362,6 +346,10 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
 
     from stmh_analysis.kernels import WarmKernel
 
+    # The workers and their kernels warm up while clean and rank run; at a lower priority, so the
+    # steps everything waits for get the cores first (the briefings then run alone anyway).
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)
     log = Path(log_dir) / f"kernel-{os.getpid()}.log"
     _WORKER.update(
         kernel=kernel,
@@ -372,42 +360,21 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
     util.Finalize(None, _worker_stop, exitpriority=10)
 
 
-def _worker_kernel() -> Any:
-    """This worker's kernel, cleared of the previous briefing; a new one if that is not possible."""
+def _worker_kernel() -> tuple[Any, Any]:
+    """A kernel no notebook has used, and the next one started at once, warming while this one
+    runs and its PDF renders. Returns the kernel manager (None: papermill starts one) and its
+    WarmKernel (to close after use)."""
     from stmh_analysis.kernels import WarmKernel
 
-    resetting = _WORKER.pop("resetting", None)
-    if resetting is not None:
-        resetting.join()
-        if not _WORKER.pop("reset_ok", False) and _WORKER.get("warm") is not None:
-            _WORKER["warm"].close()  # could not be cleared: start afresh
-            _WORKER["warm"] = None
-    warm = _WORKER.get("warm")
+    warm = _WORKER.pop("warm", None)
     km = warm.take() if warm is not None else None
-    if km is not None and km.is_alive():
-        return km
     _WORKER["warm"] = WarmKernel(
         _WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"]
     )
-    return _WORKER["warm"].take()
-
-
-def _reset_in_background(km: Any) -> None:
-    """Clear the namespace while this worker renders the PDF (the reset mostly waits on messages)."""
-    from stmh_analysis.kernels import reset_namespace
-
-    def work() -> None:
-        _WORKER["reset_ok"] = reset_namespace(km)
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    _WORKER["resetting"] = thread
+    return km, warm
 
 
 def _worker_stop() -> None:
-    resetting = _WORKER.pop("resetting", None)
-    if resetting is not None:
-        resetting.join(timeout=10)
     warm = _WORKER.pop("warm", None)
     if warm is not None:
         warm.close()
@@ -418,29 +385,18 @@ def _noop() -> int:
 
 
 def _briefing_job(args: tuple) -> tuple[str, float]:
-    """Execute the briefing notebook for one audience, then render HTML and PDF.
-
-    The worker keeps its kernel from one briefing to the next and clears its namespace in
-    between (%reset -f, while the PDF renders): a briefing starts with no variable of the one
-    before, only with the modules already imported, which is what costs the time.
-    test_briefings_do_not_depend_on_order renders them in different orders and compares.
-    """
+    """Execute the briefing notebook for one audience in a kernel of its own, then render HTML
+    and PDF. The next briefing's kernel starts and imports meanwhile (_worker_kernel)."""
     audience, notebook, parameters, kernel, executed, html, pdf = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
-    km = _worker_kernel()
+    km, warm = _worker_kernel()
     try:
-        execute_notebook(
-            Path(notebook), Path(executed), parameters, kernel, km=km, keep_kernel=km is not None
-        )
-    except BaseException:
-        _WORKER["warm"] = (
-            None  # execute_notebook shut the kernel down; the next job starts a new one
-        )
-        raise
-    if km is not None:
-        _reset_in_background(km)
+        execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
+    finally:
+        if warm is not None:
+            warm.close()  # the kernel is shut down after use: no notebook shares a kernel
     render_briefing(Path(executed), Path(html), Path(pdf))
     return audience, time.perf_counter() - start
 
@@ -462,6 +418,10 @@ class _BriefingPool:
     def _start(self, kernel: str, paths: Paths) -> None:
         import multiprocessing
 
+        # On Linux a thread's priority is its own and passes to the processes it starts: the
+        # forkserver's imports then yield to the clean and rank steps in the main thread.
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)
         try:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(
@@ -534,262 +494,375 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _load_state(reports: Path) -> dict[str, str]:
+def _load_state(paths: Paths) -> dict:
     try:
-        return json.loads((reports / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(paths.state_file.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
-
-
-def _outputs_exist(paths: list[Path]) -> bool:
-    return all(p.exists() for p in paths)
+    return state if isinstance(state, dict) and state.get("version") == 2 else {}
 
 
 Say = Callable[[str], None]
 
 
-@dataclass
-class _Step:
+# --- the pipeline, declared once -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One notebook run: what it is given, what it reads and what it writes."""
+
     name: str
     notebook: str
-    params: dict
-    outputs: list[Path]
+    parameters: dict[str, Any]  # what the run sets; the notebook's own cell decides the rest
+    inputs: dict[str, Path]  # label -> file ('raw/x.csv', 'processed/proposals.parquet', ...)
+    outputs: dict[str, Path]  # label -> file
     preload: str = ""
 
 
+def declare_steps(
+    options: RunOptions, paths: Paths, reference_files: tuple[Path, ...]
+) -> list[Step]:
+    """The pipeline: clean, rank, then one briefing per audience. Every other part of the runner,
+    the manifest and the tests read this table; the writers' file names come from steps.py."""
+    from stmh_analysis.outputs import BRIEFING_INPUTS, CLEAN_OUTPUTS, RANK_INPUTS, RANK_OUTPUTS
+
+    ref = {f"reference/{p.name}": p for p in reference_files}
+    raw = {f"raw/{p.name}": p for p in _raw_files(paths.raw)}
+
+    def processed(names: tuple[str, ...]) -> dict[str, Path]:
+        return {f"processed/{n}": paths.processed / n for n in names}
+
+    folders = {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference)}
+    rank_given = {
+        "budget_structural_eur": options.budget_structural_eur,
+        "budget_incidental_eur": options.budget_incidental_eur,
+        "require_each_theme": options.require_each_theme,
+        "ranking_criteria": options.ranking_criteria,
+        "ranking_weights": options.ranking_weights,
+    }
+    briefing_given = {
+        "title": options.title,
+        "reference_code": options.reference_code,
+        "public_appraisals": options.public_appraisals,
+    }
+    steps = [
+        Step(
+            "clean",
+            NOTEBOOK_CLEAN,
+            {"raw_dir": str(paths.raw), **folders},
+            {**raw, **ref},
+            processed(CLEAN_OUTPUTS),
+            CLEAN_PRELOAD,
+        ),
+        Step(
+            "rank",
+            NOTEBOOK_RANK,
+            {**folders, **{k: v for k, v in rank_given.items() if v is not None}},
+            {**processed(RANK_INPUTS), **ref},
+            processed(RANK_OUTPUTS),
+            RANK_PRELOAD,
+        ),
+    ]
+    for audience in options.audiences:
+        steps.append(
+            Step(
+                f"briefing:{audience}",
+                NOTEBOOK_BRIEFING,
+                {
+                    "audience": audience,
+                    **folders,
+                    **{k: v for k, v in briefing_given.items() if v is not None},
+                },
+                {**processed(BRIEFING_INPUTS), **ref},
+                {
+                    f"reports/{audience}.html": paths.reports / f"{audience}.html",
+                    f"reports/{audience}.pdf": paths.reports / f"{audience}.pdf",
+                },
+                BRIEFING_PRELOAD,
+            )
+        )
+    return steps
+
+
+def _raw_files(raw: Path) -> list[Path]:
+    return (
+        sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+        if raw.is_dir()
+        else []
+    )
+
+
+def _hashes(files: Mapping[str, Path]) -> dict[str, str]:
+    return {label: sha256_file(p) if p.is_file() else "absent" for label, p in files.items()}
+
+
+def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None) -> dict:
+    """What a step's result depends on: its notebook, the package code, its parameters, its inputs."""
+    # Folders say where the files are, not what they hold (their hashes say that): a project
+    # copied to another place or laptop is still up to date.
+    given = {
+        k: v for k, v in {**step.parameters, **(extra or {})}.items() if k not in FOLDER_PARAMETERS
+    }
+    return {
+        "notebook": sha256_file(paths.notebooks / step.notebook),
+        "code": code_hash(),
+        "parameters": json.loads(json.dumps(given, default=str)),
+        "inputs": _hashes(step.inputs),
+    }
+
+
+FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir")
+
+
+def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]) -> list[str]:
+    """Why a step must run, in words for the analyst; empty when it is up to date. A step is up
+    to date only when its notebook, code, parameters and inputs are those of its last run and its
+    outputs are still the files that run wrote."""
+    if not before:
+        return ["nog niet eerder uitgevoerd"]
+    reasons = []
+    if before.get("code") != facts["code"]:
+        reasons.append("code gewijzigd")
+    if before.get("notebook") != facts["notebook"]:
+        reasons.append("notebook gewijzigd")
+    old, new = before.get("parameters", {}), facts["parameters"]
+    reasons += [
+        f"parameter {k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
+    ]
+    old, new = before.get("inputs", {}), facts["inputs"]
+    changed = [
+        k.split("/", 1)[1] for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
+    ]
+    if changed:
+        reasons.append("invoer gewijzigd: " + ", ".join(changed))
+    recorded = before.get("outputs", {})
+    missing = [k.split("/", 1)[1] for k, v in outputs_now.items() if v == "absent"]
+    edited = [
+        k.split("/", 1)[1] for k, v in outputs_now.items() if v != "absent" and recorded.get(k) != v
+    ]
+    if missing:
+        reasons.append("uitvoer ontbreekt: " + ", ".join(missing))
+    if edited:
+        reasons.append(HAND_EDITED + ", ".join(edited))
+    return reasons
+
+
+HAND_EDITED = "uitvoer met de hand gewijzigd: "
+
+
+def parameter_notices(steps: list[Step], paths: Paths, options: RunOptions) -> list[str]:
+    """Where the run sets a parameter that the notebook's own cell sets differently, say so: an
+    analyst's edit is never replaced without a word."""
+    notices = []
+    seen: set[tuple[str, str]] = set()
+    for step in steps:
+        cell = notebook_parameters(paths.notebooks / step.notebook)
+        for name, value in step.parameters.items():
+            mine = cell.get(name)
+            if name == "audience" or mine is None or mine == value or (step.notebook, name) in seen:
+                continue
+            seen.add((step.notebook, name))
+            source = "de run" if name in FOLDER_PARAMETERS else "de opdrachtregel"
+            notices.append(
+                f"parameter {name}: notebook {step.notebook} zegt {mine!r}, {source} {value!r}; "
+                f"{source} geldt voor deze run"
+            )
+    return notices
+
+
+def briefing_date(options: RunOptions, state: dict) -> str:
+    """The date a briefing carries: an explicit --date (kept for later runs until changed), else
+    empty, which means the date of its content: the day of the run that changed it."""
+    if options.date in ("vandaag", "today"):
+        return ""
+    return options.date or state.get("date", "")
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
 def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -> dict:
-    """Run what changed; return the manifest. Raises ParameterError, StepFailed or InputRejected."""
+    """Run what changed, saying why; return the manifest. Raises ParameterError, StepFailed or
+    InputRejected."""
     from stmh_analysis.kernels import WarmKernel, choose_kernel
 
     validate_options(options)
     paths = options.paths
-    nb_dir = paths.notebooks
     reference = load_reference(paths.reference)
     jobs = options.jobs or os.cpu_count() or 1
-    state = {} if options.force else _load_state(paths.reports)
-    run_started = dt.datetime.now().astimezone().replace(microsecond=0)
+    state = {} if options.force else _load_state(paths)
+    before = state.get("steps", {})
+    now = (options.now or dt.datetime.now()).astimezone().replace(microsecond=0)
     provenance = {
-        "run_date": run_started.isoformat(),
+        "run_date": now.isoformat(),
         "package_version": metadata.version("stmh-analysis"),
         "git_commit": git_commit(),
+        # what this run was given on the command line (the rest came from notebooks and settings)
+        "given": sorted(
+            k
+            for k in (
+                "budget_structural_eur",
+                "budget_incidental_eur",
+                "require_each_theme",
+                "ranking_criteria",
+                "ranking_weights",
+                "public_appraisals",
+                "title",
+                "reference_code",
+            )
+            if getattr(options, k) is not None
+        )
+        + (["date"] if options.date and options.date not in ("vandaag", "today") else []),
     }
-    ref_hashes = {f"reference/{p.name}": sha256_file(p) for p in reference.files}
+    steps = declare_steps(options, paths, reference.files)
+    clean, rank, briefings = steps[0], steps[1], steps[2:]
+    for step in steps:
+        check_notebook_parameters(paths.notebooks / step.notebook, step.parameters)
+    for notice in parameter_notices(steps, paths, options):
+        say(f"  let op: {notice}")
+    date = briefing_date(options, state)
+    new_state: dict = {"version": 2, "steps": dict(before), "date": date}
     records: list[StepRecord] = []
-    new_state = dict(state)
-    raw_hashes = folder_hashes(paths.raw)
+    kept: dict[str, list[str]] = {}
     for old_log in paths.executed.glob("kernel-*.log"):  # kernel chatter of earlier runs
         old_log.unlink(missing_ok=True)
 
-    clean = _Step(
-        "clean",
-        NOTEBOOK_CLEAN,
-        {
-            "raw_dir": str(paths.raw),
-            "processed_dir": str(paths.processed),
-            "reference_dir": str(paths.reference),
-        },
-        [
-            paths.processed / n
-            for n in (
-                "proposals.parquet",
-                "proposals.csv",
-                "issues.csv",
-                "rejected.csv",
-                "accounting.csv",
-                "inputs.csv",
-            )
-        ],
-        CLEAN_PRELOAD,
-    )
-    rank = _Step(
-        "rank",
-        NOTEBOOK_RANK,
-        {
-            "processed_dir": str(paths.processed),
-            "reference_dir": str(paths.reference),
-            "budget_structural_eur": options.budget_structural_eur,
-            "budget_incidental_eur": options.budget_incidental_eur,
-            "require_each_theme": options.require_each_theme,
-            "ranking_criteria": list(options.ranking_criteria),
-            "ranking_weights": dict(options.ranking_weights),
-        },
-        [
-            paths.processed / n
-            for n in (
-                "ranking.parquet",
-                "portfolio.parquet",
-                "portfolio_summary.csv",
-                "gap.csv",
-                "rank_parameters.json",
-            )
-        ],
-        RANK_PRELOAD,
-    )
-    briefing_params = {
-        audience: {
-            "audience": audience,
-            "processed_dir": str(paths.processed),
-            "reference_dir": str(paths.reference),
-            "title": options.title,
-            "reference_code": options.reference_code,
-            "date": options.date or run_started.date().isoformat(),
-        }
-        for audience in options.audiences
-    }
-    check_notebook_parameters(nb_dir / NOTEBOOK_CLEAN, clean.params)
-    check_notebook_parameters(nb_dir / NOTEBOOK_RANK, rank.params)
-    for params in briefing_params.values():
-        check_notebook_parameters(nb_dir / NOTEBOOK_BRIEFING, params)
+    def decide(step: Step, extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
+        facts = step_facts(step, paths, extra)
+        reasons = reasons_to_run(facts, before.get(step.name), _hashes(step.outputs))
+        edited = [r for r in reasons if r.startswith(HAND_EDITED)]
+        if options.keep_edits and edited and len(edited) == len(reasons):
+            kept[step.name] = edited[0].removeprefix(HAND_EDITED).split(", ")
+            return facts, []
+        return facts, reasons
 
-    def key_of(step: _Step, inputs: dict) -> str:
-        return step_key(nb_dir / step.notebook, step.params, inputs)
+    def finish(step: Step, facts: dict) -> None:
+        new_state["steps"][step.name] = {**facts, "outputs": _hashes(step.outputs)}
 
-    def briefing_keys() -> dict[str, str]:
-        inputs = {**folder_hashes(paths.processed, PROCESSED_FOR_BRIEFINGS), **ref_hashes}
-        return {
-            a: step_key(nb_dir / NOTEBOOK_BRIEFING, p, inputs) for a, p in briefing_params.items()
-        }
-
-    def up_to_date(name: str, key: str, outputs: list[Path]) -> bool:
-        return state.get(name) == key and _outputs_exist(outputs)
-
-    def rank_key() -> str:
-        return key_of(
-            rank, {**folder_hashes(paths.processed, ("proposals.parquet",)), **ref_hashes}
+    def skip(step: Step) -> None:
+        status = "kept" if step.name in kept else "skipped"
+        detail = (
+            "met de hand gewijzigde uitvoer behouden: " + ", ".join(kept[step.name])
+            if step.name in kept
+            else "actueel"
         )
+        records.append(StepRecord(step.name, status, 0.0, step.notebook, [], detail))
 
-    clean_key = key_of(clean, {**raw_hashes, **ref_hashes})
-    clean_due = not up_to_date("clean", clean_key, clean.outputs)
-    rank_due = clean_due or not up_to_date("rank", rank_key(), rank.outputs)
-    keys_now = briefing_keys()
-    briefings_due = rank_due or any(
-        not up_to_date(
-            f"briefing:{a}", k, [paths.reports / f"{a}.html", paths.reports / f"{a}.pdf"]
-        )
-        for a, k in keys_now.items()
-    )
-
-    kernel = choose_kernel(options.kernel_name) if (clean_due or rank_due or briefings_due) else ""
+    extra_of = {b.name: {"date": date} for b in briefings}
+    clean_facts, clean_reasons = decide(clean)
+    rank_due = bool(clean_reasons) or bool(decide(rank)[1])
+    briefings_due = rank_due or any(decide(b, extra_of[b.name])[1] for b in briefings)
+    kernel = choose_kernel(options.kernel_name) if (clean_reasons or briefings_due) else ""
     warm: dict[str, WarmKernel] = {}
     pool: _BriefingPool | None = None
     try:
-        first = clean if clean_due else rank if rank_due else None  # the first step that runs
+        first = clean if clean_reasons else rank if rank_due else None
         if first is not None:
             warm[first.name] = WarmKernel(
-                kernel, nb_dir, first.preload, paths.executed / "kernel-main.log"
+                kernel, paths.notebooks, first.preload, paths.executed / "kernel-main.log"
             )
         if briefings_due:
-            # Worker processes start now, importing and warming kernels on the other cores.
-            pool = _BriefingPool(max(1, min(jobs, len(options.audiences))), kernel, paths)
+            pool = _BriefingPool(max(1, min(jobs, len(briefings))), kernel, paths)
 
-        def run_step(step: _Step, key: str, warm_after: _Step | None = None) -> None:
-            if up_to_date(step.name, key, step.outputs):
-                records.append(
-                    StepRecord(step.name, "skipped", 0.0, key, step.notebook, "up to date")
+        def run_step(
+            step: Step, facts: dict, reasons: list[str], warm_after: Step | None = None
+        ) -> None:
+            if not reasons:
+                skip(step)
+                say(
+                    f"  {step.name:<30} {'behouden (met de hand gewijzigd)' if step.name in kept else 'actueel'}"
                 )
-                say(f"  {step.name:<28} up to date")
                 if step.name in warm:
                     warm.pop(step.name).close()
                 return
             start = time.perf_counter()
             w = warm.pop(step.name, None)
             km = w.take() if w is not None else None
-            if warm_after is not None:
+            if warm_after is not None:  # a fresh kernel for the next step, warmed meanwhile
                 warm[warm_after.name] = WarmKernel(
-                    kernel, nb_dir, warm_after.preload, paths.executed / "kernel-main.log"
+                    kernel, paths.notebooks, warm_after.preload, paths.executed / "kernel-main.log"
                 )
             try:
                 execute_notebook(
-                    nb_dir / step.notebook,
+                    paths.notebooks / step.notebook,
                     paths.executed / step.notebook,
-                    step.params,
+                    step.parameters,
                     kernel,
                     km=km,
                 )
             except StepFailed:
                 records.append(
-                    StepRecord(step.name, "failed", time.perf_counter() - start, key, step.notebook)
+                    StepRecord(
+                        step.name, "failed", time.perf_counter() - start, step.notebook, reasons
+                    )
                 )
-                _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
                 raise
             seconds = time.perf_counter() - start
-            records.append(StepRecord(step.name, "ran", seconds, key, step.notebook))
-            new_state[step.name] = key
-            say(f"  {step.name:<28} {seconds:6.1f} s")
+            records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
+            finish(step, facts)
+            say(f"  {step.name:<30} uitgevoerd ({'; '.join(reasons)}) {seconds:5.1f} s")
 
-        run_step(clean, clean_key, warm_after=rank)
+        run_step(clean, clean_facts, clean_reasons, warm_after=rank)
         rejected = _count_rows(paths.processed / "rejected.csv")
         if rejected:
             say(
-                f"  {rejected} row(s) rejected: see {paths.processed / 'rejected.csv'} and issues.csv"
+                f"  {rejected} regel(s) afgewezen: zie {paths.processed / 'rejected.csv'} en issues.csv"
             )
             if options.strict:
-                _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
                 raise InputRejected(
-                    f"--strict: {rejected} row(s) rejected; see {paths.processed / 'rejected.csv'}"
+                    f"--strict: {rejected} regel(s) afgewezen; zie {paths.processed / 'rejected.csv'}"
                 )
-        run_step(rank, rank_key())
+        rank_facts, rank_reasons = decide(rank)
+        if not rank_reasons and rank.name in warm:
+            warm.pop(rank.name).close()
+        run_step(rank, rank_facts, rank_reasons)
 
         todo = []
-        for audience, key in briefing_keys().items():
-            name = f"briefing:{audience}"
-            outputs = [paths.reports / f"{audience}.html", paths.reports / f"{audience}.pdf"]
-            if up_to_date(name, key, outputs):
-                records.append(
-                    StepRecord(name, "skipped", 0.0, key, NOTEBOOK_BRIEFING, "up to date")
-                )
+        for step in briefings:
+            facts, reasons = decide(step, extra_of[step.name])
+            if not reasons:
+                skip(step)
                 continue
-            full = {
-                **briefing_params[audience],
+            audience = step.parameters["audience"]
+            params = {
+                **step.parameters,
+                "date": date or now.date().isoformat(),
                 "run_date": provenance["run_date"],
                 "provenance_json": json.dumps(provenance),
             }
-            todo.append(
-                (
-                    name,
-                    key,
-                    [
-                        audience,
-                        str(nb_dir / NOTEBOOK_BRIEFING),
-                        full,
-                        kernel,
-                        str(paths.executed / f"03-briefing-{audience}.ipynb"),
-                        str(outputs[0]),
-                        str(outputs[1]),
-                    ],
-                )
-            )
-        # The heaviest first (the nota has charts and the longest tables), so no worker idles at the end.
-        todo.sort(key=lambda t: t[2][0] != "nota")
-        skipped = len(options.audiences) - len(todo)
-        if skipped:
-            say(f"  {'briefings':<28} {skipped} up to date")
+            html, pdf = step.outputs.values()
+            job = [
+                audience,
+                str(paths.notebooks / step.notebook),
+                params,
+                kernel,
+                str(paths.executed / f"03-briefing-{audience}.ipynb"),
+                str(html),
+                str(pdf),
+            ]
+            todo.append((step, facts, reasons, job))
+        todo.sort(
+            key=lambda t: t[3][0] != "nota"
+        )  # the heaviest first, so no worker idles at the end
+        if len(todo) < len(briefings):
+            say(f"  {'briefings':<30} {len(briefings) - len(todo)} actueel")
         if todo:
             if pool is None:
                 pool = _BriefingPool(max(1, min(jobs, len(todo))), kernel, paths)
-            _run_briefings(
-                pool,
-                todo,
-                records,
-                new_state,
-                say,
-                progress,
-                paths,
-                options,
-                provenance,
-                raw_hashes,
-            )
+            _run_briefings(pool, todo, records, finish, say, progress)
+    except (StepFailed, InputRejected):
+        _write_manifest(paths, options, steps, records, provenance, new_state, kept)
+        raise
     finally:
         for w in warm.values():
             w.close()
         if pool is not None:
             pool.close()
-    return _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
+    return _write_manifest(paths, options, steps, records, provenance, new_state, kept)
 
 
-def _run_briefings(
-    pool, todo, records, new_state, say, progress, paths, options, provenance, raw_hashes
-) -> None:
+def _run_briefings(pool, todo, records, finish, say, progress) -> None:
     from tqdm import tqdm
 
     start = time.perf_counter()
@@ -802,29 +875,32 @@ def _run_briefings(
         file=sys.stderr,
         leave=False,
     )
-    keys = {t[2][0]: (t[0], t[1]) for t in todo}
-    futures = {pool.pool.submit(_briefing_job, tuple(args)): args[0] for _, _, args in todo}
+    by_audience = {job[0]: (step, facts, reasons) for step, facts, reasons, job in todo}
+    futures = {pool.pool.submit(_briefing_job, tuple(job)): job[0] for *_, job in todo}
+    done: list[tuple[str, list[str]]] = []
     for fut in cf.as_completed(futures):
         audience = futures[fut]
-        name, key = keys[audience]
+        step, facts, reasons = by_audience[audience]
         try:
             _, seconds = fut.result()
         except StepFailed as exc:
             failures.append(str(exc))
-            records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+            records.append(StepRecord(step.name, "failed", 0.0, step.notebook, reasons, str(exc)))
         except Exception as exc:  # rendering errors are reported the same way
             failures.append(f"briefing {audience}: {type(exc).__name__}: {exc}")
-            records.append(StepRecord(name, "failed", 0.0, key, NOTEBOOK_BRIEFING, str(exc)))
+            records.append(StepRecord(step.name, "failed", 0.0, step.notebook, reasons, str(exc)))
         else:
-            records.append(StepRecord(name, "ran", seconds, key, NOTEBOOK_BRIEFING))
-            new_state[name] = key
+            records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
+            finish(step, facts)
+            done.append((step.name, reasons))
         bar.update(1)
     bar.close()
+    for name, reasons in sorted(done):
+        say(f"  {name:<30} uitgevoerd ({'; '.join(reasons)})")
     say(
-        f"  {'briefings':<28} {time.perf_counter() - start:6.1f} s ({len(todo)} rendered, {pool.workers} parallel)"
+        f"  {'briefings':<30} {time.perf_counter() - start:5.1f} s ({len(todo)} gemaakt, {pool.workers} tegelijk)"
     )
     if failures:
-        _write_manifest(paths, options, records, provenance, raw_hashes, new_state)
         raise StepFailed("; ".join(failures))
 
 
@@ -835,28 +911,42 @@ def _count_rows(csv_path: Path) -> int:
         return max(0, sum(1 for _ in fh) - 1)
 
 
+def used_parameters(paths: Paths) -> dict:
+    """What the rank step actually used (budget, criteria, weights, horizon, appraisal values), as
+    it recorded it: whatever set them, command line, notebook cell or settings.yaml."""
+    try:
+        return json.loads((paths.processed / "rank_parameters.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
 def _write_manifest(
     paths: Paths,
     options: RunOptions,
+    steps: list[Step],
     records: list[StepRecord],
     provenance: dict,
-    raw_hashes: dict,
     state: dict,
+    kept: dict,
 ) -> dict:
     manifest = {
         "run_date": provenance["run_date"],
         "git_commit": provenance["git_commit"],
         "package_versions": package_versions(),
-        "parameters": {
+        "folders": {
             "raw": str(paths.raw),
             "processed": str(paths.processed),
             "reports": str(paths.reports),
             "reference": str(paths.reference),
+            "logs": str(paths.log_dir),
+        },
+        "given": {
             "budget_structural_eur": options.budget_structural_eur,
             "budget_incidental_eur": options.budget_incidental_eur,
             "require_each_theme": options.require_each_theme,
             "ranking_criteria": options.ranking_criteria,
             "ranking_weights": options.ranking_weights,
+            "public_appraisals": options.public_appraisals,
             "audiences": list(options.audiences),
             "title": options.title,
             "reference_code": options.reference_code,
@@ -864,21 +954,29 @@ def _write_manifest(
             "jobs": options.jobs or os.cpu_count(),
             "force": options.force,
             "strict": options.strict,
+            "keep_edits": options.keep_edits,
         },
-        "inputs": raw_hashes,
+        "used": {
+            "rank": used_parameters(paths),
+            "briefing_date": state.get("date") or "datum van de inhoud",
+        },
+        "inputs": {
+            k.removeprefix("raw/"): v
+            for k, v in _hashes(steps[0].inputs).items()
+            if k.startswith("raw/")
+        },
         "steps": [r.__dict__ for r in records],
-        "skipped": [r.name for r in records if r.status == "skipped"],
+        "skipped": [r.name for r in records if r.status in ("skipped", "kept")],
+        "kept_edits": kept,
         "outputs": {
-            p.name: sha256_file(p)
-            for p in sorted(paths.reports.glob("*.*"))
-            if p.suffix in (".html", ".pdf")
+            label: digest
+            for step in steps
+            for label, digest in state["steps"].get(step.name, {}).get("outputs", {}).items()
         },
     }
     paths.reports.mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         paths.reports / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     )
-    atomic_write_text(
-        paths.reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n"
-    )
+    atomic_write_text(paths.state_file, json.dumps(state, indent=2, sort_keys=True) + "\n")
     return manifest

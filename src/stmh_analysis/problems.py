@@ -76,7 +76,7 @@ DUTCH_TEXT = {
     "negative_amount": "negatief bedrag",
     "range_reversed": "lage raming hoger dan hoge raming",
     "unknown_theme": "onbekend thema",
-    "amount_implausible": "onwaarschijnlijk hoog bedrag (boven € 100 mln)",
+    "amount_implausible": "onwaarschijnlijk hoog bedrag (boven de aannemelijkheidsgrens in settings.yaml)",
     "amount_unreadable": "bedrag niet te lezen",
     "date_not_amount": "datum in plaats van bedrag",
     "formula": "formule zonder opgeslagen waarde",

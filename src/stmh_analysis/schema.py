@@ -11,59 +11,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from stmh_analysis.outputs import (  # noqa: F401 - the column lists the schemas fix, re-exported
+    ACCOUNTING_COUNTS,
+    AMOUNT_COLUMNS,
+    INTERNAL_COLUMNS,
+    PROPOSAL_COLUMNS,
+    SKIPPED_COUNTS,
+)
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS
-
-PROPOSAL_COLUMNS = [
-    "proposal_id",
-    "title",
-    "summary",
-    "organisation",
-    "co_submitters",
-    "theme",
-    "cost_text",
-    "structural_low_eur",
-    "structural_high_eur",
-    "incidental_low_eur",
-    "incidental_high_eur",
-    "first_year",
-    "last_year",
-    "fte",
-    "cost_status",
-    "appraisal",
-    "appraisal_note",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "merged_rows",
-    "possible_duplicate_of",
-    "contact_person",
-    "contact_email",
-    "data_issues",
-]
-# data/processed/accounting.csv: per file and sheet, rows in = in proposals + rejected + skipped.
-ACCOUNTING_COUNTS = [
-    "rows_in",
-    "in_proposals",
-    "merged",
-    "rejected",
-    "skipped_blank",
-    "skipped_totals",
-    "skipped_note",
-    "skipped_hidden",
-    "skipped_example",
-    "skipped_section",
-    "skipped_superseded",
-]
-# Rows that are not proposals, each with its reason (ingest's skip reasons, prefixed 'skipped_').
-SKIPPED_COUNTS = [c for c in ACCOUNTING_COUNTS if c.startswith("skipped_")]
-# Columns never published: the public annex may only show columns outside this set.
-INTERNAL_COLUMNS = ("appraisal_note", "contact_person", "contact_email")
-AMOUNT_COLUMNS = [
-    "structural_low_eur",
-    "structural_high_eur",
-    "incidental_low_eur",
-    "incidental_high_eur",
-]
 
 
 def _non_blank(series: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from stmh_analysis.ingest import read_appraisals, read_submissions
 from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
+from stmh_analysis.report.format import euro_short
 
 
 @dataclass
@@ -98,11 +99,16 @@ def rank_and_select(
         "budget_structural_eur": budget.structural_eur,
         "budget_incidental_eur": budget.incidental_eur,
         "budget_incidental_note": (
-            f"€ {reference.budget_incidental_eur_per_year / 1e6:.1f} mln per jaar in "
-            f"{first}–{last}".replace(".", ",")
+            f"{euro_short(reference.budget_incidental_eur_per_year)} per jaar in {first}–{last}"
         )
         if budget_incidental_eur is None
         else "",
+        "appraisal_values": dict(reference.appraisal_values),
+        # where each value came from: the reference settings, or a parameter of this step
+        "sources": {
+            "budget_structural_eur": "settings" if budget_structural_eur is None else "parameter",
+            "budget_incidental_eur": "settings" if budget_incidental_eur is None else "parameter",
+        },
         "require_each_theme": bool(require_each_theme),
         "ranking_criteria": criteria,
         "ranking_weights": dict(ranking_weights or {}),

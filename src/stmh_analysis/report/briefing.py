@@ -22,10 +22,18 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
+from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_audience, check_date
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import APPRAISALS, THEME_SLUGS, Reference
-from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
+from stmh_analysis.report.format import (
+    SHORT_FORM_NOTE,
+    dutch_date,
+    euro,
+    euro_range,
+    euro_short,
+    number,
+)
 from stmh_analysis.report.html import (
     EMPTY,
     Column,
@@ -37,7 +45,6 @@ from stmh_analysis.report.html import (
     table,
     tag,
 )
-from stmh_analysis.schema import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 
 APPRAISAL_LABEL = {
     "kansrijk": "kansrijk",
@@ -356,7 +363,8 @@ def gap_table(data: BriefingData) -> Html:
         "section",
         tag("h3", "Kosten per thema tegenover het budget")
         + table(records, cols, cls="data totals")
-        + paragraph(_budget_sentence(data), cls="note"),
+        + paragraph(_budget_sentence(data), cls="note")
+        + paragraph(SHORT_FORM_NOTE, cls="note"),
         cls="gap",
     )
 
@@ -403,6 +411,7 @@ def ranked_tables(
         "section",
         tag("h2", "Voorstellen per thema, gerangschikt")
         + paragraph("Volgorde: " + ranking_rule(data.rank_parameters), cls="note")
+        + paragraph(SHORT_FORM_NOTE, cls="note")
         + join(parts),
         cls="ranked",
     )
@@ -423,7 +432,7 @@ def ranking_rule(params: dict) -> str:
         text = ", dan ".join(names[c] for c in params.get("ranking_criteria", []))
     return (
         text
-        + f"; verwachte kosten = structureel × {params.get('horizon_years', 4)} jaar + incidenteel "
+        + f"; verwachte kosten = structureel × {number(params['horizon_years'])} jaar + incidenteel "
         "(middenraming). Voorstellen zonder kostenraming (p.m.) staan achteraan binnen hun appreciatie."
     )
 
@@ -439,7 +448,7 @@ def charts_section(data: BriefingData) -> Html:
             data.gap, params["budget_structural_eur"], params["budget_incidental_eur"]
         )
         + charts.cumulative_cost(
-            data.ranking, params["budget_structural_eur"], params.get("horizon_years", 4)
+            data.ranking, params["budget_structural_eur"], params["horizon_years"]
         ),
         cls="charts",
     )
@@ -473,8 +482,9 @@ def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
     ]
     unmet = str(s.loc["optimal_low"].get("themes_unmet", "") or "")
     notes = [
-        "De beste combinatie maximaliseert de waarde naar appreciatie (kansrijk 3, nader uitwerken 1, geen "
-        "appreciatie 0,5; niet kansrijk en p.m. worden niet gekozen) binnen het structurele budget per jaar en de "
+        "De beste combinatie maximaliseert de waarde naar appreciatie ("
+        + appraisal_values_sentence(data.rank_parameters["appraisal_values"])
+        + "; p.m. wordt niet gekozen) binnen het structurele budget per jaar en de "
         "incidentele enveloppe, exact berekend als geheeltallig programma."
     ]
     if data.rank_parameters.get("require_each_theme"):
@@ -493,6 +503,16 @@ def scenario_section(data: BriefingData, theme: str | None = None) -> Html:
     )
 
 
+def appraisal_values_sentence(values: dict[str, float]) -> str:
+    """'kansrijk 3, nader uitwerken 1, geen appreciatie 0,5; niet kansrijk wordt niet gekozen'."""
+    label = {**APPRAISAL_LABEL, "none": "geen appreciatie"}
+    chosen = [
+        f"{label.get(k, k)} {number(v, 1).removesuffix(',0')}" for k, v in values.items() if v > 0
+    ]
+    never = [label.get(k, k) for k, v in values.items() if v <= 0]
+    return ", ".join(chosen) + (f"; {' en '.join(never)} wordt niet gekozen" if never else "")
+
+
 def changes_section(
     data: BriefingData, theme: str | None = None, public: Sequence[str] = ()
 ) -> Html:
@@ -508,16 +528,8 @@ def changes_section(
     if theme is not None:
         cur, old = cur[cur["theme"] == theme], old[old["theme"] == theme]
     if public:
-        cur = (
-            cur[cur["appraisal"].isin(("kansrijk", "nader_uitwerken"))]
-            if "appraisal" in cur
-            else cur
-        )
-        old = (
-            old[old["appraisal"].isin(("kansrijk", "nader_uitwerken"))]
-            if "appraisal" in old
-            else old
-        )
+        cur = cur[cur["appraisal"].fillna("").isin(public)] if "appraisal" in cur else cur
+        old = old[old["appraisal"].fillna("").isin(public)] if "appraisal" in old else old
     amount_cols = [
         "structural_low_eur",
         "structural_high_eur",
@@ -667,7 +679,7 @@ def data_quality_section(data: BriefingData) -> Html:
         Column(
             "Reden",
             lambda r: (
-                "; ".join(DUTCH_TEXT.get(c, c) for c in str(r["reason"]).split(";"))
+                "; ".join(reason_text(c, data.reference) for c in str(r["reason"]).split(";"))
                 + (f" ({r['cost_text']})" if r.get("cost_text") else "")
             ),
         ),
@@ -706,6 +718,13 @@ def data_quality_section(data: BriefingData) -> Html:
     )
 
 
+def reason_text(code: str, reference) -> str:
+    """The Dutch text of a problem code, with the run's own limit where the text names one."""
+    if code == "amount_implausible":
+        return f"onwaarschijnlijk hoog bedrag (boven {euro_short(reference.max_amount_eur)})"
+    return DUTCH_TEXT.get(code, code)
+
+
 def _contacts_by_file(data: BriefingData) -> dict[str, str]:
     """Contact person per source file (internal nota only: whom to call about a rejected row)."""
     props = data.proposals
@@ -726,28 +745,61 @@ def _dutch_timestamp(iso: str) -> str:
     return f"{dutch_date(moment.date())}, {moment:%H:%M}{zone_text}"
 
 
-def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
+def provenance_sentences(data: BriefingData, options: BriefingOptions) -> list[str]:
+    """What this briefing was made from and with, in words: the run, the code, every parameter
+    with where it came from (this run's command line, a notebook, or data/reference/settings.yaml)."""
     prov = data.provenance
-    inputs = data.inputs
+    params = data.rank_parameters
+    given = set(prov.get("given", []))
+    sources = params.get("sources", {})
+
+    def source(name: str) -> str:
+        if name in given:
+            return "opgegeven bij deze run"
+        if sources.get(name) == "settings":
+            return "uit data/reference/settings.yaml"
+        return "uit de parameters van notebook 02"
+
+    incidental = euro(params["budget_incidental_eur"]) + (
+        f" ({params['budget_incidental_note']})" if params.get("budget_incidental_note") else ""
+    )
+    weights = params.get("ranking_weights") or {}
+    if weights:
+        ranking = "gewogen score: " + ", ".join(f"{k} {number(v, 1)}" for k, v in weights.items())
+    else:
+        ranking = ", ".join(params.get("ranking_criteria", []))
+    date_note = "opgegeven" if "date" in given else "de datum van de run die de inhoud veranderde"
+    return [
+        f"Gemaakt op {_dutch_timestamp(options.run_date or prov.get('run_date', ''))} met "
+        f"stmh-analysis {prov.get('package_version', '')} (commit {prov.get('git_commit', 'onbekend')}).",
+        f"Datum van dit document: {dutch_date(options.day)} ({date_note}).",
+        f"Structureel budget: {euro(params['budget_structural_eur'])} per jaar "
+        f"({source('budget_structural_eur')}); incidenteel: {incidental} "
+        f"({source('budget_incidental_eur')}).",
+        f"Rangschikking: {ranking}; horizon voor verwachte kosten: {number(params['horizon_years'])} jaar; "
+        f"ten minste één voorstel per thema: {'ja' if params.get('require_each_theme') else 'nee'}.",
+        f"Waarde per appreciatie in het budgetscenario: {appraisal_values_sentence(params['appraisal_values'])}.",
+        f"Openbaar gemaakte appreciaties in de bijlage: "
+        f"{', '.join(APPRAISAL_LABEL.get(a, a) or 'geen' for a in options.public_appraisals)}.",
+        f"FTE-tarief: {euro(data.reference.fte_rate_eur)} per fte per jaar ({data.reference.fte_rate_source})",
+        f"Aannemelijkheidsgrens per voorstel: {euro_short(data.reference.max_amount_eur)}.",
+        "De ingelezen bestanden staan hieronder met hun SHA-256-vingerafdruk: een gelijke "
+        "vingerafdruk betekent een byte voor byte gelijk bestand.",
+    ]
+
+
+def provenance_section(data: BriefingData, options: BriefingOptions) -> Html:
+    role = {"submission": "inzending", "appraisals": "appreciaties"}
     cols = [
         Column("Bestand", lambda r: r["file"]),
-        Column("Rol", lambda r: r["role"]),
+        Column("Soort", lambda r: role.get(r["role"], r["role"])),
         Column("SHA-256", lambda r: r["sha256"], "hash"),
-    ]
-    params = {**data.rank_parameters, "audience": options.audience, "date": options.day.isoformat()}
-    if options.reference_code:
-        params["reference_code"] = options.reference_code
-    items = [
-        f"Uitgevoerd: {_dutch_timestamp(options.run_date or prov.get('run_date', ''))}",
-        f"Code: stmh-analysis {prov.get('package_version', '')}, commit {prov.get('git_commit', 'onbekend')}",
-        "Parameters: " + json.dumps(params, ensure_ascii=False, sort_keys=True),
-        f"FTE-tarief: {euro(data.reference.fte_rate_eur)} per fte per jaar ({data.reference.fte_rate_source})",
     ]
     return tag(
         "section",
         tag("h2", "Herkomst")
-        + bullet_list(items)
-        + table(inputs.to_dict("records"), cols, cls="data small"),
+        + bullet_list(provenance_sentences(data, options))
+        + table(data.inputs.to_dict("records"), cols, cls="data small"),
         cls="provenance",
     )
 
@@ -781,7 +833,9 @@ def bijlage_tables(data: BriefingData, options: BriefingOptions) -> tuple[Html, 
         "hebben ingediend naar aanleiding van het commissiedebat, per thema."
     )
     intro_section = tag(
-        "section", paragraph(intro) + tag("p", CAVEAT, cls="caveat"), cls="bijlage-intro"
+        "section",
+        paragraph(intro) + tag("p", CAVEAT, cls="caveat") + paragraph(SHORT_FORM_NOTE, cls="note"),
+        cls="bijlage-intro",
     )
     return intro_section, tag("section", join(parts), cls="bijlage")
 

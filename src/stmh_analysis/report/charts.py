@@ -6,51 +6,63 @@ Text is drawn as paths, so no font is loaded by the viewer.
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from stmh_analysis.report.format import euro_short
+from stmh_analysis.report.html import Html
 
-from stmh_analysis.report.format import euro_short  # noqa: E402
-from stmh_analysis.report.html import Html  # noqa: E402
+# Applied inside each chart function only (rc_context): importing this module changes no global
+# matplotlib setting, and figures are made without pyplot, so no backend is chosen either.
+STYLE = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "stmh",  # stable ids: the same data gives the same SVG bytes
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
-plt.rcParams.update(
-    {
-        "svg.fonttype": "path",
-        "svg.hashsalt": "stmh",  # stable ids: the same data gives the same SVG bytes
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-)
+
+def _styled(make: Callable[..., Html]) -> Callable[..., Html]:
+    @functools.wraps(make)
+    def wrapper(*args, **kwargs) -> Html:
+        with matplotlib.rc_context(STYLE):
+            return make(*args, **kwargs)
+
+    return wrapper
+
+
 LOW = "#3b6e8f"
 HIGH = "#a9c4d6"
 BUDGET = "#b2182b"
 _EURO_AXIS = FuncFormatter(lambda v, _pos: euro_short(v).replace("€ ", "€\u00a0"))
 
 
-def _svg(fig: plt.Figure, alt: str) -> Html:
+def _svg(fig: Figure, alt: str) -> Html:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.find("<svg") :]  # drop the XML prolog and doctype: inline SVG in HTML
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{alt}" ', 1)
     return Html(f'<figure class="chart">{svg}<figcaption>{alt}</figcaption></figure>')
 
 
+@_styled
 def cost_per_theme(
     gap: pd.DataFrame, budget_structural_eur: float, budget_incidental_eur: float
 ) -> Html:
     """Per theme the low estimate as a bar and the range up to the high estimate, against the budget."""
     themes = gap[gap["theme"] != "totaal"].iloc[::-1]
-    fig, axes = plt.subplots(1, 2, figsize=(7.0, 2.9), sharey=True)
+    fig = Figure(figsize=(7.0, 2.9))
+    axes = fig.subplots(1, 2, sharey=True)
     y = np.arange(len(themes))
     for ax, kind, budget, title in (
         (axes[0], "structural", budget_structural_eur, "Structureel (per jaar)"),
@@ -73,6 +85,7 @@ def cost_per_theme(
     return _svg(fig, "Indicatieve kosten per thema (lage en hoge raming) tegenover het budget")
 
 
+@_styled
 def cumulative_cost(
     ranking: pd.DataFrame, budget_structural_eur: float, horizon_years: int
 ) -> Html:
@@ -82,7 +95,8 @@ def cumulative_cost(
     per_year_low = costed["structural_low_eur"] + costed["incidental_low_eur"] / horizon_years
     per_year_high = costed["structural_high_eur"] + costed["incidental_high_eur"] / horizon_years
     x = np.arange(1, len(costed) + 1)
-    fig, ax = plt.subplots(figsize=(7.0, 2.8))
+    fig = Figure(figsize=(7.0, 2.8))
+    ax = fig.subplots()
     ax.step(x, per_year_low.cumsum(), where="post", color=LOW, label="lage raming")
     ax.step(x, per_year_high.cumsum(), where="post", color=HIGH, linewidth=2, label="hoge raming")
     ax.axhline(

@@ -1,0 +1,58 @@
+"""docs/contract.md says what the package writes: its column tables and codes match the schemas."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from stmh_analysis.problems import ISSUE_TEXT
+from stmh_analysis.schema import ACCOUNTING_COUNTS, PROPOSAL_COLUMNS
+
+REPO = Path(__file__).resolve().parents[1]
+CONTRACT = (REPO / "docs" / "contract.md").read_text(encoding="utf-8")
+
+
+def documented_columns(table: str) -> list[str]:
+    """The first-column names of the markdown table after `<!-- columns: table -->`."""
+    block = CONTRACT.split(f"<!-- columns: {table} -->", 1)[1].strip().split("\n\n", 1)[0]
+    names: list[str] = []
+    for line in block.splitlines()[2:]:
+        names += re.findall(r"`([a-z_]+)`", line.split("|")[1])
+    return names
+
+
+def test_the_proposals_columns_are_documented_in_order():
+    assert documented_columns("proposals") == PROPOSAL_COLUMNS
+
+
+def test_the_accounting_columns_are_documented():
+    assert documented_columns("accounting") == ["source_file", "source_sheet", *ACCOUNTING_COUNTS]
+
+
+def test_every_data_issue_code_is_documented():
+    section = CONTRACT.split("## Codes in `data_issues`", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    assert documented == set(ISSUE_TEXT)
+
+
+def test_nothing_in_the_project_points_outside_it():
+    tracked = subprocess.run(
+        [
+            "git",
+            "grep",
+            "-l",
+            "-e",
+            "../shared",
+            "-e",
+            "DESIGN.md",
+            "--",
+            ".",
+            ":!.ci",
+            ":!tests/test_contract.py",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert tracked == [], f"these files point to a document a user's clone does not have: {tracked}"

@@ -1,0 +1,327 @@
+"""One truth from raw file to briefing: the runner decides from inputs, parameters, code and the
+outputs it wrote, says why every step ran, and the reports always match the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stmh_analysis.outputs import CLEAN_OUTPUTS, RANK_OUTPUTS
+from stmh_analysis.paths import Paths
+from stmh_analysis.pipeline import RunOptions, reasons_to_run, run_pipeline
+from stmh_analysis.report.format import SHORT_UNITS, euro, euro_short, round_half_up, short_unit
+from stmh_analysis.store import atomic_write_text, current_umask
+
+pytestmark = pytest.mark.e2e
+DEFAULT = Paths.default()
+BRIEFINGS = ("nota", "bijlage")
+DAY_ONE = dt.datetime(2024, 1, 29, 10, 0)
+
+
+class Said(list):
+    def __call__(self, line: str) -> None:
+        self.append(line)
+
+    def line(self, step: str) -> str:
+        return next(s for s in self if s.strip().startswith(step + " "))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Paths:
+    """A finished run of the nota and the bijlage; each test works on its own copy."""
+    root = tmp_path_factory.mktemp("base")
+    paths = DEFAULT.with_overrides(processed=root / "processed", reports=root / "reports")
+    run_pipeline(
+        RunOptions(paths=paths, audiences=BRIEFINGS, now=DAY_ONE), say=Said(), progress=False
+    )
+    return paths
+
+
+def copy_of(base: Paths, tmp_path: Path, **changes) -> Paths:
+    root = base.reports.parent
+    for name in ("processed", "reports", "logs"):
+        shutil.copytree(root / name, tmp_path / name)
+    return replace(
+        DEFAULT.with_overrides(processed=tmp_path / "processed", reports=tmp_path / "reports"),
+        **changes,
+    )
+
+
+def run(paths: Paths, **options) -> tuple[dict, Said]:
+    said = Said()
+    options.setdefault("audiences", BRIEFINGS)
+    options.setdefault("now", DAY_ONE)
+    manifest = run_pipeline(RunOptions(paths=paths, **options), say=said, progress=False)
+    return manifest, said
+
+
+def page_text(path: Path) -> str:
+    html = re.sub(
+        r"<style.*?</style>|<svg.*?</svg>", " ", path.read_text(encoding="utf-8"), flags=re.S
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&nbsp;", " ")
+
+
+def test_a_hand_run_scenario_never_reaches_the_briefings(base, tmp_path):
+    """The README's old example: papermill on notebook 02 with another budget, into data/processed."""
+    import papermill
+
+    paths = copy_of(base, tmp_path)
+    papermill.execute_notebook(
+        str(DEFAULT.notebooks / "02-rank-proposals.ipynb"),
+        str(tmp_path / "scenario.ipynb"),
+        parameters={"processed_dir": str(paths.processed), "budget_structural_eur": 2_500_000},
+        kernel_name="stmh",
+        progress_bar=False,
+        cwd=str(DEFAULT.notebooks),
+    )
+    assert (
+        json.loads((paths.processed / "rank_parameters.json").read_text())["budget_structural_eur"]
+        == 2_500_000
+    )
+    manifest, said = run(paths)
+    assert "uitvoer met de hand gewijzigd" in said.line(
+        "rank"
+    ) and "rank_parameters.json" in said.line("rank")
+    assert manifest["used"]["rank"]["budget_structural_eur"] == 2_000_000
+    for audience in BRIEFINGS:
+        text = page_text(paths.reports / f"{audience}.html")
+        assert "2,5 mln" not in text
+    assert (
+        "structureel budget: € 2.000.000 per jaar" in page_text(paths.reports / "nota.html").lower()
+    )
+
+
+def test_an_output_edited_by_hand_is_named_and_redone(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    ranking = paths.processed / "ranking.csv"
+    original = ranking.read_bytes()
+    ranking.write_bytes(original.replace(b"kansrijk", b"KANSRIJK", 1))
+    manifest, said = run(paths)
+    assert said.line("rank").endswith(
+        "s"
+    ) and "uitvoer met de hand gewijzigd: ranking.csv" in said.line("rank")
+    assert ranking.read_bytes() == original
+    assert {s["name"]: s["status"] for s in manifest["steps"]}["rank"] == "ran"
+
+
+def test_an_output_edited_by_hand_can_be_kept_and_the_manifest_says_so(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    ranking = paths.processed / "ranking.csv"
+    edited = ranking.read_bytes().replace(b"kansrijk", b"KANSRIJK", 1)
+    ranking.write_bytes(edited)
+    manifest, said = run(paths, keep_edits=True)
+    assert ranking.read_bytes() == edited
+    assert manifest["kept_edits"] == {"rank": ["ranking.csv"]}
+    assert {s["name"]: s["status"] for s in manifest["steps"]}["rank"] == "kept"
+    assert "behouden" in said.line("rank")
+
+
+def test_an_edited_parameters_cell_is_used_and_a_command_line_value_over_it_is_announced(
+    base, tmp_path
+):
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(DEFAULT.notebooks, notebooks)
+    nb = nbformat.read(notebooks / "02-rank-proposals.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace(
+        "budget_structural_eur = None", "budget_structural_eur = 3000000"
+    )
+    nbformat.write(nb, notebooks / "02-rank-proposals.ipynb")
+    paths = copy_of(base, tmp_path, notebooks=notebooks)
+    manifest, said = run(paths)
+    assert "notebook gewijzigd" in said.line("rank")
+    assert manifest["used"]["rank"]["budget_structural_eur"] == 3_000_000
+    nota = page_text(paths.reports / "nota.html")
+    assert "€ 3.000.000 per jaar (uit de parameters van notebook 02)" in nota
+    manifest, said = run(paths, budget_structural_eur=2_500_000)
+    assert any(
+        "notebook 02-rank-proposals.ipynb zegt 3000000" in s and "opdrachtregel" in s for s in said
+    )
+    assert manifest["used"]["rank"]["budget_structural_eur"] == 2_500_000
+    assert "€ 2.500.000 per jaar (opgegeven bij deze run)" in page_text(paths.reports / "nota.html")
+
+
+def test_two_days_with_nothing_changed_render_nothing(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    before = {p.name: p.read_bytes() for p in paths.reports.glob("*.*ml")}
+    manifest, said = run(paths, now=DAY_ONE + dt.timedelta(days=3))
+    assert [s["status"] for s in manifest["steps"]] == ["skipped"] * 4
+    assert {p.name: p.read_bytes() for p in paths.reports.glob("*.*ml")} == before
+    assert "29 januari 2024" in page_text(paths.reports / "nota.html")  # the date of its content
+
+
+def test_an_explicit_date_is_kept_until_changed(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    run(paths, date="2024-02-01")
+    assert "1 februari 2024" in page_text(paths.reports / "nota.html")
+    manifest, _ = run(paths, now=DAY_ONE + dt.timedelta(days=10))  # no --date: still 1 februari
+    assert all(s["status"] == "skipped" for s in manifest["steps"])
+    run(paths, date="vandaag", now=DAY_ONE + dt.timedelta(days=10))
+    assert "8 februari 2024" in page_text(paths.reports / "nota.html")
+
+
+def test_every_step_says_why(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    _, said = run(paths)
+    assert said.line("clean").endswith("actueel") and said.line("rank").endswith("actueel")
+    _, said = run(paths, budget_incidental_eur=1_000_000)
+    assert "parameter budget_incidental_eur" in said.line("rank")
+    assert "invoer gewijzigd" in said.line("briefing:nota")
+
+
+def test_reasons_are_exact():
+    facts = {
+        "notebook": "n",
+        "code": "c",
+        "parameters": {"a": 1},
+        "inputs": {"raw/x.csv": "1", "raw/y.csv": "2"},
+    }
+    before = {**facts, "outputs": {"processed/p.csv": "9"}}
+    assert reasons_to_run(facts, before, {"processed/p.csv": "9"}) == []
+    assert reasons_to_run(facts, None, {}) == ["nog niet eerder uitgevoerd"]
+    changed = {**facts, "parameters": {"a": 2}, "inputs": {"raw/x.csv": "1", "raw/z.csv": "3"}}
+    assert reasons_to_run(changed, before, {"processed/p.csv": "8"}) == [
+        "parameter a",
+        "invoer gewijzigd: y.csv, z.csv",
+        "uitvoer met de hand gewijzigd: p.csv",
+    ]
+    assert reasons_to_run(facts, before, {"processed/p.csv": "absent"}) == [
+        "uitvoer ontbreekt: p.csv"
+    ]
+
+
+# --- settings and parameters reach the words -------------------------------------------------------
+
+
+def test_non_default_settings_and_parameters_are_what_the_sentences_say(base, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(DEFAULT.reference, reference)
+    settings_file = reference / "settings.yaml"
+    doc = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
+    doc["appraisal_values"].update({"kansrijk": 5, "nader_uitwerken": 2, "none": 0})
+    doc["plausibility"]["max_amount_eur"] = 50_000_000
+    doc["horizon"]["last_year"] = 2026  # three years
+    settings_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    paths = copy_of(base, tmp_path, reference=reference)
+    run(paths, public_appraisals=["kansrijk"], ranking_weights={"appraisal": 2, "expected_cost": 1})
+    nota = page_text(paths.reports / "nota.html")
+    assert (
+        "kansrijk 5, nader uitwerken 2; niet kansrijk en geen appreciatie wordt niet gekozen"
+        in nota
+    )
+    assert "structureel × 3 jaar" in nota and "3 jaar" in nota
+    assert "Aannemelijkheidsgrens per voorstel: € 50 mln" in nota
+    assert "gewogen score" in nota
+    bijlage = page_text(paths.reports / "bijlage.html")
+    proposals = pd.read_parquet(paths.processed / "proposals.parquet")
+    nader = proposals[proposals["appraisal"] == "nader_uitwerken"]["title"]
+    kansrijk = proposals[proposals["appraisal"] == "kansrijk"]["title"]
+    assert all(t not in bijlage for t in nader) and all(t in bijlage for t in kansrijk)
+    assert f"Deze bijlage bevat {len(kansrijk)} voorstellen" in bijlage
+
+
+# --- files, state, global settings ----------------------------------------------------------------
+
+
+def test_reports_and_data_get_the_users_umask(base, tmp_path):
+    expected = 0o666 & ~current_umask()
+    for p in [*base.reports.glob("*.*"), *base.processed.glob("*.*")]:
+        assert p.stat().st_mode & 0o777 == expected, p
+    old = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "x.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x.txt").stat().st_mode & 0o777 == 0o640
+
+
+def test_reports_hold_only_what_is_circulated(base):
+    names = {p.name for p in base.reports.iterdir()}
+    assert names == {"manifest.json", *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf"))}
+    assert (base.log_dir / "executed" / "02-rank-proposals.ipynb").exists()
+
+
+def test_the_writers_write_exactly_the_declared_files(tmp_path, reference):
+    from stmh_analysis import steps
+
+    out = steps.clean_raw(DEFAULT.raw, reference)
+    steps.write_clean(out, tmp_path)
+    assert {p.name for p in tmp_path.iterdir() if p.is_file()} == set(CLEAN_OUTPUTS)
+    rank_dir = tmp_path / "rank"
+    steps.write_rank(steps.rank_and_select(out.result.proposals, reference), rank_dir)
+    assert {p.name for p in rank_dir.iterdir()} == set(RANK_OUTPUTS)
+
+
+def test_charts_leave_global_matplotlib_settings_alone(base):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    from stmh_analysis.report import charts
+
+    gap = pd.read_csv(base.processed / "gap.csv", encoding="utf-8-sig")
+    charts.cost_per_theme(gap, 2_000_000, 2_000_000)
+    assert dict(matplotlib.rcParams) == before
+
+
+# --- one rounding rule ----------------------------------------------------------------------------
+
+
+def _read_short(text: str) -> float:
+    body = text.removeprefix("€ ")
+    if body.endswith(" mln"):
+        return float(Decimal(body.removesuffix(" mln").replace(",", ".")) * 1_000_000)
+    return float(Decimal(body.replace(".", "")))
+
+
+@settings(max_examples=400)
+@given(st.integers(min_value=0, max_value=500_000_000_00).map(lambda c: c / 100))
+def test_short_and_long_forms_agree_within_the_stated_rounding(value):
+    unit = short_unit(value)
+    shown = _read_short(euro_short(value))
+    assert abs(shown - value) <= unit / 2 + 1e-6
+    assert shown == round_half_up(value, unit)  # rounded once, from the exact value
+    assert abs(float(euro(value).removeprefix("€ ").replace(".", "")) - value) <= 0.5
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50_000_000), min_size=1, max_size=60))
+def test_a_total_shown_short_is_the_rounded_exact_total(values):
+    exact = sum(Decimal(v) for v in values)
+    assert euro_short(float(exact)) == euro_short(sum(values))
+    assert _read_short(euro_short(sum(values))) == round_half_up(
+        float(exact), short_unit(float(exact))
+    )
+
+
+def test_short_units_are_stated_in_words():
+    from stmh_analysis.report.format import SHORT_FORM_NOTE
+
+    assert [u for _, u in SHORT_UNITS] == [1_000_000, 100_000, 1_000, 1]
+    assert "€ 0,1 mln" in SHORT_FORM_NOTE and "naar boven" in SHORT_FORM_NOTE
+
+
+def test_the_nota_totals_are_the_rounded_exact_sums(base):
+    proposals = pd.read_parquet(base.processed / "proposals.parquet")
+    nota = page_text(base.reports / "nota.html")
+    total_low = euro_short(proposals["structural_low_eur"].sum())
+    total_high = euro_short(proposals["structural_high_eur"].sum())
+    assert f"Totaal {len(proposals)}" in nota
+    assert f"{total_low} – {total_high}" in nota
+    assert SHORT_FORM_NOTE_START in nota
+
+
+SHORT_FORM_NOTE_START = "Afgeronde bedragen (zoals € 1,3 mln)"
