@@ -36,8 +36,9 @@ format: $(STAMP) ## apply ruff formatting and strip notebook outputs
 test: $(STAMP) lint ## lint, then every test (unit, property, end to end)
 	$(BIN)/python -m pytest -q
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## open JupyterLab on the whole repository, in notebooks/verkenning (new notebooks land there)
+	@mkdir -p notebooks/verkenning
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/verkenning
 
 bench: $(STAMP) ## time the pipeline and the clean/rank steps; writes benchmarks/results.json
 	$(BIN)/python benchmarks/run_benchmarks.py

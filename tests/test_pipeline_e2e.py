@@ -16,12 +16,15 @@ import pandas as pd
 import pypdf
 import pytest
 
+from stmh_analysis.parameters import audiences
 from stmh_analysis.paths import Paths
-from stmh_analysis.pipeline import AUDIENCES, ParameterError, RunOptions, StepFailed, run_pipeline
+from stmh_analysis.pipeline import ParameterError, RunOptions, StepFailed, run_pipeline
+from stmh_analysis.reference import load_reference
 from stmh_analysis.report.format import euro_range
 
 pytestmark = pytest.mark.e2e
 DEFAULT = Paths.default()
+AUDIENCES = audiences(load_reference(DEFAULT.reference))
 
 
 def tree_hash(folder: Path) -> str:
@@ -65,7 +68,7 @@ def test_all_reports_exist_as_html_and_pdf(run):
     for audience in AUDIENCES:
         assert (paths.reports / f"{audience}.html").stat().st_size > 1000
         assert len(pypdf.PdfReader(paths.reports / f"{audience}.pdf").pages) >= 1
-        assert (paths.executed / f"03-briefing-{audience}.ipynb").exists()
+        assert (paths.executed / f"{audience}.ipynb").exists()
     assert {s["name"] for s in manifest["steps"]} == {
         "clean",
         "rank",
@@ -113,7 +116,8 @@ def test_html_is_self_contained_and_shows_no_code(run):
         assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html)
         for code_sign in (
             "import ",
-            "build_briefing",
+            "d.load(",
+            "report import document",
             "display(",
             "In&nbsp;[",
             "papermill",
@@ -237,9 +241,9 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
     shutil.copytree(paths.reports, reports)
     notebooks = tmp_path / "notebooks"
     shutil.copytree(DEFAULT.notebooks, notebooks)
-    nb = nbformat.read(notebooks / "03-briefing.ipynb", as_version=4)
+    nb = nbformat.read(notebooks / "nota.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('kapot voor de test')"))
-    nbformat.write(nb, notebooks / "03-briefing.ipynb")
+    nbformat.write(nb, notebooks / "nota.ipynb")
     good = (reports / "nota.pdf").read_bytes()
     local = Paths(
         raw=DEFAULT.raw,
@@ -255,9 +259,9 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
             progress=False,
         )
     message = str(info.value)
-    assert "03-briefing.ipynb" in message and "cell" in message and "kapot voor de test" in message
+    assert "nota.ipynb" in message and "cell" in message and "kapot voor de test" in message
     assert (reports / "nota.pdf").read_bytes() == good
-    assert (local.executed / "03-briefing-nota.failed.ipynb").exists()
+    assert (local.executed / "nota.failed.ipynb").exists()
     assert not (reports / "executed").exists(), "logs and executed notebooks stay out of reports/"
 
 
@@ -404,10 +408,10 @@ def test_briefings_do_not_depend_on_order(run, tmp_path):
         "backward": ("klantaanpak", "bijlage", "nota", "opvang"),
     }
     pages: dict[str, dict[str, str]] = {}
-    for label, audiences in orders.items():
+    for label, order in orders.items():
         local = DEFAULT.with_overrides(processed=paths.processed, reports=tmp_path / label)
         run_pipeline(
-            RunOptions(paths=local, audiences=audiences, jobs=1, date="2024-01-29"),
+            RunOptions(paths=local, audiences=order, jobs=1, date="2024-01-29"),
             say=quiet,
             progress=False,
         )
@@ -415,6 +419,6 @@ def test_briefings_do_not_depend_on_order(run, tmp_path):
             a: re.sub(
                 r"Gemaakt op [^<]*? met", "", (local.reports / f"{a}.html").read_text("utf-8")
             )
-            for a in audiences
+            for a in order
         }
     assert pages["forward"] == pages["backward"]

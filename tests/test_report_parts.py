@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stmh_analysis.report.briefing import PUBLIC_COLUMNS, public_view
+from stmh_analysis.report.document import PUBLIC_COLUMNS, public_view
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short
 from stmh_analysis.report.html import Column, table
 from stmh_analysis.store import neutralise_for_spreadsheet
@@ -85,7 +85,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised():
 
 
 def test_run_time_reads_dutch():
-    from stmh_analysis.report.briefing import _dutch_timestamp
+    from stmh_analysis.report.document import dutch_timestamp as _dutch_timestamp
 
     assert _dutch_timestamp("2024-01-29T14:05:00+01:00") == "29 januari 2024, 14:05 (UTC+01:00)"
     assert _dutch_timestamp("onbekend") == "onbekend"

@@ -15,12 +15,23 @@ from stmh_analysis.paths import NOTEBOOKS_DIR, REPO_ROOT
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
-def test_three_notebooks():
-    assert [p.name for p in NOTEBOOKS] == [
-        "01-clean-submissions.ipynb",
-        "02-rank-proposals.ipynb",
-        "03-briefing.ipynb",
-    ]
+def test_the_notebooks_are_the_declared_steps():
+    from stmh_analysis.pipeline import (
+        NOTEBOOK_BIJLAGE,
+        NOTEBOOK_CLEAN,
+        NOTEBOOK_NOTA,
+        NOTEBOOK_RANK,
+        NOTEBOOK_THEMA,
+    )
+
+    declared = {NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA}
+    stray = sorted(p.name for p in NOTEBOOKS if p.name not in declared)
+    assert not stray, (
+        f"notebooks/{', '.join(stray)} is geen stap van de pijplijn en wordt door stmh run niet "
+        "uitgevoerd. Zet verkenningen in notebooks/verkenning/ (niet in git), of maak er een stap "
+        "van in pipeline.declare_steps."
+    )
+    assert {p.name for p in NOTEBOOKS} == declared
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in NOTEBOOKS])

@@ -325,3 +325,86 @@ def test_the_nota_totals_are_the_rounded_exact_sums(base):
 
 
 SHORT_FORM_NOTE_START = "Afgeronde bedragen (zoals € 1,3 mln)"
+
+
+# --- the words of a document live in its notebook --------------------------------------------------
+
+
+def test_text_written_for_one_audience_stays_in_its_document(base, tmp_path):
+    """An analyst rewords the bijlage's caveat and adds an internal remark to the nota, in Lab."""
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(DEFAULT.notebooks, notebooks)
+    bijlage = nbformat.read(notebooks / "bijlage.ipynb", as_version=4)
+    caveat = next(
+        c for c in bijlage.cells if c.cell_type == "markdown" and "indicatief" in c.source
+    )
+    caveat.source = (
+        "> Alle bedragen zijn voorlopig en onder voorbehoud van het Voorjaarsnota-besluit."
+    )
+    nbformat.write(bijlage, notebooks / "bijlage.ipynb")
+    nota = nbformat.read(notebooks / "nota.ipynb", as_version=4)
+    at = next(
+        i
+        for i, c in enumerate(nota.cells)
+        if c.cell_type == "markdown" and "Kernpunten" in c.source
+    )
+    nota.cells.insert(
+        at,
+        nbformat.v4.new_markdown_cell(
+            "**Advies:** steun de drie kansrijke voorstellen van de politie (intern)."
+        ),
+    )
+    nbformat.write(nota, notebooks / "nota.ipynb")
+    paths = copy_of(base, tmp_path, notebooks=notebooks)
+    _, said = run(paths)
+    assert "notebook gewijzigd" in said.line(
+        "briefing:bijlage"
+    ) and "notebook gewijzigd" in said.line("briefing:nota")
+    public = page_text(paths.reports / "bijlage.html")
+    internal = page_text(paths.reports / "nota.html")
+    assert "onder voorbehoud van het Voorjaarsnota-besluit" in public
+    assert "eerste ruwe inschatting" not in public
+    assert "steun de drie kansrijke voorstellen" not in public
+    assert "Advies: steun de drie kansrijke voorstellen van de politie (intern)." in internal
+    from pypdf import PdfReader
+
+    pdf = " ".join(page.extract_text() for page in PdfReader(paths.reports / "bijlage.pdf").pages)
+    assert "Voorjaarsnota" in pdf and "kansrijke voorstellen van de politie" not in pdf
+
+
+def test_a_document_notebook_without_processed_data_says_what_to_run_first(tmp_path):
+    from stmh_analysis.report import document
+
+    with pytest.raises(document.DocumentError) as info:
+        document.load("nota", processed_dir=tmp_path)
+    assert "notebook 01-clean-submissions" in str(info.value) and "stmh run" in str(info.value)
+
+
+def test_a_theme_added_to_the_reference_file_gets_its_briefing_without_code(base, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(DEFAULT.reference, reference)
+    themes = reference / "themes.yaml"
+    doc = yaml.safe_load(themes.read_text(encoding="utf-8"))
+    doc["themes"].insert(
+        -1,
+        {
+            "slug": "arbeidsuitbuiting",
+            "label": "Arbeidsuitbuiting",
+            "aliases": ["arbeid"],
+            "keywords": ["arbeidsmigranten"],
+        },
+    )
+    themes.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    raw = tmp_path / "raw"
+    shutil.copytree(DEFAULT.raw, raw)
+    (raw / "fnv.csv").write_text(
+        "Organisatie;Thema;Titel voorstel;Indicatieve kosten\nSZW;Arbeidsuitbuiting;Inspecties bij uitzendbureaus;€ 300.000 per jaar\n",
+        encoding="utf-8",
+    )
+    paths = copy_of(base, tmp_path, reference=reference, raw=raw)
+    run(paths, audiences=None)
+    assert "Inspecties bij uitzendbureaus" in page_text(paths.reports / "arbeidsuitbuiting.html")
+    nota = page_text(paths.reports / "nota.html")
+    assert "Arbeidsuitbuiting" in nota and "Inspecties bij uitzendbureaus" in nota

@@ -25,14 +25,14 @@ from stmh_analysis.amounts import (
     parse_amount,
 )
 from stmh_analysis.ingest import Submissions
-from stmh_analysis.problems import DUTCH_TEXT, ISSUE_TEXT, PROBLEM_COLUMNS, problems_frame
+from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
 from stmh_analysis.reference import APPRAISALS, Reference
 from stmh_analysis.schema import (
     ACCOUNTING_COUNTS,
     AMOUNT_COLUMNS,
-    CANDIDATES,
     PROPOSAL_COLUMNS,
     SKIPPED_COUNTS,
+    candidates_schema,
     schema_failures,
     validate_proposals,
 )
@@ -694,7 +694,7 @@ def clean_submissions(
                 }
             )
         )
-    failures = schema_failures(CANDIDATES, cand)
+    failures = schema_failures(candidates_schema(reference.theme_slugs), cand)
     if not failures.empty:
         failures["message"] = failures["code"].map(DUTCH_TEXT).fillna(failures["code"])
         failures["value"] = [
@@ -754,15 +754,13 @@ def clean_submissions(
     ok = cand.drop(index=rejected_idx)
     proposals, id_map = merge_duplicates(ok, reference)
     proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
-    flag_codes = list(ISSUE_TEXT)
-    proposals["data_issues"] = _join_flags(
-        proposals[[c for c in flag_codes if c in proposals.columns]]
-    )
+    codes = flag_codes()
+    proposals["data_issues"] = _join_flags(proposals[[c for c in codes if c in proposals.columns]])
     proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(
         drop=True
     )
     proposals = _typed(proposals[PROPOSAL_COLUMNS])
-    validate_proposals(proposals)
+    validate_proposals(proposals, reference.theme_slugs)
     if proposals["proposal_id"].duplicated().any():
         raise AssertionError("proposal ids are not unique after merging duplicates")
 
@@ -770,7 +768,7 @@ def clean_submissions(
         ok,
         [
             c
-            for c in flag_codes
+            for c in codes
             if c
             not in (
                 "duplicate_merged",

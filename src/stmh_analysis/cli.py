@@ -13,22 +13,13 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _euros(text: str) -> float:
-    """'2000000', '2.000.000', '€ 2 mln' -> euros, for budget options."""
+    """'2000000', '2.000.000', '€ 2 mln' -> euros, for budget options (checked as in notebooks)."""
+    from stmh_analysis.parameters import parse_euros
+
     try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        pass
-    try:
-        a = parse_amount(text, max_amount_eur=None)
-    except AmountError as exc:
-        raise argparse.ArgumentTypeError(f"not an amount in euros: {text!r} ({exc})") from None
-    if (
-        a.cost_status == "pm"
-        or a.structural_low_eur + a.incidental_low_eur <= 0
-        and "0" not in text
-    ):
-        raise argparse.ArgumentTypeError(f"not an amount in euros: {text!r}")
-    return a.structural_low_eur + a.incidental_low_eur
+        return parse_euros(text, "bedrag")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _weight(text: str) -> tuple[str, float]:
@@ -188,7 +179,14 @@ def _problem_line(rec: dict) -> str:
         where.append(f"kolom {rec['column']!r}")
     value = f" (waarde {str(rec['value'])[:80]!r})" if rec["value"] else ""
     level = _LEVEL_WORDS.get(rec["level"], rec["level"].upper())
-    return f"{level:12} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
+    line = f"{level:12} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
+    if rec["level"] in ("error", "rejected"):
+        from stmh_analysis.problems import problem_codes
+
+        known = problem_codes().get(rec["code"])
+        if known is not None:
+            line += f"\n{'':12} wat te doen: {known.action}"
+    return line
 
 
 def check_report(out) -> str:
@@ -231,7 +229,6 @@ def check_report(out) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from stmh_analysis.paths import Paths
     from stmh_analysis.pipeline import (
-        AUDIENCES,
         InputRejected,
         ParameterError,
         RunOptions,
@@ -249,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         require_each_theme=args.require_each_theme,
         ranking_criteria=[c.strip() for c in args.criteria.split(",")] if args.criteria else None,
         ranking_weights=dict(args.weight) if args.weight else None,
-        audiences=tuple(args.audience) if args.audience else AUDIENCES,
+        audiences=tuple(args.audience) if args.audience else None,
         title=args.title,
         reference_code=args.reference_code,
         date=args.date,

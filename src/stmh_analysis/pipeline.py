@@ -35,14 +35,23 @@ from typing import Any
 # then skips that one format check. (Set before papermill is imported, here and in the workers.)
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from stmh_analysis.parameters import AUDIENCES, check_audience, check_date  # noqa: E402
+from stmh_analysis.parameters import audiences, check_audience, check_date  # noqa: E402
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
-from stmh_analysis.reference import load_reference  # noqa: E402
+from stmh_analysis.reference import Reference, load_reference  # noqa: E402
 from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
-NOTEBOOK_BRIEFING = "03-briefing.ipynb"
+NOTEBOOK_NOTA = "nota.ipynb"
+NOTEBOOK_BIJLAGE = "bijlage.ipynb"
+NOTEBOOK_THEMA = "thema.ipynb"
+
+
+def document_notebook(audience: str) -> str:
+    """The notebook that is this document: one per kind, so text for one audience stays there."""
+    return {"nota": NOTEBOOK_NOTA, "bijlage": NOTEBOOK_BIJLAGE}.get(audience, NOTEBOOK_THEMA)
+
+
 VERSIONED = (
     "pandas",
     "numpy",
@@ -83,7 +92,7 @@ class RunOptions:
     ranking_criteria: list[str] | None = None
     ranking_weights: dict[str, float] | None = None
     public_appraisals: list[str] | None = None
-    audiences: tuple[str, ...] = AUDIENCES
+    audiences: tuple[str, ...] | None = None  # None: nota, bijlage and every theme
     title: str | None = None
     reference_code: str | None = None
     date: str = ""  # YYYY-MM-DD: kept for later runs too; 'vandaag': back to the content's date
@@ -219,8 +228,8 @@ def validate_options(options: RunOptions) -> None:
         except RankingError as exc:
             raise ParameterError(str(exc)) from exc
     try:
-        for audience in options.audiences:
-            check_audience(audience)
+        for audience in options.audiences or ():
+            check_audience(audience, load_reference(options.paths.reference))
         if options.date not in ("vandaag", "today"):
             check_date(options.date)
     except ValueError as exc:
@@ -229,7 +238,7 @@ def validate_options(options: RunOptions) -> None:
         raise ParameterError(f"jobs: must be 1 or more, got {options.jobs}")
     if not options.paths.raw.is_dir():
         raise ParameterError(f"raw: folder not found: {options.paths.raw}")
-    for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_BRIEFING):
+    for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA):
         if not (options.paths.notebooks / nb).is_file():
             raise ParameterError(f"notebook missing: {options.paths.notebooks / nb}")
     try:
@@ -242,7 +251,7 @@ def validate_options(options: RunOptions) -> None:
 
 CLEAN_PRELOAD = "import pandas, stmh_analysis.steps"
 RANK_PRELOAD = "import pandas, stmh_analysis.steps, stmh_analysis.report.charts"
-BRIEFING_PRELOAD = "import pandas, stmh_analysis.report.briefing"
+BRIEFING_PRELOAD = "import pandas, stmh_analysis.report.document"
 
 
 def execute_notebook(
@@ -520,14 +529,12 @@ class Step:
     preload: str = ""
 
 
-def declare_steps(
-    options: RunOptions, paths: Paths, reference_files: tuple[Path, ...]
-) -> list[Step]:
+def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> list[Step]:
     """The pipeline: clean, rank, then one briefing per audience. Every other part of the runner,
     the manifest and the tests read this table; the writers' file names come from steps.py."""
     from stmh_analysis.outputs import BRIEFING_INPUTS, CLEAN_OUTPUTS, RANK_INPUTS, RANK_OUTPUTS
 
-    ref = {f"reference/{p.name}": p for p in reference_files}
+    ref = {f"reference/{p.name}": p for p in reference.files}
     raw = {f"raw/{p.name}": p for p in _raw_files(paths.raw)}
 
     def processed(names: tuple[str, ...]) -> dict[str, Path]:
@@ -564,13 +571,14 @@ def declare_steps(
             RANK_PRELOAD,
         ),
     ]
-    for audience in options.audiences:
+    for audience in options.audiences or audiences(reference):
+        which = {} if audience in ("nota", "bijlage") else {"theme": audience}
         steps.append(
             Step(
                 f"briefing:{audience}",
-                NOTEBOOK_BRIEFING,
+                document_notebook(audience),
                 {
-                    "audience": audience,
+                    **which,
                     **folders,
                     **{k: v for k, v in briefing_given.items() if v is not None},
                 },
@@ -660,7 +668,12 @@ def parameter_notices(steps: list[Step], paths: Paths, options: RunOptions) -> l
         cell = notebook_parameters(paths.notebooks / step.notebook)
         for name, value in step.parameters.items():
             mine = cell.get(name)
-            if name == "audience" or mine is None or mine == value or (step.notebook, name) in seen:
+            if (
+                name in ("audience", "theme")
+                or mine is None
+                or mine == value
+                or (step.notebook, name) in seen
+            ):
                 continue
             seen.add((step.notebook, name))
             source = "de run" if name in FOLDER_PARAMETERS else "de opdrachtregel"
@@ -715,7 +728,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         )
         + (["date"] if options.date and options.date not in ("vandaag", "today") else []),
     }
-    steps = declare_steps(options, paths, reference.files)
+    steps = declare_steps(options, paths, reference)
     clean, rank, briefings = steps[0], steps[1], steps[2:]
     for step in steps:
         check_notebook_parameters(paths.notebooks / step.notebook, step.parameters)
@@ -824,7 +837,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
             if not reasons:
                 skip(step)
                 continue
-            audience = step.parameters["audience"]
+            audience = step.name.removeprefix("briefing:")
             params = {
                 **step.parameters,
                 "date": date or now.date().isoformat(),
@@ -837,7 +850,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
                 str(paths.notebooks / step.notebook),
                 params,
                 kernel,
-                str(paths.executed / f"03-briefing-{audience}.ipynb"),
+                str(paths.executed / f"{audience}.ipynb"),
                 str(html),
                 str(pdf),
             ]
@@ -947,7 +960,7 @@ def _write_manifest(
             "ranking_criteria": options.ranking_criteria,
             "ranking_weights": options.ranking_weights,
             "public_appraisals": options.public_appraisals,
-            "audiences": list(options.audiences),
+            "audiences": list(options.audiences) if options.audiences else "alle",
             "title": options.title,
             "reference_code": options.reference_code,
             "date": options.date,

@@ -6,6 +6,7 @@ reads and checks them, so a broken edit fails here with the file and entry named
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,7 @@ import yaml
 
 from stmh_analysis.text import match_key
 
-THEME_SLUGS = (
-    "klantaanpak",
-    "minderjarigen",
-    "criminele_uitbuiting",
-    "opvang",
-    "technologie",
-    "overig",
-)
+FALLBACK_THEME = "overig"  # the theme of anything that fits none (flagged, never dropped)
 APPRAISALS = ("kansrijk", "nader_uitwerken", "niet_kansrijk")
 
 
@@ -54,6 +48,11 @@ class Reference:
     duplicate_ignore_words: frozenset[str]  # left out when titles are compared
     appraisal_values: dict[str, float]
     files: tuple[Path, ...] = field(default=())
+
+    @property
+    def theme_slugs(self) -> tuple[str, ...]:
+        """The themes of data/reference/themes.yaml, in the order of that file."""
+        return tuple(self.theme_labels)
 
     @property
     def budget_incidental_eur(self) -> float:
@@ -101,17 +100,20 @@ def load_reference(folder: Path) -> Reference:
     keywords: dict[str, tuple[str, ...]] = {}
     for entry in themes_doc.get("themes", []):
         slug = entry.get("slug")
-        if slug not in THEME_SLUGS:
+        if not isinstance(slug, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
             raise ReferenceError(
-                f"themes.yaml: unknown slug {slug!r}; allowed: {', '.join(THEME_SLUGS)}"
+                f"themes.yaml: slug {slug!r} must be lower-case letters, digits and _ (e.g. opvang)"
             )
+        if slug in labels or slug in ("nota", "bijlage"):
+            raise ReferenceError(f"themes.yaml: slug {slug!r} is used twice or is a document name")
         labels[slug] = str(entry["label"])
         for alias in [slug, entry["label"], *entry.get("aliases", [])]:
             _add_alias(theme_aliases, alias, slug, "themes.yaml")
         keywords[slug] = tuple(match_key(k) for k in entry.get("keywords", []))
-    missing = set(THEME_SLUGS) - labels.keys()
-    if missing:
-        raise ReferenceError(f"themes.yaml: themes missing: {', '.join(sorted(missing))}")
+    if FALLBACK_THEME not in labels:
+        raise ReferenceError(
+            f"themes.yaml: the theme {FALLBACK_THEME!r} is needed for proposals that fit no theme"
+        )
 
     org_aliases: dict[str, str] = {}
     long_names: dict[str, str] = {}

@@ -14,6 +14,7 @@ import pandas as pd
 from stmh_analysis import store
 from stmh_analysis.clean import CleanResult, clean_submissions
 from stmh_analysis.ingest import read_appraisals, read_submissions
+from stmh_analysis.parameters import parse_euros
 from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
@@ -78,10 +79,10 @@ def rank_and_select(
     budget = Budget(
         reference.budget_structural_eur
         if budget_structural_eur is None
-        else float(budget_structural_eur),
+        else parse_euros(budget_structural_eur, "budget_structural_eur"),
         reference.budget_incidental_eur
         if budget_incidental_eur is None
-        else float(budget_incidental_eur),
+        else parse_euros(budget_incidental_eur, "budget_incidental_eur"),
     )
     criteria = list(ranking_criteria or DEFAULT_CRITERIA)
     ranking = rank_proposals(

@@ -1,0 +1,829 @@
+"""What the document notebooks show: the data a briefing reads, its key figures, its tables.
+
+The words of each briefing live in its own notebook (`notebooks/nota.ipynb`, `bijlage.ipynb`,
+`thema.ipynb`): markdown cells for fixed text an analyst edits, short code cells for sentences
+with figures. This module gives those cells what they need and nothing else:
+
+- `load(...)`: the processed data and the options of one document, with a Dutch message saying
+  which notebook or command makes a missing input;
+- `key_figures(data, theme)`: every number a sentence may state, formatted and marked
+  (`data-figure`) so tests can check it against the data;
+- tables and charts (escaped, Dutch labels), the same in JupyterLab as in the report;
+- `zin` and `punten`: a sentence or a list written in the notebook, with figures in it.
+
+Text meant for one audience lives in that audience's notebook, so nothing written for the nota
+can reach the public bijlage, which is built from `public_view` (publishable columns only,
+e-mail addresses and phone numbers masked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from stmh_analysis import store
+from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
+from stmh_analysis.parameters import check_date
+from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.reference import APPRAISALS, Reference, load_reference
+from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
+from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, esc, join, table, tag
+
+APPRAISAL_LABEL = {
+    "kansrijk": "kansrijk",
+    "nader_uitwerken": "nader uitwerken",
+    "niet_kansrijk": "niet kansrijk",
+    "none": "geen appreciatie",
+    "": "—",
+}
+PUBLIC_COLUMNS = (
+    "proposal_id",
+    "theme",
+    "title",
+    "summary",
+    "organisation",
+    "co_submitters",
+    "cost_status",
+    "structural_low_eur",
+    "structural_high_eur",
+    "incidental_low_eur",
+    "incidental_high_eur",
+    "first_year",
+    "last_year",
+    "appraisal",
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)")
+
+
+class DocumentError(ValueError):
+    """A document cannot be made as asked; the message says why and what to do, in Dutch."""
+
+
+@dataclass(frozen=True)
+class BriefingOptions:
+    audience: str = "nota"  # nota, bijlage, or a theme slug
+    title: str = ""
+    reference_code: str = ""
+    date: str = ""  # ISO date of the document; empty: today
+    public_appraisals: tuple[str, ...] = ("kansrijk", "nader_uitwerken")
+    run_date: str = ""  # ISO timestamp of the run, for provenance only
+
+    def __post_init__(self) -> None:
+        try:
+            check_date(self.date)
+        except ValueError as exc:
+            raise DocumentError(f"datum: {self.date!r} is geen datum zoals 2024-01-29") from exc
+        bad = [a for a in self.public_appraisals if a not in (*APPRAISALS, "")]
+        if bad:
+            raise DocumentError(
+                f"public_appraisals: onbekende appreciatie {bad[0]!r}; kies uit {', '.join(APPRAISALS)}"
+            )
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date) if self.date else dt.date.today()
+
+
+@dataclass
+class BriefingData:
+    """Everything the documents read from data/processed."""
+
+    proposals: pd.DataFrame
+    ranking: pd.DataFrame
+    portfolio: pd.DataFrame
+    portfolio_summary: pd.DataFrame
+    gap: pd.DataFrame
+    issues: pd.DataFrame
+    rejected: pd.DataFrame
+    accounting: pd.DataFrame
+    inputs: pd.DataFrame
+    previous: pd.DataFrame | None
+    rank_parameters: dict
+    reference: Reference
+    provenance: dict = field(default_factory=dict)
+
+    def theme_label(self, slug: str) -> str:
+        return self.reference.theme_labels.get(slug, slug)
+
+
+_MADE_BY = {
+    "proposals": "notebook 01-clean-submissions",
+    "rejected": "notebook 01-clean-submissions",
+    "issues": "notebook 01-clean-submissions",
+    "accounting": "notebook 01-clean-submissions",
+    "inputs": "notebook 01-clean-submissions",
+    "ranking": "notebook 02-rank-proposals",
+    "portfolio": "notebook 02-rank-proposals",
+    "portfolio_summary": "notebook 02-rank-proposals",
+    "gap": "notebook 02-rank-proposals",
+    "rank_parameters": "notebook 02-rank-proposals",
+}
+
+
+def load_briefing_data(
+    processed: Path, reference: Reference, provenance: dict | None = None
+) -> BriefingData:
+    """The processed tables; a missing one raises DocumentError naming what makes it."""
+    missing = [
+        name
+        for name, path in (
+            *((n, processed / f"{n}.csv") for n in _MADE_BY if n != "rank_parameters"),
+            ("rank_parameters", processed / "rank_parameters.json"),
+        )
+        if not path.exists()
+    ]
+    if missing:
+        makers = sorted({_MADE_BY[n] for n in missing})
+        raise DocumentError(
+            f"In {processed} ontbreekt {', '.join(missing)}. Voer eerst {' en '.join(makers)} uit "
+            "(in JupyterLab of met papermill), of in één keer: stmh run."
+        )
+
+    def csv(name: str) -> pd.DataFrame:
+        return pd.read_csv(
+            processed / f"{name}.csv",
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            dtype={"source_row": "string"},
+        )
+
+    previous_path = processed / "previous" / "proposals.parquet"
+    return BriefingData(
+        proposals=store.read_table(processed / "proposals"),
+        ranking=store.read_table(processed / "ranking"),
+        portfolio=store.read_table(processed / "portfolio"),
+        portfolio_summary=csv("portfolio_summary"),
+        gap=csv("gap"),
+        issues=csv("issues"),
+        rejected=csv("rejected"),
+        accounting=csv("accounting"),
+        inputs=csv("inputs"),
+        previous=pd.read_parquet(previous_path) if previous_path.exists() else None,
+        rank_parameters=json.loads(
+            (processed / "rank_parameters.json").read_text(encoding="utf-8")
+        ),
+        reference=reference,
+        provenance=provenance or {},
+    )
+
+
+@dataclass
+class Document:
+    """What one document notebook works with: its data, options and key figures."""
+
+    data: BriefingData
+    options: BriefingOptions
+    figures: Figures
+
+
+def load(
+    audience: str,
+    *,
+    processed_dir: str | Path | None = None,
+    reference_dir: str | Path | None = None,
+    title: str = "",
+    reference_code: str = "",
+    date: str = "",
+    public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
+    run_date: str = "",
+    provenance_json: str = "{}",
+) -> Document:
+    """Everything a document notebook needs, from its parameters cell (None: the repository's own
+    folders). Raises DocumentError in Dutch when an input is missing or a parameter is unusable."""
+    from stmh_analysis.paths import Paths
+
+    paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
+    reference = load_reference(paths.reference)
+    if audience not in ("nota", "bijlage", *reference.theme_labels):
+        raise DocumentError(
+            f"onbekend document {audience!r}: kies nota, bijlage of een thema uit "
+            f"data/reference/themes.yaml ({', '.join(reference.theme_labels)})"
+        )
+    options = BriefingOptions(
+        audience=audience,
+        title=title,
+        reference_code=reference_code,
+        date=date,
+        public_appraisals=tuple(public_appraisals),
+        run_date=run_date,
+    )
+    data = load_briefing_data(paths.processed, reference, json.loads(provenance_json or "{}"))
+    theme = audience if audience in reference.theme_labels else None
+    return Document(data, options, key_figures(data, options, theme))
+
+
+def public_view(proposals: pd.DataFrame) -> pd.DataFrame:
+    """Only publishable columns; e-mail addresses and phone numbers in free text are masked."""
+    out = proposals[[c for c in PUBLIC_COLUMNS if c in proposals.columns]].copy()
+    for col in ("title", "summary"):
+        text = out[col].fillna("").astype(str)
+        text = text.str.replace(_EMAIL, "[e-mailadres verwijderd]", regex=True)
+        out[col] = text.str.replace(_PHONE, "[telefoonnummer verwijderd]", regex=True)
+    return out
+
+
+# --- sentences written in the notebook ----------------------------------------------------------
+
+
+def zin(markup: str, cls: str = "") -> Html:
+    """A paragraph the analyst wrote in a code cell, with figures in it (f-string). The analyst's
+    own words are trusted; figures are made here and partner text never enters a sentence."""
+    attribute = f' class="{esc(cls)}"' if cls else ""
+    return Html(f"<p{attribute}>{markup}</p>")
+
+
+def punten(items: Sequence[str | Html]) -> Html:
+    """A bullet list of such sentences (empty items left out)."""
+    return Html("<ul>" + "".join(f"<li>{i}</li>" for i in items if str(i).strip()) + "</ul>")
+
+
+def kop(kind: str, title: str, options: BriefingOptions) -> Html:
+    """The document's header block: its kind, its title, date and kenmerk."""
+    meta = [f"Datum: {dutch_date(options.day)}"]
+    if options.reference_code:
+        meta.append(f"Kenmerk: {options.reference_code}")
+    return tag(
+        "header",
+        tag("p", kind, cls="doc-kind")
+        + tag("h1", options.title or title, cls="doc-title")
+        + tag("p", " · ".join(meta), cls="doc-meta"),
+        cls="doc-header",
+    )
+
+
+def rounding_note() -> Html:
+    """How short amounts are rounded (the units of format.SHORT_UNITS), for every document."""
+    from stmh_analysis.report.format import SHORT_FORM_NOTE
+
+    return tag("p", SHORT_FORM_NOTE, cls="note")
+
+
+# --- key figures ---------------------------------------------------------------------------------
+
+
+def figure(name: str, text: str) -> Html:
+    """A key figure, marked so tests and readers can find it."""
+    return tag("span", text, cls="figure", data_figure=name)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every number a document's sentences may state, formatted the Dutch way. Html values are
+    marked with `data-figure`; plain values are for conditions (`if f.n_pm:`)."""
+
+    proposals: Html
+    partners: Html
+    pm: Html
+    n_pm: int
+    structural: Html
+    incidental: Html
+    budget_structural: Html
+    budget_incidental: Html
+    budget_incidental_note: str
+    budget_structural_exact: Html
+    budget_incidental_exact: Html
+    shortfall_structural: Html
+    shortfall_incidental: Html
+    fit_low: Html
+    fit_low_structural: Html
+    fit_low_incidental: Html
+    fit_high: Html
+    fit_both: Html
+    fit_only_low: Html
+    horizon_years: Html
+    ranking_rule: str
+    appraisal_values: str
+    themes_without_proposals: str
+    unread_files: str
+    n_unread_files: int
+    public_count: Html
+    rows_in: Html
+    rows_in_proposals: Html
+    rows_merged: Html
+    rows_rejected: Html
+    rows_skipped: Html
+    merge_similarity: Html
+    flag_similarity: Html
+    fte_rate: Html
+    fte_rate_source: str
+    max_amount: Html
+    run_moment: str
+    package_version: str
+    git_commit: str
+    document_date: Html
+
+
+def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None = None) -> Figures:
+    """The key figures of all proposals, or of one theme."""
+    props = data.proposals if theme is None else data.proposals[data.proposals["theme"] == theme]
+    gap = data.gap.set_index("theme").loc["totaal" if theme is None else theme]
+    params = data.rank_parameters
+    partners = set(props["organisation"]) | {
+        c for cs in props["co_submitters"] for c in str(cs).split(";") if c
+    }
+    pm = int((props["cost_status"] == "pm").sum())
+    summary = data.portfolio_summary.set_index("scenario")
+    port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
+    low = summary.loc["optimal_low"]
+    short_low = max(0.0, gap["structural_low_eur"] - params["budget_structural_eur"])
+    short_high = max(0.0, gap["structural_high_eur"] - params["budget_structural_eur"])
+    inc_low = max(0.0, gap["incidental_low_eur"] - params["budget_incidental_eur"])
+    inc_high = max(0.0, gap["incidental_high_eur"] - params["budget_incidental_eur"])
+    acc = data.accounting
+    totals = {k: int(acc[k].sum()) for k in ACCOUNTING_COUNTS} if len(acc) else {}
+    empty_themes = [
+        label
+        for slug, label in data.reference.theme_labels.items()
+        if not (data.proposals["theme"] == slug).any()
+    ]
+    unread = unread_files(data.issues)
+    public = data.proposals["appraisal"].fillna("").isin(options.public_appraisals)
+    prov = data.provenance
+    return Figures(
+        proposals=figure("proposals", number(len(props))),
+        partners=figure("partners", number(len(partners))),
+        pm=figure("pm", number(pm)),
+        n_pm=pm,
+        structural=figure(
+            "structural",
+            euro_range(gap["structural_low_eur"], gap["structural_high_eur"], short=False),
+        ),
+        incidental=figure(
+            "incidental",
+            euro_range(gap["incidental_low_eur"], gap["incidental_high_eur"], short=False),
+        ),
+        budget_structural=figure("budget_structural", euro_short(params["budget_structural_eur"])),
+        budget_incidental=figure("budget_incidental", euro_short(params["budget_incidental_eur"])),
+        budget_incidental_note=esc(params.get("budget_incidental_note", "")),
+        budget_structural_exact=figure(
+            "budget_structural_exact", euro(params["budget_structural_eur"])
+        ),
+        budget_incidental_exact=figure(
+            "budget_incidental_exact", euro(params["budget_incidental_eur"])
+        ),
+        shortfall_structural=figure(
+            "shortfall_structural", euro_range(short_low, short_high, short=False)
+        ),
+        shortfall_incidental=figure(
+            "shortfall_incidental", euro_range(inc_low, inc_high, short=False)
+        ),
+        fit_low=figure("fit_low", number(int(low["proposals"]))),
+        fit_low_structural=figure("fit_low_structural", euro(low["structural_eur"])),
+        fit_low_incidental=figure("fit_low_incidental", euro(low["incidental_eur"])),
+        fit_high=figure("fit_high", number(int(summary.loc["optimal_high", "proposals"]))),
+        fit_both=figure("fit_both", number(int((port["fits"] == "beide_ramingen").sum()))),
+        fit_only_low=figure(
+            "fit_only_low", number(int((port["fits"] == "alleen_lage_raming").sum()))
+        ),
+        horizon_years=figure("horizon_years", number(params["horizon_years"])),
+        ranking_rule=esc(ranking_rule(params)),
+        appraisal_values=esc(appraisal_values_text(params["appraisal_values"])),
+        themes_without_proposals=esc(", ".join(empty_themes)),
+        unread_files=esc("; ".join(f"{f} ({reason})" for f, reason in unread)),
+        n_unread_files=len(unread),
+        public_count=figure("public_count", number(int(public.sum()))),
+        rows_in=figure("rows_in", number(totals.get("rows_in", 0))),
+        rows_in_proposals=figure("rows_in_proposals", number(totals.get("in_proposals", 0))),
+        rows_merged=figure("rows_merged", number(totals.get("merged", 0))),
+        rows_rejected=figure("rows_rejected", number(totals.get("rejected", 0))),
+        rows_skipped=figure("rows_skipped", number(sum(totals.get(c, 0) for c in SKIPPED_COUNTS))),
+        merge_similarity=figure("merge_similarity", number(data.reference.merge_similarity * 100)),
+        flag_similarity=figure("flag_similarity", number(data.reference.flag_similarity * 100)),
+        fte_rate=figure("fte_rate", euro(data.reference.fte_rate_eur)),
+        fte_rate_source=esc(data.reference.fte_rate_source),
+        max_amount=figure("max_amount", euro_short(data.reference.max_amount_eur)),
+        run_moment=esc(dutch_timestamp(options.run_date or prov.get("run_date", ""))),
+        package_version=esc(prov.get("package_version", "")),
+        git_commit=esc(prov.get("git_commit", "onbekend")),
+        document_date=figure("document_date", dutch_date(options.day)),
+    )
+
+
+def ranking_rule(params: dict) -> str:
+    """The order the ranking used, as a phrase: 'appreciatie (kansrijk eerst), dan ...'."""
+    names = {
+        "appraisal": "appreciatie (kansrijk eerst)",
+        "expected_cost": "lagere verwachte kosten",
+        "cost_range": "smallere bandbreedte",
+    }
+    weights = params.get("ranking_weights") or {}
+    if weights:
+        return "gewogen score van " + ", ".join(
+            f"{names.get(k, k)} (gewicht {number(v, 1)})" for k, v in weights.items()
+        )
+    return ", dan ".join(names.get(c, c) for c in params.get("ranking_criteria", []))
+
+
+def appraisal_values_text(values: dict[str, float]) -> str:
+    """'kansrijk 3, nader uitwerken 1, geen appreciatie 0,5; niet kansrijk wordt niet gekozen'."""
+    chosen = [
+        f"{APPRAISAL_LABEL.get(k, k)} {number(v, 1).removesuffix(',0')}"
+        for k, v in values.items()
+        if v > 0
+    ]
+    never = [APPRAISAL_LABEL.get(k, k) for k, v in values.items() if v <= 0]
+    return ", ".join(chosen) + (f"; {' en '.join(never)} wordt niet gekozen" if never else "")
+
+
+def unread_files(issues: pd.DataFrame) -> list[tuple[str, str]]:
+    """(file, Dutch reason) for every submission file that could not be read at all."""
+    errors = issues[issues["level"] == "error"].drop_duplicates("source_file")
+    return [
+        (r["source_file"], DUTCH_TEXT.get(r["code"], r["message"]))
+        for r in errors.to_dict("records")
+    ]
+
+
+def dutch_timestamp(iso: str) -> str:
+    """'2024-01-29T14:05:00+01:00' -> '29 januari 2024, 14:05 (UTC+01:00)'; unreadable text as is."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = moment.strftime("%z")
+    zone_text = f" (UTC{zone[:3]}:{zone[3:]})" if zone else ""
+    return f"{dutch_date(moment.date())}, {moment:%H:%M}{zone_text}"
+
+
+# --- cells of tables -----------------------------------------------------------------------------
+
+
+def _cost_cells(rec: dict) -> tuple[str, str]:
+    if rec.get("cost_status") == "pm":
+        return "kosten onbekend (p.m.)", ""
+    s = (
+        euro_range(rec["structural_low_eur"], rec["structural_high_eur"])
+        if rec["structural_high_eur"]
+        else ""
+    )
+    i = (
+        euro_range(rec["incidental_low_eur"], rec["incidental_high_eur"])
+        if rec["incidental_high_eur"]
+        else ""
+    )
+    years = ""
+    first, last = rec.get("first_year"), rec.get("last_year")
+    if i and pd.notna(first) and first not in ("", None):
+        years = f" ({int(first)}" + (
+            f"–{int(last)})" if pd.notna(last) and last not in ("", None) and last != first else ")"
+        )
+    return (f"{s} per jaar" if s else "—"), (f"{i}{years}" if i else "—")
+
+
+def _proposal_cell(rec: dict, long_names: dict[str, str] | None = None) -> Html:
+    org = rec["organisation"]
+    org_text = long_names.get(org, org) if long_names else org
+    co = [c for c in str(rec.get("co_submitters") or "").split(";") if c]
+    if co:
+        org_text += (
+            " (met " + ", ".join(long_names.get(c, c) if long_names else c for c in co) + ")"
+        )
+    return tag("strong", rec["title"]) + Html("<br>") + tag("span", org_text, cls="org")
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def cost_per_theme_table(data: BriefingData) -> Html:
+    """Per theme: proposals, p.m., structural per year and incidental in total (short forms)."""
+    cols = [
+        Column("Thema", lambda r: r["label"]),
+        Column("Voorstellen", lambda r: number(r["proposals"]), "num"),
+        Column("p.m.", lambda r: number(r["pm"]), "num"),
+        Column(
+            "Structureel per jaar",
+            lambda r: euro_range(r["structural_low_eur"], r["structural_high_eur"]),
+            "num",
+        ),
+        Column(
+            "Incidenteel totaal",
+            lambda r: euro_range(r["incidental_low_eur"], r["incidental_high_eur"]),
+            "num",
+        ),
+    ]
+    return table(data.gap.to_dict("records"), cols, cls="data totals")
+
+
+def ranked_tables(
+    data: BriefingData,
+    themes: Sequence[str] | None = None,
+    *,
+    with_appraisal: bool = True,
+    heading: str = "h3",
+) -> Html:
+    """Per theme with proposals the ranked proposals: rank, proposal and organisation, costs, and
+    (internal documents) appraisal and whether it fits the budget."""
+    fits = data.portfolio.set_index("proposal_id")["fits"].to_dict()
+    fit_label = {"beide_ramingen": "ja", "alleen_lage_raming": "alleen bij lage raming", "": "nee"}
+    parts = []
+    for slug in themes if themes is not None else list(data.reference.theme_labels):
+        rows = data.ranking[data.ranking["theme"] == slug].sort_values("rank_in_theme")
+        if rows.empty:
+            continue
+        cols = [
+            Column("Nr.", lambda r: r["rank_in_theme"], "num narrow"),
+            Column("Voorstel en indiener", _proposal_cell, "main"),
+            Column("Structureel", lambda r: _cost_cells(r)[0], "num"),
+            Column("Incidenteel", lambda r: _cost_cells(r)[1], "num"),
+        ]
+        if with_appraisal:
+            cols.append(
+                Column(
+                    "Appreciatie",
+                    lambda r: APPRAISAL_LABEL.get(r["appraisal"] or "", r["appraisal"]),
+                )
+            )
+            cols.append(
+                Column(
+                    "Binnen budget", lambda r: fit_label.get(fits.get(r["proposal_id"], ""), "nee")
+                )
+            )
+        parts.append(
+            tag(
+                "section",
+                tag(heading, data.theme_label(slug)) + table(rows.to_dict("records"), cols),
+                cls="theme",
+            )
+        )
+    return join(parts) if parts else EMPTY
+
+
+def charts(data: BriefingData) -> Html:
+    """Cost per theme against the budget, and the cumulative cost of the ranked proposals."""
+    from stmh_analysis.report import charts as c  # matplotlib only where charts are drawn
+
+    params = data.rank_parameters
+    return c.cost_per_theme(
+        data.gap, params["budget_structural_eur"], params["budget_incidental_eur"]
+    ) + c.cumulative_cost(data.ranking, params["budget_structural_eur"], params["horizon_years"])
+
+
+SCENARIO_NAMES = {
+    "optimal_low": "Beste combinatie, lage raming",
+    "optimal_high": "Beste combinatie, hoge raming",
+    "greedy_low": "Goedkoopste kansrijke eerst, lage raming",
+    "greedy_high": "Goedkoopste kansrijke eerst, hoge raming",
+}
+
+
+def scenario_table(data: BriefingData) -> Html:
+    """The budget scenarios side by side: proposals chosen, cost, value."""
+    s = data.portfolio_summary.set_index("scenario")
+    cols = [
+        Column("Scenario", lambda r: r["name"]),
+        Column("Voorstellen", lambda r: number(r["proposals"]), "num"),
+        Column("Structureel per jaar", lambda r: euro(r["structural_eur"]), "num"),
+        Column("Incidenteel totaal", lambda r: euro(r["incidental_eur"]), "num"),
+        Column("Waarde", lambda r: number(r["value"], 1), "num"),
+    ]
+    records = [{**s.loc[k].to_dict(), "name": v} for k, v in SCENARIO_NAMES.items() if k in s.index]
+    return table(records, cols)
+
+
+def chosen_table(data: BriefingData, theme: str | None = None) -> Html:
+    """The proposals within the budget (best combination), with the estimates they fit under."""
+    port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
+    chosen = port[port["fits"] != ""].sort_values("rank_overall")
+    cols = [
+        Column("Voorstel en indiener", _proposal_cell, "main"),
+        Column("Thema", lambda r: data.theme_label(r["theme"])),
+        Column(
+            "Past bij",
+            lambda r: "beide ramingen" if r["fits"] == "beide_ramingen" else "alleen lage raming",
+        ),
+    ]
+    return table(chosen.to_dict("records"), cols) if len(chosen) else tag("p", "Geen.")
+
+
+def themes_unmet(data: BriefingData) -> str:
+    """Themes the 'each theme' scenario could not serve, in words (empty when none)."""
+    s = data.portfolio_summary.set_index("scenario")
+    return esc(str(s.loc["optimal_low"].get("themes_unmet", "") or "").replace(";", ", "))
+
+
+def changes_table(data: BriefingData, theme: str | None = None, public: Sequence[str] = ()) -> Html:
+    """New, withdrawn and changed proposals against the previous processed data, by proposal_id,
+    with the counts; a one-line state when there is no previous version or no change."""
+    if data.previous is None:
+        return tag("p", "Er is geen eerdere versie van de gegevens: dit is de eerste uitwerking.")
+    cur, old = data.proposals, data.previous
+    if theme is not None:
+        cur, old = cur[cur["theme"] == theme], old[old["theme"] == theme]
+    if public:
+        cur = cur[cur["appraisal"].fillna("").isin(public)] if "appraisal" in cur else cur
+        old = old[old["appraisal"].fillna("").isin(public)] if "appraisal" in old else old
+    amount_cols = [
+        "structural_low_eur",
+        "structural_high_eur",
+        "incidental_low_eur",
+        "incidental_high_eur",
+    ]
+    new = cur[~cur["proposal_id"].isin(old["proposal_id"])]
+    gone = old[~old["proposal_id"].isin(cur["proposal_id"])]
+    both = cur.merge(old, on="proposal_id", suffixes=("", "_old"), validate="1:1")
+    changed_mask = pd.Series(False, index=both.index)
+    for c in [*amount_cols, "cost_status", "theme", "title"]:
+        changed_mask |= both[c].astype(str) != both[f"{c}_old"].astype(str)
+    changed = both[changed_mask]
+
+    def cost(r: dict, suffix: str = "") -> str:
+        if r[f"cost_status{suffix}"] == "pm":
+            return "p.m."
+        parts = []
+        if r[f"structural_high_eur{suffix}"]:
+            parts.append(
+                euro_range(
+                    r[f"structural_low_eur{suffix}"], r[f"structural_high_eur{suffix}"], False
+                )
+                + " per jaar"
+            )
+        if r[f"incidental_high_eur{suffix}"]:
+            parts.append(
+                euro_range(
+                    r[f"incidental_low_eur{suffix}"], r[f"incidental_high_eur{suffix}"], False
+                )
+                + " incidenteel"
+            )
+        return " + ".join(parts) or "€ 0"
+
+    if new.empty and gone.empty and changed.empty:
+        return tag("p", "Geen wijzigingen ten opzichte van de vorige versie van de gegevens.")
+    records = (
+        [{"kind": "nieuw", **r, "old": "", "new": cost(r)} for r in new.to_dict("records")]
+        + [{"kind": "vervallen", **r, "old": cost(r), "new": ""} for r in gone.to_dict("records")]
+        + [
+            {"kind": "gewijzigd", **r, "old": cost(r, "_old"), "new": cost(r)}
+            for r in changed.to_dict("records")
+        ]
+    )
+    cols = [
+        Column("Wijziging", lambda r: r["kind"]),
+        Column("Voorstel", lambda r: r["title"]),
+        Column("Indiener", lambda r: r["organisation"]),
+        Column("Was", lambda r: r["old"], "num"),
+        Column("Wordt", lambda r: r["new"], "num"),
+    ]
+    counts = f"{len(new)} nieuw, {len(gone)} vervallen, {len(changed)} gewijzigd."
+    return tag("p", counts, cls="note") + table(records, cols)
+
+
+def accounting_table(data: BriefingData) -> Html:
+    """Per file and sheet: rows read, in proposals, merged, flagged, rejected, skipped."""
+    acc = data.accounting.copy()
+    warn = data.issues[data.issues["level"] == "warning"]
+    flagged = warn.groupby(["source_file", "source_sheet"])["source_row"].nunique()
+    acc["flagged"] = [
+        int(flagged.get((f, s), 0))
+        for f, s in zip(acc["source_file"], acc["source_sheet"], strict=True)
+    ]
+    cols = [
+        Column(
+            "Bestand",
+            lambda r: r["source_file"] + (f" ({r['source_sheet']})" if r["source_sheet"] else ""),
+        ),
+        Column("Regels", lambda r: number(r["rows_in"]), "num"),
+        Column("In voorstellen", lambda r: number(r["in_proposals"]), "num"),
+        Column("Samengevoegd", lambda r: number(r["merged"]), "num"),
+        Column("Met opmerking", lambda r: number(r["flagged"]), "num"),
+        Column("Afgewezen", lambda r: number(r["rejected"]), "num"),
+        Column("Overgeslagen", lambda r: number(sum(r[c] for c in SKIPPED_COUNTS)), "num"),
+    ]
+    return table(acc.to_dict("records"), cols)
+
+
+def warnings_list(data: BriefingData) -> Html:
+    """What cleaning noticed, per kind, with how often."""
+    warn = data.issues[data.issues["level"] == "warning"]
+    counts = warn.groupby("code").size().sort_values(ascending=False)
+    items = [f"{DUTCH_TEXT.get(code, code)}: {n}×" for code, n in counts.items()]
+    return bullet_list(items) if items else EMPTY
+
+
+def rejected_table(data: BriefingData) -> Html:
+    """The rejected rows with their reason and whom to call (internal)."""
+    rej = data.rejected
+    if not len(rej):
+        return tag("p", "Geen regels afgewezen.")
+    props = data.proposals
+    named = (
+        props[props["contact_person"].fillna("") != ""]
+        if "contact_person" in props
+        else props.iloc[0:0]
+    )
+    contacts = named.groupby("source_file")["contact_person"].first().to_dict()
+    cols = [
+        Column(
+            "Bestand, blad, regel",
+            lambda r: f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace(
+                "  ", " "
+            ),
+        ),
+        Column("Voorstel", lambda r: r["title"] or "(geen titel)"),
+        Column(
+            "Reden",
+            lambda r: (
+                "; ".join(reason_text(c, data.reference) for c in str(r["reason"]).split(";"))
+                + (f" ({r['cost_text']})" if r.get("cost_text") else "")
+            ),
+        ),
+        Column("Contact", lambda r: contacts.get(r["source_file"], "")),
+    ]
+    return table(rej.to_dict("records"), cols)
+
+
+def not_read_list(data: BriefingData) -> Html:
+    """Files and sheets not read (or an older version given way), with the reason."""
+    issues = data.issues
+    notices = issues[
+        issues["level"].isin(["error", "notice"]) | (issues["code"] == "superseded_version")
+    ]
+    items = [
+        f"{r['source_file']}"
+        + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
+        + f": {r['message'] if r['code'] == 'superseded_version' else DUTCH_TEXT.get(r['code'], r['message'])}"
+        for r in notices.to_dict("records")
+    ]
+    return bullet_list(items) if items else EMPTY
+
+
+def reason_text(code: str, reference: Reference) -> str:
+    """The Dutch text of a problem code, with the run's own limit where the text names one."""
+    if code == "amount_implausible":
+        return f"onwaarschijnlijk hoog bedrag (boven {euro_short(reference.max_amount_eur)})"
+    return DUTCH_TEXT.get(code, code)
+
+
+def inputs_table(data: BriefingData) -> Html:
+    """Every input file with its kind and SHA-256 fingerprint."""
+    role = {"submission": "inzending", "appraisals": "appreciaties"}
+    cols = [
+        Column("Bestand", lambda r: r["file"]),
+        Column("Soort", lambda r: role.get(r["role"], r["role"])),
+        Column("SHA-256", lambda r: r["sha256"], "hash"),
+    ]
+    return table(data.inputs.to_dict("records"), cols, cls="data small")
+
+
+def parameter_sources(data: BriefingData) -> dict[str, str]:
+    """Where each budget value came from, in words: this run's command line, the parameters of
+    notebook 02, or data/reference/settings.yaml."""
+    given = set(data.provenance.get("given", []))
+    sources = data.rank_parameters.get("sources", {})
+
+    def source(name: str) -> str:
+        if name in given:
+            return "opgegeven bij deze run"
+        if sources.get(name) == "settings":
+            return "uit data/reference/settings.yaml"
+        return "uit de parameters van notebook 02"
+
+    return {name: source(name) for name in ("budget_structural_eur", "budget_incidental_eur")}
+
+
+def public_tables(data: BriefingData, options: BriefingOptions) -> Html:
+    """The public annex: per theme the published proposals with indicative amounts."""
+    pub = public_view(data.proposals)
+    pub = pub[pub["appraisal"].fillna("").isin(options.public_appraisals)]
+    order = data.ranking.set_index("proposal_id")["rank_in_theme"]
+    pub = pub.assign(_order=pub["proposal_id"].map(order)).sort_values(["theme", "_order"])
+    long_names = data.reference.org_long_names
+    parts = []
+    for slug in data.reference.theme_labels:
+        rows = pub[pub["theme"] == slug]
+        if rows.empty:
+            continue
+        cols = [
+            Column("Voorstel en indiener", lambda r: _proposal_cell(r, long_names), "main"),
+            Column("Omschrijving", lambda r: r["summary"]),
+            Column("Indicatieve kosten", _public_cost, "num"),
+        ]
+        parts.append(
+            tag(
+                "section",
+                tag("h2", data.theme_label(slug)) + table(rows.to_dict("records"), cols),
+                cls="theme",
+            )
+        )
+    return tag("section", join(parts), cls="bijlage")
+
+
+def _public_cost(rec: dict) -> str:
+    structural, incidental = _cost_cells(rec)
+    if rec.get("cost_status") == "pm":
+        return "p.m. (nog niet te ramen)"
+    parts = [
+        p
+        for p in (
+            structural if structural != "—" else "",
+            incidental + " eenmalig/tijdelijk" if incidental != "—" else "",
+        )
+        if p
+    ]
+    return "; ".join(parts)

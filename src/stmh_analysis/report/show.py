@@ -1,0 +1,133 @@
+"""Tables as an analyst sees them in JupyterLab: Dutch column names, euros the Dutch way, codes in
+words. The frames themselves keep their contract names; only what is shown changes.
+
+    from stmh_analysis.report.show import tabel
+    tabel(result.proposals, ["theme", "title", "structural_low_eur"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.report.format import euro, number
+from stmh_analysis.report.html import Column, Html, table
+
+LABELS = {
+    "proposal_id": "Id",
+    "theme": "Thema",
+    "label": "Thema",
+    "organisation": "Organisatie",
+    "co_submitters": "Mede-indieners",
+    "title": "Titel",
+    "summary": "Omschrijving",
+    "cost_text": "Kosten zoals ingediend",
+    "structural_low_eur": "Structureel per jaar (laag)",
+    "structural_high_eur": "Structureel per jaar (hoog)",
+    "incidental_low_eur": "Incidenteel totaal (laag)",
+    "incidental_high_eur": "Incidenteel totaal (hoog)",
+    "shortfall_structural_low_eur": "Tekort structureel (laag)",
+    "shortfall_structural_high_eur": "Tekort structureel (hoog)",
+    "shortfall_incidental_low_eur": "Tekort incidenteel (laag)",
+    "shortfall_incidental_high_eur": "Tekort incidenteel (hoog)",
+    "structural_eur": "Structureel per jaar",
+    "incidental_eur": "Incidenteel totaal",
+    "budget_structural_eur": "Budget structureel",
+    "budget_incidental_eur": "Budget incidenteel",
+    "first_year": "Vanaf",
+    "last_year": "Tot en met",
+    "fte": "Fte",
+    "cost_status": "Raming",
+    "appraisal": "Appreciatie",
+    "data_issues": "Opmerkingen",
+    "source_file": "Bestand",
+    "source_sheet": "Blad",
+    "source_row": "Regel",
+    "level": "Soort",
+    "column": "Kolom",
+    "value": "Waarde",
+    "code": "Code",
+    "message": "Toelichting",
+    "reason": "Reden",
+    "rows_in": "Regels",
+    "in_proposals": "In voorstellen",
+    "merged": "Samengevoegd",
+    "rejected": "Afgewezen",
+    "skipped_blank": "Leeg",
+    "skipped_totals": "Totalen",
+    "skipped_note": "Opmerking",
+    "skipped_hidden": "Verborgen",
+    "skipped_example": "Voorbeeld",
+    "skipped_section": "Tussenkop",
+    "skipped_superseded": "Oudere versie",
+    "proposals": "Voorstellen",
+    "pm": "p.m.",
+    "rank_overall": "Rang",
+    "rank_in_theme": "Rang in thema",
+    "in_optimal_low": "Beste combinatie (laag)",
+    "in_optimal_high": "Beste combinatie (hoog)",
+    "in_greedy_low": "Goedkoopste eerst (laag)",
+    "in_greedy_high": "Goedkoopste eerst (hoog)",
+    "fits": "Past binnen budget",
+    "scenario": "Scenario",
+    "method": "Methode",
+    "costs": "Raming",
+    "themes_unmet": "Thema's zonder keuze",
+}
+WORDS = {
+    "appraisal": {
+        "kansrijk": "kansrijk",
+        "nader_uitwerken": "nader uitwerken",
+        "niet_kansrijk": "niet kansrijk",
+    },
+    "cost_status": {"estimated": "geraamd", "pm": "p.m."},
+    "level": {
+        "error": "fout",
+        "rejected": "afgewezen",
+        "skipped": "overgeslagen",
+        "warning": "let op",
+        "notice": "melding",
+    },
+    "fits": {
+        "beide_ramingen": "bij beide ramingen",
+        "alleen_lage_raming": "alleen bij de lage raming",
+    },
+    "costs": {"low": "laag", "high": "hoog"},
+    "method": {"optimal": "beste combinatie", "greedy": "goedkoopste kansrijke eerst"},
+}
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    if column.endswith("_eur"):
+        return euro(float(value))
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if column in WORDS:
+        return WORDS[column].get(str(value), str(value))
+    if column == "code":
+        return DUTCH_TEXT.get(str(value), str(value))
+    if column in ("first_year", "last_year", "source_row"):
+        return str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(float(value), 0 if float(value).is_integer() else 1)
+    return str(value)
+
+
+def tabel(frame: pd.DataFrame, columns: Sequence[str] | None = None, rows: int = 200) -> Html:
+    """`frame` (its first `rows` rows) with Dutch headings and values, escaped, as in the reports."""
+    cols = list(columns) if columns is not None else list(frame.columns)
+    shown = [
+        Column(
+            LABELS.get(c, c),
+            lambda r, c=c: _cell(c, r[c]),
+            "num" if c.endswith("_eur") or c in ("rows_in", "proposals", "pm") else "",
+        )
+        for c in cols
+    ]
+    more = len(frame) - rows
+    note = Html(f"<p>… en nog {number(more)} regels.</p>") if more > 0 else Html("")
+    return table(frame.head(rows).to_dict("records"), shown) + note
