@@ -153,6 +153,32 @@ def synthetic(n: int, base: Submissions) -> Submissions:
     return Submissions(rows, base.skipped.iloc[0:0], [], base.files)
 
 
+FRONTIER_CAP_S = 120
+
+
+def frontier_seconds(n: int) -> float | str:
+    """The exact efficient frontier of n synthetic proposals (40 % with incidental cost, the
+    envelope binding), timed in a subprocess that is stopped after FRONTIER_CAP_S seconds."""
+    code = (
+        "import time, numpy as np\n"
+        "from stmh_analysis.scenarios import efficient_frontier\n"
+        f"rng = np.random.default_rng(7); n = {n}\n"
+        "s = rng.integers(0, 60, n) * 10_000.0\n"
+        "i = rng.integers(0, 30, n) * 10_000.0 * (rng.random(n) < 0.4)\n"
+        "v = rng.choice([0.5, 1.0, 3.0], n)\n"
+        "t = time.perf_counter(); f = efficient_frontier(s, i, v, float(i.sum() * 0.3))\n"
+        "print(time.perf_counter() - t, len(f))\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=FRONTIER_CAP_S
+        )
+    except subprocess.TimeoutExpired:
+        return f"over {FRONTIER_CAP_S} s"
+    seconds, steps = done.stdout.split()[-2:]
+    return round(float(seconds), 2)
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     raw = WORK / "raw"
@@ -196,6 +222,7 @@ def main() -> None:
 
         scale[str(n)] = timed(clean_rank, 3 if n < 50_000 else 1)
     results["clean_rank_s"] = scale
+    results["frontier_s"] = {str(n): frontier_seconds(n) for n in (500, 5_000)}
 
     med = {k: statistics.median(v) for k, v in results.items() if isinstance(v, list)}
     cold, empty, naive_s = med["cold_full_run_s"], med["empty_notebooks_s"], med["naive_cli_s"]

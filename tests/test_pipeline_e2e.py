@@ -422,3 +422,20 @@ def test_briefings_do_not_depend_on_order(run, tmp_path):
             for a in order
         }
     assert pages["forward"] == pages["backward"]
+
+
+def test_the_nota_shows_the_scenarios_side_by_side_and_the_frontier(run):
+    paths, _, _ = run
+    html = (paths.reports / "nota.html").read_text(encoding="utf-8")
+    for label in (
+        "Basis",
+        "+ € 0,5 mln",
+        "Amendement + € 2 mln",
+        "Elk thema iets",
+        "Alleen kansrijk",
+    ):
+        assert f">{label}<" in html, label
+    assert "Erbij t.o.v. de basis" in html and "Niet besteed (structureel)" in html
+    assert 'aria-label="Beste haalbare waarde per structureel budget' in html
+    opvang = (paths.reports / "opvang.html").read_text(encoding="utf-8")
+    assert "Voorstellen van dit thema gekozen" in opvang and ">Amendement + € 2 mln<" in opvang

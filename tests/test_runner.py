@@ -211,9 +211,14 @@ def test_reasons_are_exact():
 def test_non_default_settings_and_parameters_are_what_the_sentences_say(base, tmp_path):
     reference = tmp_path / "reference"
     shutil.copytree(DEFAULT.reference, reference)
+    appraisals_file = reference / "appraisals.yaml"
+    appraisals = yaml.safe_load(appraisals_file.read_text(encoding="utf-8"))
+    values = {"kansrijk": 5, "nader_uitwerken": 2, "": 0}
+    for entry in appraisals["appraisals"]:
+        entry["scenario_value"] = values.get(entry["code"], entry["scenario_value"])
+    appraisals_file.write_text(yaml.safe_dump(appraisals, allow_unicode=True), encoding="utf-8")
     settings_file = reference / "settings.yaml"
     doc = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
-    doc["appraisal_values"].update({"kansrijk": 5, "nader_uitwerken": 2, "none": 0})
     doc["plausibility"]["max_amount_eur"] = 50_000_000
     doc["horizon"]["last_year"] = 2026  # three years
     settings_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
@@ -408,3 +413,12 @@ def test_a_theme_added_to_the_reference_file_gets_its_briefing_without_code(base
     assert "Inspecties bij uitzendbureaus" in page_text(paths.reports / "arbeidsuitbuiting.html")
     nota = page_text(paths.reports / "nota.html")
     assert "Arbeidsuitbuiting" in nota and "Inspecties bij uitzendbureaus" in nota
+
+
+def test_a_scenario_added_for_one_run_is_in_the_key_the_manifest_and_the_nota(base, tmp_path):
+    paths = copy_of(base, tmp_path)
+    manifest, said = run(paths, extra_scenarios={"Kabinet 3 mln": 3_000_000})
+    assert "parameter extra_scenarios" in said.line("rank")
+    assert manifest["given"]["extra_scenarios"] == {"Kabinet 3 mln": 3_000_000}
+    assert [s["name"] for s in manifest["used"]["rank"]["scenarios"]][-1] == "Kabinet 3 mln"
+    assert "Kabinet 3 mln" in page_text(paths.reports / "nota.html")

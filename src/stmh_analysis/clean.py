@@ -26,7 +26,7 @@ from stmh_analysis.amounts import (
 )
 from stmh_analysis.ingest import Submissions
 from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
-from stmh_analysis.reference import APPRAISALS, Reference
+from stmh_analysis.reference import Reference
 from stmh_analysis.schema import (
     ACCOUNTING_COUNTS,
     AMOUNT_COLUMNS,
@@ -36,7 +36,7 @@ from stmh_analysis.schema import (
     schema_failures,
     validate_proposals,
 )
-from stmh_analysis.text import match_key, match_keys
+from stmh_analysis.text import match_keys
 
 
 @dataclass
@@ -494,11 +494,6 @@ def merge_duplicates(
 
 # --- appraisals ----------------------------------------------------------------------------------
 
-_APPRAISAL_KEYS = {match_key(a): a for a in APPRAISALS} | {
-    "nader uitwerken": "nader_uitwerken",
-    "niet kansrijk": "niet_kansrijk",
-}
-
 
 def attach_appraisals(
     proposals: pd.DataFrame, appraisals: pd.DataFrame, id_map: pd.Series, reference: Reference
@@ -516,7 +511,7 @@ def attach_appraisals(
     given = a["proposal_id"].fillna("").str.strip()
     own_id = given.where(given != "", computed)
     a["proposal_id"] = own_id.map(lambda i: id_map.get(i, i)).astype("string")
-    a["appraisal_value"] = match_keys(a["appraisal"]).map(_APPRAISAL_KEYS)
+    a["appraisal_value"] = match_keys(a["appraisal"]).map(reference.appraisal_aliases)
 
     def issue(row: pd.Series, column: str, code: str, message: str, value: str) -> None:
         issues.append(
@@ -760,7 +755,7 @@ def clean_submissions(
         drop=True
     )
     proposals = _typed(proposals[PROPOSAL_COLUMNS])
-    validate_proposals(proposals, reference.theme_slugs)
+    validate_proposals(proposals, reference.theme_slugs, reference.appraisal_codes)
     if proposals["proposal_id"].duplicated().any():
         raise AssertionError("proposal ids are not unique after merging duplicates")
 

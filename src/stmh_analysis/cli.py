@@ -34,6 +34,15 @@ def _weight(text: str) -> tuple[str, float]:
         ) from None
 
 
+def _scenario(text: str) -> tuple[str, float]:
+    name, sep, amount = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(
+            f"--scenario vraagt NAAM=BEDRAG, bijvoorbeeld extra=2500000; niet {text!r}"
+        )
+    return name.strip(), _euros(amount)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stmh",
@@ -77,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME=W",
         help="rank by a weighted score instead; repeat per criterion",
+    )
+    run.add_argument(
+        "--scenario",
+        type=_scenario,
+        action="append",
+        metavar="NAAM=EUR",
+        help="add a budget scenario for this run: a name and a structural budget per year",
     )
     run.add_argument(
         "--audience",
@@ -254,6 +270,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         strict=args.strict,
         keep_edits=args.keep_edits,
+        extra_scenarios=dict(args.scenario) if args.scenario else None,
     )
     start = time.perf_counter()
     print(f"stmh run: {paths.raw} -> {paths.processed}, {paths.reports}")

@@ -23,6 +23,10 @@ RANK_OUTPUTS = (
     "portfolio.csv",
     "portfolio_summary.csv",
     "gap.csv",
+    "scenarios.parquet",
+    "scenarios.csv",
+    "scenario_choices.csv",
+    "frontier.csv",
     "rank_parameters.json",
 )
 RANK_INPUTS = ("proposals.parquet",)
@@ -37,6 +41,9 @@ BRIEFING_INPUTS = (
     "portfolio.parquet",
     "portfolio_summary.csv",
     "gap.csv",
+    "scenarios.parquet",
+    "scenario_choices.csv",
+    "frontier.csv",
     "rank_parameters.json",
     "previous/proposals.parquet",
 )

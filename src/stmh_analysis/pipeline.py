@@ -92,6 +92,7 @@ class RunOptions:
     ranking_criteria: list[str] | None = None
     ranking_weights: dict[str, float] | None = None
     public_appraisals: list[str] | None = None
+    extra_scenarios: dict[str, float] | None = None  # one run's extra scenarios: name -> budget
     audiences: tuple[str, ...] | None = None  # None: nota, bijlage and every theme
     title: str | None = None
     reference_code: str | None = None
@@ -547,6 +548,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         "require_each_theme": options.require_each_theme,
         "ranking_criteria": options.ranking_criteria,
         "ranking_weights": options.ranking_weights,
+        "extra_scenarios": options.extra_scenarios,
     }
     briefing_given = {
         "title": options.title,
@@ -960,6 +962,7 @@ def _write_manifest(
             "ranking_criteria": options.ranking_criteria,
             "ranking_weights": options.ranking_weights,
             "public_appraisals": options.public_appraisals,
+            "extra_scenarios": options.extra_scenarios,
             "audiences": list(options.audiences) if options.audiences else "alle",
             "title": options.title,
             "reference_code": options.reference_code,

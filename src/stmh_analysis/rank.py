@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 
 from stmh_analysis.criteria import CRITERIA, DEFAULT_CRITERIA, RankingError, validate_ranking
+from stmh_analysis.paths import Paths
+from stmh_analysis.reference import Reference, load_reference
 
 __all__ = ["CRITERIA", "DEFAULT_CRITERIA", "RankingError", "rank_proposals", "validate_ranking"]
-
-APPRAISAL_ORDER = {"kansrijk": 0, "nader_uitwerken": 1, "niet_kansrijk": 2, "": 3}
-APPRAISAL_SCORE = {"kansrijk": 1.0, "nader_uitwerken": 0.5, "niet_kansrijk": 0.0, "": 0.25}
 
 
 def add_costs(proposals: pd.DataFrame, horizon_years: int) -> pd.DataFrame:
@@ -51,10 +50,12 @@ def _lexicographic_keys(frame: pd.DataFrame, criteria: Sequence[str]) -> list[st
     return list(dict.fromkeys(keys)) + ["proposal_id"]
 
 
-def criterion_scores(frame: pd.DataFrame) -> pd.DataFrame:
+def criterion_scores(frame: pd.DataFrame, appraisal_scores: Mapping[str, float]) -> pd.DataFrame:
     """Each criterion as a 0-1 score, 1 best (cheapest, narrowest, kansrijk); pm scores 0 on cost."""
     scores = pd.DataFrame(index=frame.index)
-    scores["appraisal"] = frame["appraisal"].map(APPRAISAL_SCORE).fillna(APPRAISAL_SCORE[""])
+    scores["appraisal"] = (
+        frame["appraisal"].fillna("").map(appraisal_scores).fillna(appraisal_scores[""])
+    )
     for name, col in (("expected_cost", "expected_cost_eur"), ("cost_range", "cost_range_eur")):
         pct = frame[col].rank(method="average", pct=True)
         scores[name] = (1 - pct + 1 / max(len(frame), 1)).clip(0, 1).fillna(0.0)
@@ -67,17 +68,21 @@ def rank_proposals(
     criteria: Sequence[str] = DEFAULT_CRITERIA,
     weights: Mapping[str, float] | None = None,
     horizon_years: int = 4,
+    reference: Reference | None = None,
 ) -> pd.DataFrame:
-    """Proposals with `rank_overall`, `rank_in_theme` (1 = first) and, with weights, `score`."""
+    """Proposals with `rank_overall`, `rank_in_theme` (1 = first) and, with weights, `score`.
+    Appraisal order and scores come from data/reference/appraisals.yaml (`reference`)."""
     validate_ranking(criteria, weights)
+    reference = reference or load_reference(Paths.default().reference)
+    order = reference.appraisal_order
     frame = add_costs(proposals, horizon_years)
     frame["_appraisal_order"] = (
-        frame["appraisal"].fillna("").map(APPRAISAL_ORDER).fillna(3).astype(int)
+        frame["appraisal"].fillna("").map(order).fillna(order[""]).astype(int)
     )
     frame["_pm"] = (frame["cost_status"] == "pm").astype(int)
     keys = _lexicographic_keys(frame, criteria)
     if weights:
-        scores = criterion_scores(frame)
+        scores = criterion_scores(frame, reference.appraisal_scores)
         frame["score"] = sum(scores[c] * float(w) for c, w in weights.items()).round(9)
         frame["_neg_score"] = -frame["score"]
         keys = ["_neg_score", *keys]

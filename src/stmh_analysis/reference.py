@@ -16,7 +16,18 @@ import yaml
 from stmh_analysis.text import match_key
 
 FALLBACK_THEME = "overig"  # the theme of anything that fits none (flagged, never dropped)
-APPRAISALS = ("kansrijk", "nader_uitwerken", "niet_kansrijk")
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """One row of data/reference/appraisals.yaml ('' is: no appraisal yet)."""
+
+    code: str
+    label: str
+    order: int
+    ranking_score: float
+    scenario_value: float
+    aliases: tuple[str, ...]
 
 
 class ReferenceError(ValueError):
@@ -46,8 +57,43 @@ class Reference:
     merge_similarity: float
     flag_similarity: float
     duplicate_ignore_words: frozenset[str]  # left out when titles are compared
-    appraisal_values: dict[str, float]
+    appraisals: tuple[Appraisal, ...]
+    scenario_entries: tuple[
+        dict, ...
+    ]  # scenarios.yaml as written; scenarios.load_scenarios reads it
     files: tuple[Path, ...] = field(default=())
+
+    @property
+    def appraisal_codes(self) -> tuple[str, ...]:
+        """kansrijk, nader_uitwerken, niet_kansrijk: the appraisals an analyst can give."""
+        return tuple(a.code for a in self.appraisals if a.code)
+
+    @property
+    def appraisal_values(self) -> dict[str, float]:
+        """What the budget scenario maximises per appraisal ('none': no appraisal yet)."""
+        return {a.code or "none": a.scenario_value for a in self.appraisals}
+
+    @property
+    def appraisal_labels(self) -> dict[str, str]:
+        return {a.code: a.label for a in self.appraisals}
+
+    @property
+    def appraisal_order(self) -> dict[str, int]:
+        return {a.code: a.order for a in self.appraisals}
+
+    @property
+    def appraisal_scores(self) -> dict[str, float]:
+        return {a.code: a.ranking_score for a in self.appraisals}
+
+    @property
+    def appraisal_aliases(self) -> dict[str, str]:
+        """How analysts write an appraisal (match key) -> its code."""
+        table: dict[str, str] = {}
+        for a in self.appraisals:
+            for alias in (a.code, a.label, *a.aliases):
+                if a.code and match_key(alias):
+                    table[match_key(alias)] = a.code
+        return table
 
     @property
     def theme_slugs(self) -> tuple[str, ...]:
@@ -88,12 +134,47 @@ def _add_alias(table: dict[str, str], alias: object, target: str, where: str) ->
     table[key] = target
 
 
+def _appraisals(doc: dict[str, Any]) -> tuple[Appraisal, ...]:
+    rows = []
+    for entry in doc.get("appraisals", []):
+        try:
+            rows.append(
+                Appraisal(
+                    code=str(entry["code"] or ""),
+                    label=str(entry["label"]),
+                    order=int(entry["order"]),
+                    ranking_score=float(entry["ranking_score"]),
+                    scenario_value=float(entry["scenario_value"]),
+                    aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReferenceError(f"appraisals.yaml: entry {entry!r} is incomplete: {exc}") from exc
+    codes = [a.code for a in rows]
+    if "" not in codes or len(set(codes)) != len(codes):
+        raise ReferenceError(
+            "appraisals.yaml: each code once, and one entry with code '' for 'no appraisal yet'"
+        )
+    return tuple(sorted(rows, key=lambda a: a.order))
+
+
 def load_reference(folder: Path) -> Reference:
     """Read themes.yaml, organisations.yaml, headers.yaml and settings.yaml from `folder`."""
     files = tuple(
-        folder / n for n in ("themes.yaml", "organisations.yaml", "headers.yaml", "settings.yaml")
+        folder / n
+        for n in (
+            "themes.yaml",
+            "organisations.yaml",
+            "headers.yaml",
+            "settings.yaml",
+            "appraisals.yaml",
+            "scenarios.yaml",
+        )
     )
-    themes_doc, orgs_doc, headers_doc, settings = (_read_yaml(p) for p in files)
+    themes_doc, orgs_doc, headers_doc, settings, appraisals_doc, scenarios_doc = (
+        _read_yaml(p) for p in files
+    )
+    appraisals = _appraisals(appraisals_doc)
 
     labels: dict[str, str] = {}
     theme_aliases: dict[str, str] = {}
@@ -139,7 +220,6 @@ def load_reference(folder: Path) -> Reference:
         budget = settings["budget"]
         horizon = settings["horizon"]
         dup = settings["duplicates"]
-        values = {k: float(v) for k, v in settings["appraisal_values"].items() if k != "source"}
         reference = Reference(
             theme_labels=labels,
             theme_aliases=theme_aliases,
@@ -163,15 +243,12 @@ def load_reference(folder: Path) -> Reference:
             merge_similarity=float(dup["merge_similarity"]),
             flag_similarity=float(dup["flag_similarity"]),
             duplicate_ignore_words=frozenset(match_key(w) for w in dup.get("ignore_words", [])),
-            appraisal_values=values,
+            appraisals=appraisals,
+            scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
             files=files,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReferenceError(f"settings.yaml: missing or malformed entry: {exc}") from exc
-    if set(values) != {*APPRAISALS, "none"}:
-        raise ReferenceError(
-            "settings.yaml: appraisal_values needs kansrijk, nader_uitwerken, niet_kansrijk and none"
-        )
     if reference.fte_rate_eur <= 0:
         raise ReferenceError("settings.yaml: fte_rate_eur must be positive")
     return reference

@@ -18,7 +18,6 @@ from stmh_analysis.outputs import (  # noqa: F401 - the column lists the schemas
     PROPOSAL_COLUMNS,
     SKIPPED_COUNTS,
 )
-from stmh_analysis.reference import APPRAISALS
 
 
 def _non_blank(series: pd.Series) -> pd.Series:
@@ -56,7 +55,7 @@ def candidates_schema(themes: tuple[str, ...]) -> pa.DataFrameSchema:
     )
 
 
-def proposals_schema(themes: tuple[str, ...]) -> pa.DataFrameSchema:
+def proposals_schema(themes: tuple[str, ...], appraisals: tuple[str, ...]) -> pa.DataFrameSchema:
     """The data contract of data/processed/proposals.*: a failure is a bug in cleaning."""
     return pa.DataFrameSchema(
         {
@@ -71,7 +70,7 @@ def proposals_schema(themes: tuple[str, ...]) -> pa.DataFrameSchema:
             "last_year": pa.Column("Int64", pa.Check.in_range(2000, 2100), nullable=True),
             "fte": pa.Column(float, pa.Check.ge(0), nullable=True),
             "cost_status": pa.Column("string", pa.Check.isin(["estimated", "pm"])),
-            "appraisal": pa.Column("string", pa.Check.isin([*APPRAISALS, ""])),
+            "appraisal": pa.Column("string", pa.Check.isin([*appraisals, ""])),
             "source_row": pa.Column("int64", pa.Check.ge(1)),
             "merged_rows": pa.Column("int64", pa.Check.ge(1)),
         },
@@ -117,6 +116,8 @@ def schema_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataF
     )
 
 
-def validate_proposals(frame: pd.DataFrame, themes: tuple[str, ...]) -> pd.DataFrame:
+def validate_proposals(
+    frame: pd.DataFrame, themes: tuple[str, ...], appraisals: tuple[str, ...]
+) -> pd.DataFrame:
     """Check the data contract; raises pandera's SchemaErrors listing every failure."""
-    return proposals_schema(themes).validate(frame, lazy=True)
+    return proposals_schema(themes, appraisals).validate(frame, lazy=True)

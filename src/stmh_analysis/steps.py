@@ -6,7 +6,7 @@ Notebooks call these and show the results; `stmh check` calls `clean_raw` and wr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +19,7 @@ from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.report.format import euro_short
+from stmh_analysis.scenarios import frontier_for, load_scenarios, solve_scenarios
 
 
 @dataclass
@@ -62,6 +63,9 @@ class RankOutput:
     portfolio: pd.DataFrame
     portfolio_summary: pd.DataFrame
     gap: pd.DataFrame
+    scenarios: pd.DataFrame
+    scenario_choices: pd.DataFrame
+    frontier: pd.DataFrame
     parameters: dict
 
 
@@ -74,6 +78,7 @@ def rank_and_select(
     require_each_theme: bool = False,
     ranking_criteria: list[str] | None = None,
     ranking_weights: dict[str, float] | None = None,
+    extra_scenarios: dict[str, object] | None = None,
 ) -> RankOutput:
     """Ranking, budget scenarios and the cost gap. None budgets take data/reference/settings.yaml."""
     budget = Budget(
@@ -90,6 +95,7 @@ def rank_and_select(
         criteria=criteria,
         weights=ranking_weights or None,
         horizon_years=reference.horizon_length,
+        reference=reference,
     )
     portfolio, summary = build_portfolio(
         ranking, budget, reference.appraisal_values, require_each_theme
@@ -115,7 +121,26 @@ def rank_and_select(
         "ranking_weights": dict(ranking_weights or {}),
         "horizon_years": reference.horizon_length,
     }
-    return RankOutput(ranking, portfolio, summary, gap, params)
+    extra = {
+        str(name): parse_euros(eur, f"scenario {name}")
+        for name, eur in (extra_scenarios or {}).items()
+    }
+    scenario_list = load_scenarios(reference, extra)
+    base = scenario_list[0]
+    # The base scenario of scenarios.yaml takes this run's budget, so the side-by-side table and
+    # the budget scenario above tell one story.
+    scenario_list[0] = replace(
+        base, structural_eur=budget.structural_eur, incidental_eur=budget.incidental_eur
+    )
+    scenario_summary, scenario_choices = solve_scenarios(ranking, scenario_list)
+    frontier = frontier_for(ranking, scenario_list[0])
+    params["scenarios"] = [
+        {"name": s.name, "label": s.label, "structural_eur": s.structural_eur}
+        for s in scenario_list
+    ]
+    return RankOutput(
+        ranking, portfolio, summary, gap, scenario_summary, scenario_choices, frontier, params
+    )
 
 
 def write_rank(out: RankOutput, processed: Path) -> None:
@@ -123,6 +148,9 @@ def write_rank(out: RankOutput, processed: Path) -> None:
     store.write_table(out.portfolio, processed / "portfolio", parquet=True)
     store.write_table(out.portfolio_summary, processed / "portfolio_summary")
     store.write_table(out.gap, processed / "gap")
+    store.write_table(out.scenarios, processed / "scenarios", parquet=True)
+    store.write_table(out.scenario_choices, processed / "scenario_choices")
+    store.write_table(out.frontier, processed / "frontier")
     store.atomic_write_text(
         processed / "rank_parameters.json",
         json.dumps(out.parameters, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

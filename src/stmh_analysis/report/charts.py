@@ -115,3 +115,30 @@ def cumulative_cost(
         fig,
         f"Cumulatieve kosten per jaar van de gerangschikte voorstellen (incidenteel verdeeld over {horizon_years} jaar)",
     )
+
+
+@_styled
+def frontier(frontier: pd.DataFrame, marks: list[tuple[str, float]]) -> Html:
+    """The best achievable value for every structural budget (a step chart), with each scenario's
+    budget marked: where an extra € 0,5 mln buys a lot, and where it buys nothing."""
+    fig = Figure(figsize=(7.0, 2.8))
+    ax = fig.subplots()
+    x = list(frontier["budget_eur"]) + [float(frontier["budget_eur"].max()) * 1.05 + 1]
+    y = list(frontier["value"]) + [float(frontier["value"].iloc[-1])]
+    ax.step(x, y, where="post", color=LOW, linewidth=2, label="beste waarde (lage raming)")
+    seen: set[float] = set()
+    for label, budget in marks:
+        if budget in seen:
+            continue
+        seen.add(budget)
+        ax.axvline(budget, color=BUDGET, linestyle="--", linewidth=1)
+        ax.annotate(label, (budget, 0), xytext=(3, 3), textcoords="offset points", rotation=90,
+                    fontsize=7, color=BUDGET, va="bottom")  # fmt: skip
+    ax.set_xlabel("structureel budget per jaar")
+    ax.set_ylabel("waarde (naar appreciatie)")
+    ax.xaxis.set_major_formatter(_EURO_AXIS)
+    ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return _svg(
+        fig, "Beste haalbare waarde per structureel budget, met de budgetten van de scenario's"
+    )

@@ -31,17 +31,10 @@ from stmh_analysis import store
 from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
 from stmh_analysis.problems import DUTCH_TEXT
-from stmh_analysis.reference import APPRAISALS, Reference, load_reference
+from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, esc, join, table, tag
 
-APPRAISAL_LABEL = {
-    "kansrijk": "kansrijk",
-    "nader_uitwerken": "nader uitwerken",
-    "niet_kansrijk": "niet kansrijk",
-    "none": "geen appreciatie",
-    "": "—",
-}
 PUBLIC_COLUMNS = (
     "proposal_id",
     "theme",
@@ -80,11 +73,6 @@ class BriefingOptions:
             check_date(self.date)
         except ValueError as exc:
             raise DocumentError(f"datum: {self.date!r} is geen datum zoals 2024-01-29") from exc
-        bad = [a for a in self.public_appraisals if a not in (*APPRAISALS, "")]
-        if bad:
-            raise DocumentError(
-                f"public_appraisals: onbekende appreciatie {bad[0]!r}; kies uit {', '.join(APPRAISALS)}"
-            )
 
     @property
     def day(self) -> dt.date:
@@ -108,6 +96,9 @@ class BriefingData:
     rank_parameters: dict
     reference: Reference
     provenance: dict = field(default_factory=dict)
+    scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scenario_choices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    frontier: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def theme_label(self, slug: str) -> str:
         return self.reference.theme_labels.get(slug, slug)
@@ -124,6 +115,9 @@ _MADE_BY = {
     "portfolio_summary": "notebook 02-rank-proposals",
     "gap": "notebook 02-rank-proposals",
     "rank_parameters": "notebook 02-rank-proposals",
+    "scenarios": "notebook 02-rank-proposals",
+    "scenario_choices": "notebook 02-rank-proposals",
+    "frontier": "notebook 02-rank-proposals",
 }
 
 
@@ -171,6 +165,9 @@ def load_briefing_data(
         ),
         reference=reference,
         provenance=provenance or {},
+        scenarios=store.read_table(processed / "scenarios"),
+        scenario_choices=csv("scenario_choices"),
+        frontier=csv("frontier"),
     )
 
 
@@ -205,6 +202,12 @@ def load(
         raise DocumentError(
             f"onbekend document {audience!r}: kies nota, bijlage of een thema uit "
             f"data/reference/themes.yaml ({', '.join(reference.theme_labels)})"
+        )
+    bad = [a for a in public_appraisals if a not in (*reference.appraisal_codes, "")]
+    if bad:
+        raise DocumentError(
+            f"public_appraisals: onbekende appreciatie {bad[0]!r}; kies uit "
+            f"{', '.join(reference.appraisal_codes)} (data/reference/appraisals.yaml)"
         )
     options = BriefingOptions(
         audience=audience,
@@ -300,6 +303,7 @@ class Figures:
     horizon_years: Html
     ranking_rule: str
     appraisal_values: str
+    public_appraisals: str
     themes_without_proposals: str
     unread_files: str
     n_unread_files: int
@@ -384,7 +388,10 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         ),
         horizon_years=figure("horizon_years", number(params["horizon_years"])),
         ranking_rule=esc(ranking_rule(params)),
-        appraisal_values=esc(appraisal_values_text(params["appraisal_values"])),
+        appraisal_values=esc(appraisal_values_text(params["appraisal_values"], data.reference)),
+        public_appraisals=esc(
+            ", ".join(data.reference.appraisal_labels.get(a, a) for a in options.public_appraisals)
+        ),
         themes_without_proposals=esc(", ".join(empty_themes)),
         unread_files=esc("; ".join(f"{f} ({reason})" for f, reason in unread)),
         n_unread_files=len(unread),
@@ -421,14 +428,13 @@ def ranking_rule(params: dict) -> str:
     return ", dan ".join(names.get(c, c) for c in params.get("ranking_criteria", []))
 
 
-def appraisal_values_text(values: dict[str, float]) -> str:
+def appraisal_values_text(values: dict[str, float], reference: Reference) -> str:
     """'kansrijk 3, nader uitwerken 1, geen appreciatie 0,5; niet kansrijk wordt niet gekozen'."""
+    labels = {**reference.appraisal_labels, "none": reference.appraisal_labels.get("", "none")}
     chosen = [
-        f"{APPRAISAL_LABEL.get(k, k)} {number(v, 1).removesuffix(',0')}"
-        for k, v in values.items()
-        if v > 0
+        f"{labels.get(k, k)} {number(v, 1).removesuffix(',0')}" for k, v in values.items() if v > 0
     ]
-    never = [APPRAISAL_LABEL.get(k, k) for k, v in values.items() if v <= 0]
+    never = [labels.get(k, k) for k, v in values.items() if v <= 0]
     return ", ".join(chosen) + (f"; {' en '.join(never)} wordt niet gekozen" if never else "")
 
 
@@ -537,7 +543,9 @@ def ranked_tables(
             cols.append(
                 Column(
                     "Appreciatie",
-                    lambda r: APPRAISAL_LABEL.get(r["appraisal"] or "", r["appraisal"]),
+                    lambda r: data.reference.appraisal_labels.get(
+                        r["appraisal"] or "", r["appraisal"]
+                    ),
                 )
             )
             cols.append(
@@ -606,6 +614,73 @@ def themes_unmet(data: BriefingData) -> str:
     """Themes the 'each theme' scenario could not serve, in words (empty when none)."""
     s = data.portfolio_summary.set_index("scenario")
     return esc(str(s.loc["optimal_low"].get("themes_unmet", "") or "").replace(";", ", "))
+
+
+def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
+    """The named scenarios side by side, a column each (low estimate): proposals chosen, cost,
+    value, what is left unspent, and by name which proposals enter or leave against the base."""
+    low = data.scenarios[data.scenarios["costs"] == "low"].reset_index(drop=True)
+    high = data.scenarios[data.scenarios["costs"] == "high"].set_index("scenario")
+    if theme is not None:
+        props = data.proposals.set_index("proposal_id")
+        choice = data.scenario_choices.merge(
+            props[["theme", "title", "structural_low_eur", "incidental_low_eur"]],
+            left_on="proposal_id", right_index=True, how="left", validate="m:1",
+        )  # fmt: skip
+        mine = choice[(choice["theme"] == theme) & (choice["costs"] == "low")]
+        base = set(mine[mine["scenario"] == low["scenario"].iloc[0]]["proposal_id"])
+        rows = {
+            "Voorstellen van dit thema gekozen": [],
+            "Structureel per jaar (dit thema)": [],
+            "Incidenteel totaal (dit thema)": [],
+            "Erbij t.o.v. de basis": [],
+            "Eraf t.o.v. de basis": [],
+        }
+        for name in low["scenario"]:
+            chosen = mine[mine["scenario"] == name]
+            ids = set(chosen["proposal_id"])
+            rows["Voorstellen van dit thema gekozen"].append(number(len(ids)))
+            rows["Structureel per jaar (dit thema)"].append(
+                euro(chosen["structural_low_eur"].sum())
+            )
+            rows["Incidenteel totaal (dit thema)"].append(euro(chosen["incidental_low_eur"].sum()))
+            titles = props["title"]
+            rows["Erbij t.o.v. de basis"].append(
+                "; ".join(sorted(titles[p] for p in ids - base)) or "—"
+            )
+            rows["Eraf t.o.v. de basis"].append(
+                "; ".join(sorted(titles[p] for p in base - ids)) or "—"
+            )
+    else:
+        rows = {
+            "Structureel budget per jaar": [euro(v) for v in low["budget_structural_eur"]],
+            "Voorstellen gekozen": [number(v) for v in low["proposals"]],
+            "Voorstellen gekozen (hoge raming)": [
+                number(high.loc[n, "proposals"]) if n in high.index else "—"
+                for n in low["scenario"]
+            ],
+            "Structureel per jaar": [euro(v) for v in low["structural_eur"]],
+            "Incidenteel totaal": [euro(v) for v in low["incidental_eur"]],
+            "Waarde": [number(v, 1).removesuffix(",0") for v in low["value"]],
+            "Niet besteed (structureel)": [euro(v) for v in low["unspent_structural_eur"]],
+            "Erbij t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["enters"]],
+            "Eraf t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["leaves"]],
+        }
+    head = tag("tr", tag("th", "") + join(tag("th", lbl, cls="num") for lbl in low["label"]))
+    body = join(
+        tag("tr", tag("th", name) + join(tag("td", v, cls="num") for v in values))
+        for name, values in rows.items()
+    )
+    return tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios")
+
+
+def frontier_chart(data: BriefingData) -> Html:
+    """The value of the next euro: best value per structural budget, with each scenario's budget."""
+    from stmh_analysis.report import charts as c
+
+    low = data.scenarios[data.scenarios["costs"] == "low"]
+    marks = list(zip(low["label"], low["budget_structural_eur"], strict=True))
+    return c.frontier(data.frontier, marks)
 
 
 def changes_table(data: BriefingData, theme: str | None = None, public: Sequence[str] = ()) -> Html:

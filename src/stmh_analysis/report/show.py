@@ -77,11 +77,6 @@ LABELS = {
     "themes_unmet": "Thema's zonder keuze",
 }
 WORDS = {
-    "appraisal": {
-        "kansrijk": "kansrijk",
-        "nader_uitwerken": "nader uitwerken",
-        "niet_kansrijk": "niet kansrijk",
-    },
     "cost_status": {"estimated": "geraamd", "pm": "p.m."},
     "level": {
         "error": "fout",
@@ -99,6 +94,13 @@ WORDS = {
 }
 
 
+def _appraisal_labels() -> dict[str, str]:
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.reference import load_reference
+
+    return load_reference(Paths.default().reference).appraisal_labels
+
+
 def _cell(column: str, value: object) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
@@ -106,6 +108,8 @@ def _cell(column: str, value: object) -> str:
         return euro(float(value))
     if isinstance(value, bool):
         return "ja" if value else "nee"
+    if column == "appraisal":
+        return _appraisal_labels().get(str(value), str(value))
     if column in WORDS:
         return WORDS[column].get(str(value), str(value))
     if column == "code":

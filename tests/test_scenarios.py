@@ -1,0 +1,147 @@
+"""Named scenarios and the value of the next euro: each choice exact, checked independently."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stmh_analysis import steps
+from stmh_analysis.portfolio import candidates_mask
+from stmh_analysis.scenarios import (
+    efficient_frontier,
+    frontier_value_at,
+    load_scenarios,
+    solve_scenarios,
+)
+
+
+def brute_force(structural, incidental, value, themes, budget_s, budget_i, each_theme=False):
+    """The best value over every subset (numpy over all 2^n masks)."""
+    n = len(value)
+    masks = np.array(list(itertools.product([0, 1], repeat=n)), dtype=bool)
+    s, i, v = masks @ structural, masks @ incidental, masks @ value
+    ok = (s <= budget_s + 1e-6) & (i <= budget_i + 1e-6)
+    if each_theme:
+        for theme in set(themes):
+            members = np.asarray(themes) == theme
+            if ((structural[members] <= budget_s) & (incidental[members] <= budget_i)).any():
+                ok &= masks[:, members].any(axis=1)
+    return float(v[ok].max()) if ok.any() else 0.0
+
+
+@pytest.fixture(scope="module")
+def ranking(reference):
+    from stmh_analysis.paths import Paths
+
+    out = steps.clean_raw(Paths.default().raw, reference)
+    return steps.rank_and_select(out.result.proposals, reference).ranking
+
+
+def test_the_bundled_scenarios_are_the_five_the_minister_asks_about(reference):
+    names = [s.name for s in load_scenarios(reference)]
+    assert names == ["basis", "plus_half", "amendement", "elk_thema", "alleen_kansrijk"]
+    extra = load_scenarios(reference, {"drie mln": 3_000_000})[-1]
+    assert (extra.name, extra.structural_eur) == ("drie mln", 3_000_000)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_scenario_choice_is_optimal_against_brute_force(ranking, reference, seed):
+    rng = np.random.default_rng(seed)
+    subset = ranking.iloc[rng.choice(len(ranking), size=15, replace=False)].copy()
+    subset["rank_overall"] = np.arange(1, len(subset) + 1)
+    scenarios = load_scenarios(reference)
+    scale = subset["structural_low_eur"].sum() / 3 / reference.budget_structural_eur
+    # budgets scaled to the subset so each scenario has to choose
+    scenarios = [
+        type(s)(
+            s.name,
+            s.label,
+            s.structural_eur * scale,
+            s.incidental_eur / 3,
+            s.require_each_theme,
+            s.appraisals,
+            s.values,
+        )
+        for s in scenarios
+    ]
+    summary, _ = solve_scenarios(subset, scenarios)
+    for sc in scenarios:
+        values = sc.value_table()
+        can = candidates_mask(subset, values)
+        cand = subset[can]
+        value = cand["appraisal"].fillna("").replace("", "none").map(values).to_numpy(float)
+        for side in ("low", "high"):
+            best = brute_force(
+                cand[f"structural_{side}_eur"].to_numpy(float),
+                cand[f"incidental_{side}_eur"].to_numpy(float),
+                value,
+                cand["theme"].to_numpy(str),
+                sc.structural_eur,
+                sc.incidental_eur,
+                sc.require_each_theme,
+            )
+            row = summary[(summary["scenario"] == sc.name) & (summary["costs"] == side)].iloc[0]
+            assert row["value"] == pytest.approx(best), (sc.name, side)
+            assert row["structural_eur"] <= sc.structural_eur + 1e-6
+
+
+def test_only_kansrijk_chooses_only_kansrijk(ranking, reference):
+    summary, choices = solve_scenarios(ranking, load_scenarios(reference))
+    chosen = choices[choices["scenario"] == "alleen_kansrijk"]["proposal_id"]
+    appraisal = ranking.set_index("proposal_id").loc[chosen, "appraisal"]
+    assert set(appraisal) == {"kansrijk"}
+    more = summary[(summary["scenario"] == "amendement") & (summary["costs"] == "low")].iloc[0]
+    base = summary[(summary["scenario"] == "basis") & (summary["costs"] == "low")].iloc[0]
+    assert more["value"] >= base["value"] and more["enters"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_frontier_is_the_optimum_at_every_budget(seed):
+    rng = np.random.default_rng(seed)
+    n = 11
+    structural = rng.integers(0, 40, n) * 10_000.0
+    incidental = rng.integers(0, 20, n) * 10_000.0 * (rng.random(n) < 0.5)
+    value = rng.choice([0.5, 1.0, 3.0], n)
+    envelope = float(incidental.sum() * 0.4)
+    frontier = efficient_frontier(structural, incidental, value, envelope)
+    assert (
+        frontier["value"].is_monotonic_increasing and frontier["budget_eur"].is_monotonic_increasing
+    )
+    themes = np.array(["-"] * n)
+    for budget in np.arange(0, structural.sum() + 60_000, 10_000.0):
+        expected = brute_force(structural, incidental, value, themes, budget, envelope)
+        assert frontier_value_at(frontier, budget) == pytest.approx(expected), budget
+
+
+def test_the_frontier_reaches_the_value_of_everything_that_fits(ranking, reference):
+    from stmh_analysis.scenarios import frontier_for
+
+    base = load_scenarios(reference)[0]
+    frontier = frontier_for(ranking, base)
+    values = base.value_table()
+    can = candidates_mask(ranking, values)
+    cand = ranking[can]
+    assert frontier["budget_eur"].iloc[0] == 0
+    assert frontier["structural_eur"].iloc[-1] <= cand["structural_low_eur"].sum() + 1e-6
+    assert len(frontier) > 10
+    at_base = frontier_value_at(frontier, base.structural_eur)
+    summary, _ = solve_scenarios(ranking, [base])
+    assert at_base == pytest.approx(summary.iloc[0]["value"])
+
+
+def test_scenarios_are_written_and_declared(tmp_path, reference):
+    from stmh_analysis.paths import Paths
+
+    out = steps.clean_raw(Paths.default().raw, reference)
+    result = steps.rank_and_select(
+        out.result.proposals, reference, extra_scenarios={"extra": "€ 3 mln"}
+    )
+    steps.write_rank(result, tmp_path)
+    written = pd.read_parquet(tmp_path / "scenarios.parquet")
+    label = written.set_index(["scenario", "costs"]).loc[("plus_half", "low"), "label"]
+    assert label.startswith("+ ")  # exact text, no spreadsheet guard
+    assert "extra" in set(written["scenario"])
+    assert [s["name"] for s in result.parameters["scenarios"]][-1] == "extra"
