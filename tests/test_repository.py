@@ -112,3 +112,35 @@ def test_usage_errors_exit_2(tmp_path):
     assert stmh("check", str(tmp_path / "nowhere")).returncode == 2
     assert stmh("run", "--budget", "veel").returncode == 2
     assert stmh("frobnicate").returncode == 2
+
+
+@pytest.mark.e2e
+def test_the_notebooks_run_top_to_bottom_from_the_root_and_from_notebooks(tmp_path):
+    """As an analyst runs them in Lab: their own defaults, only the processed folder aside."""
+    import papermill
+
+    processed = str(tmp_path / "processed")
+    order = [
+        ("01-clean-submissions", REPO_ROOT, {}),
+        ("02-rank-proposals", NOTEBOOKS_DIR, {"budget_structural_eur": "2.500.000"}),
+        ("nota", NOTEBOOKS_DIR, {}),
+        ("nota", REPO_ROOT, {}),
+        ("bijlage", REPO_ROOT, {}),
+        ("thema", NOTEBOOKS_DIR, {"theme": "klantaanpak"}),
+    ]
+    for name, cwd, extra in order:
+        out = tmp_path / f"{name}-{cwd.name}.ipynb"
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+            str(out),
+            parameters={"processed_dir": processed, **extra},
+            kernel_name="stmh",
+            progress_bar=False,
+            cwd=str(cwd),
+        )
+        nb = nbformat.read(out, as_version=4)
+        shown = "".join(
+            o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
+        )
+        assert shown, name
+        assert "_eur" not in shown.replace("data-figure", ""), f"{name} shows contract names"

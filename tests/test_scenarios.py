@@ -145,3 +145,10 @@ def test_scenarios_are_written_and_declared(tmp_path, reference):
     assert label.startswith("+ ")  # exact text, no spreadsheet guard
     assert "extra" in set(written["scenario"])
     assert [s["name"] for s in result.parameters["scenarios"]][-1] == "extra"
+
+
+def test_a_huge_set_gets_no_frontier_rather_than_a_hang(ranking, reference, monkeypatch):
+    from stmh_analysis import scenarios
+
+    monkeypatch.setattr(scenarios, "FRONTIER_MAX_CANDIDATES", 5)
+    assert scenarios.frontier_for(ranking, load_scenarios(reference)[0]).empty

@@ -222,11 +222,17 @@ def frontier_value_at(frontier: pd.DataFrame, budget: float) -> float:
     return float(at["value"].iloc[-1]) if len(at) else 0.0
 
 
+FRONTIER_MAX_CANDIDATES = 400  # one exact solve per step: beyond this, minutes; not drawn
+
+
 def frontier_for(ranking: pd.DataFrame, base: Scenario, side: str = "low") -> pd.DataFrame:
-    """The frontier of the base scenario's candidates and incidental envelope."""
+    """The frontier of the base scenario's candidates and incidental envelope; empty when there
+    are more than FRONTIER_MAX_CANDIDATES candidates (the documents then say it was not drawn)."""
     values = base.value_table()
     can = candidates_mask(ranking, values)
     cand = ranking[can]
+    if len(cand) > FRONTIER_MAX_CANDIDATES:
+        return pd.DataFrame(columns=["budget_eur", "value", "structural_eur", "proposals"])
     value = cand["appraisal"].fillna("").replace("", "none").map(values).to_numpy(float)
     return efficient_frontier(
         cand[f"structural_{side}_eur"].to_numpy(float),

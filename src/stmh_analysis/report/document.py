@@ -677,7 +677,15 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
 def frontier_chart(data: BriefingData) -> Html:
     """The value of the next euro: best value per structural budget, with each scenario's budget."""
     from stmh_analysis.report import charts as c
+    from stmh_analysis.scenarios import FRONTIER_MAX_CANDIDATES
 
+    if data.frontier.empty:
+        return tag(
+            "p",
+            f"Niet berekend: met meer dan {number(FRONTIER_MAX_CANDIDATES)} kandidaat-voorstellen "
+            "duurt de exacte berekening te lang.",
+            cls="note",
+        )
     low = data.scenarios[data.scenarios["costs"] == "low"]
     marks = list(zip(low["label"], low["budget_structural_eur"], strict=True))
     return c.frontier(data.frontier, marks)
