@@ -98,8 +98,9 @@ def test_only_kansrijk_chooses_only_kansrijk(ranking, reference):
     assert more["value"] >= base["value"] and more["enters"]
 
 
+@pytest.mark.parametrize("by_table", [True, False], ids=["table", "milp"])
 @pytest.mark.parametrize("seed", range(6))
-def test_the_frontier_is_the_optimum_at_every_budget(seed):
+def test_the_frontier_is_the_optimum_at_every_budget(seed, by_table):
     rng = np.random.default_rng(seed)
     n = 11
     structural = rng.integers(0, 40, n) * 10_000.0

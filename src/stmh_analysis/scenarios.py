@@ -173,11 +173,57 @@ def _cheapest_reaching(
     return None if result.x is None else result.x > 0.5
 
 
+def _frontier_by_table(
+    structural: np.ndarray,
+    incidental: np.ndarray,
+    value: np.ndarray,
+    envelope: float,
+    max_cells: int = 4_000_000,
+) -> pd.DataFrame | None:
+    """The same frontier by dynamic programming when it is small enough to be exact and quick:
+    values in steps of their gcd, incidental amounts in steps of theirs (usually € 1.000). For
+    every (value, incidental) pair the least structural cost; the least cost per value level
+    then gives every budget where the best value changes. None when the table would be large."""
+    step = _value_step(value)
+    units = np.round(value / step).astype(np.int64)
+    cents = np.round(incidental * 100).astype(np.int64)
+    grain = int(np.gcd.reduce(cents[cents > 0])) if (cents > 0).any() else 1
+    inc_units = cents // grain
+    top_e = int(np.floor(envelope * 100 / grain + 1e-9))
+    top_v = int(units.sum())
+    if (top_v + 1) * (top_e + 1) > max_cells or not np.allclose(units * step, value):
+        return None
+    cost = np.full((top_v + 1, top_e + 1), np.inf)
+    cost[0, 0] = 0.0
+    for v, e, s in zip(units, inc_units, structural, strict=True):
+        if e > top_e:
+            continue
+        moved = cost[: top_v + 1 - v, : top_e + 1 - e] + s  # a copy: each proposal once
+        target = cost[v:, e:]
+        np.minimum(target, moved, out=target)
+    least = cost.min(axis=1)  # least structural cost for exactly this value, within the envelope
+    reaching = np.minimum.accumulate(least[::-1])[::-1]  # ... for at least this value
+    rows = []
+    for budget in np.unique(reaching[np.isfinite(reaching)]):
+        best = int(np.nonzero(reaching <= budget)[0].max())
+        rows.append(
+            {
+                "budget_eur": float(budget),
+                "value": best * step,
+                "structural_eur": float(budget),
+                "proposals": pd.NA,
+            }
+        )
+    return pd.DataFrame(rows, columns=["budget_eur", "value", "structural_eur", "proposals"])
+
+
 def efficient_frontier(
     structural: np.ndarray,
     incidental: np.ndarray,
     value: np.ndarray,
     incidental_budget: float,
+    *,
+    by_table: bool = True,
 ) -> pd.DataFrame:
     """The best achievable value for every structural budget, as the budgets where it changes.
 
@@ -186,6 +232,10 @@ def efficient_frontier(
     budget 0 (value v), the cheapest choice worth at least v + step (values grow in steps of
     their gcd) costs g and is worth w >= v + step; every level up to w costs the same g, so the
     next target is w + step. One exact solve per step of the frontier."""
+    if by_table:
+        table = _frontier_by_table(structural, incidental, value, incidental_budget)
+        if table is not None:
+            return table
     themes = np.array(["-"] * len(value))
     step = _value_step(value)
     start = select_optimal(structural, incidental, value, themes, Budget(0.0, incidental_budget))
