@@ -101,7 +101,7 @@ def _appraisal_labels() -> dict[str, str]:
     return load_reference(Paths.default().reference).appraisal_labels
 
 
-def _cell(column: str, value: object) -> str:
+def _cell(column: str, value: object, labels: dict[str, str]) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
     if column.endswith("_eur"):
@@ -109,7 +109,7 @@ def _cell(column: str, value: object) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if column == "appraisal":
-        return _appraisal_labels().get(str(value), str(value))
+        return labels.get(str(value), str(value))
     if column in WORDS:
         return WORDS[column].get(str(value), str(value))
     if column == "code":
@@ -124,10 +124,11 @@ def _cell(column: str, value: object) -> str:
 def tabel(frame: pd.DataFrame, columns: Sequence[str] | None = None, rows: int = 200) -> Html:
     """`frame` (its first `rows` rows) with Dutch headings and values, escaped, as in the reports."""
     cols = list(columns) if columns is not None else list(frame.columns)
+    labels = _appraisal_labels() if "appraisal" in cols else {}  # read once per table
     shown = [
         Column(
             LABELS.get(c, c),
-            lambda r, c=c: _cell(c, r[c]),
+            lambda r, c=c: _cell(c, r[c], labels),
             "num" if c.endswith("_eur") or c in ("rows_in", "proposals", "pm") else "",
         )
         for c in cols
