@@ -75,6 +75,10 @@ LABELS = {
     "method": "Methode",
     "costs": "Raming",
     "themes_unmet": "Thema's zonder keuze",
+    "unspent_structural_eur": "Niet besteed (structureel)",
+    "unspent_incidental_eur": "Niet besteed (incidenteel)",
+    "enters": "Erbij t.o.v. de basis",
+    "leaves": "Eraf t.o.v. de basis",
 }
 WORDS = {
     "cost_status": {"estimated": "geraamd", "pm": "p.m."},
@@ -121,13 +125,20 @@ def _cell(column: str, value: object, labels: dict[str, str]) -> str:
     return str(value)
 
 
-def tabel(frame: pd.DataFrame, columns: Sequence[str] | None = None, rows: int = 200) -> Html:
-    """`frame` (its first `rows` rows) with Dutch headings and values, escaped, as in the reports."""
+def tabel(
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    headings: dict[str, str] | None = None,
+    rows: int = 200,
+) -> Html:
+    """`frame` (its first `rows` rows) with Dutch headings and values, escaped, as in the reports;
+    `headings` names columns whose meaning depends on the table (a `label` of a scenario)."""
+    names = {**LABELS, **(headings or {})}
     cols = list(columns) if columns is not None else list(frame.columns)
     labels = _appraisal_labels() if "appraisal" in cols else {}  # read once per table
     shown = [
         Column(
-            LABELS.get(c, c),
+            names.get(c, c),
             lambda r, c=c: _cell(c, r[c], labels),
             "num" if c.endswith("_eur") or c in ("rows_in", "proposals", "pm") else "",
         )
