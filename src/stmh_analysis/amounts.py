@@ -281,7 +281,6 @@ _TOKEN_SPEC = [
 _TOKEN_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKEN_SPEC))
 _PERIOD_KINDS = ("PERYEAR", "PERQUARTER", "PERMONTH", "PERWEEK", "STRUCTURAL", "ONEOFF", "TOTAL")
 _PER_YEAR_FACTOR = {"PERQUARTER": 4, "PERMONTH": 12, "PERWEEK": 52}
-_QUALIFIERS = {"ca", "circa", "ongeveer", "ruim", "bijna", "zo'n", "maximaal", "minimaal", "plm"}
 
 
 @dataclass
@@ -996,15 +995,18 @@ def _inner_of(outer: _Money, money: list[_Money], tokens: list[_Token]) -> list[
 
 def _resolve(
     money: list[_Money], tokens: list[_Token], relations: list[str], r: _Reader, read
-) -> tuple[list[_Part], str]:
-    """Decide how the amounts relate; return the parts to add and the name of the relation."""
+) -> str:
+    """Decide how the amounts relate: mark the mentions not to count (`dropped`), raise the
+    relation's flags, and return the name of the relation."""
     live = [m for m in money if not m.dropped]
     if len(live) == 1:
         m = live[0]
         if "RAMP" in relations:
             r.flag("amount_ambiguous", "een oplopend bedrag: alleen het genoemde niveau is geteld")
-        return [read(m)], "count x unit price" if m.computed else (
-            "range" if m.low != m.high else "single amount"
+        return (
+            "count x unit price"
+            if m.computed
+            else ("range" if m.low != m.high else "single amount")
         )
 
     reading = "parts added"
@@ -1082,7 +1084,6 @@ def _resolve(
             reading = "total with breakdown that does not add up"
         else:
             if same_money:
-                outer.keywords |= {"_inherit"}
                 _inherit(outer, inner)
             reading = "total with breakdown" if len(inner) > 1 else "total with restatement"
         live = [m for m in live if not m.dropped]
@@ -1193,7 +1194,6 @@ def _resolve(
 
     # 7. what is left is added; say so when nothing in the text says they add up
     if len(live) > 1 and reading == "parts added":
-        parts = [read(m) for m in live]
         for a, b in zip(live, live[1:], strict=False):
             pa, pb = read(a), read(b)
             joined = _between(tokens, a, b, {"JOIN", "THEN"}) or a.clause != b.clause
@@ -1204,8 +1204,7 @@ def _resolve(
                     "meerdere bedragen zonder dat de tekst zegt hoe ze samenhangen: ze zijn opgeteld",
                 )
                 break
-        return parts, reading
-    return [read(m) for m in live], reading
+    return reading
 
 
 def _partial_breakdown(outer: _Money, inner: list[_Money], tokens: list[_Token]) -> bool:
@@ -1239,7 +1238,6 @@ def _same_money(
 
 def _inherit(outer: _Money, inner: list[_Money]) -> None:
     """The outer amount takes the period the breakdown states, when it states none itself."""
-    outer.keywords.discard("_inherit")
     if outer.span is None:
         spans = [m.span for m in inner if m.span]
         if spans and len(spans) == len(inner):
@@ -1385,7 +1383,7 @@ def parse_amount(
         r.flag(
             "amount_partly_pm", "naast een bedrag staat 'p.m.': alleen het bekende deel is geteld"
         )
-    _, reading = _resolve(money, tokens, relations, r, quiet_read)
+    reading = _resolve(money, tokens, relations, r, quiet_read)
     live = [m for m in money if not m.dropped]
     parts = [_read_mention(m, r, col, scale, fte_rate_eur) for m in live]
 
@@ -1402,14 +1400,7 @@ def parse_amount(
         if p.end:
             ends.append(p.end)
     fte_values = [m.low for m in live if m.is_fte] + [m.fte_count or 0.0 for m in money]
-    if max_amount_eur is not None:
-        biggest = max(structural[1], incidental[1])
-        if biggest > max_amount_eur:
-            raise AmountError(
-                "amount_implausible",
-                f"€ {format_dutch_number(biggest)} ligt boven de aannemelijkheidsgrens van "
-                f"€ {format_dutch_number(max_amount_eur)}: {raw[:60]!r}",
-            )
+    _check_plausible(max(structural[1], incidental[1]), max_amount_eur, raw)
     return Amount(
         structural_low_eur=round(structural[0], 2),
         structural_high_eur=round(structural[1], 2),
@@ -1423,6 +1414,16 @@ def parse_amount(
         reading=reading,
         notes=tuple(r.notes),
     )
+
+
+def _check_plausible(euros: float, limit: float | None, raw: str) -> None:
+    """Raise amount_implausible when `euros` is above the plausibility limit (None: no limit)."""
+    if limit is not None and euros > limit:
+        raise AmountError(
+            "amount_implausible",
+            f"€ {format_dutch_number(euros)} ligt boven de aannemelijkheidsgrens van "
+            f"€ {format_dutch_number(limit)}: {raw[:60]!r}",
+        )
 
 
 def amount_from_number(
@@ -1453,12 +1454,7 @@ def amount_from_number(
     m = _Money(euros, euros, 0, 0, 0, 0, has_magnitude=True, explicit_unit=True)
     col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
     part = _read_mention(m, r, col, 1.0, fte_rate_eur)
-    if max_amount_eur is not None and part.high > max_amount_eur:
-        raise AmountError(
-            "amount_implausible",
-            f"€ {format_dutch_number(part.high)} ligt boven de aannemelijkheidsgrens van "
-            f"€ {format_dutch_number(max_amount_eur)}",
-        )
+    _check_plausible(part.high, max_amount_eur, format_dutch_number(value))
     structural = part.kind == "structural"
     return Amount(
         structural_low_eur=round(part.low, 2) if structural else 0.0,

@@ -153,9 +153,8 @@ def map_header(cells: list[str], reference: Reference) -> dict[int, tuple[str, f
     for i, cell in enumerate(cells):
         if not cell:
             continue
-        name, scale = header_unit_scale(cell.replace("\n", " ") if "x" in cell.lower() else cell)
-        if scale == 1.0:
-            name, scale = header_unit_scale(cell.replace("\n", " "))
+        _, scale = header_unit_scale(cell.replace("\n", " "))  # a unit note on any line
+        name, _ = header_unit_scale(cell)  # keeps the line break: header_name takes line one
         fieldname = field_of(header_name(name) or name, reference)
         if fieldname and fieldname not in seen:
             mapping[i] = (fieldname, scale)

@@ -229,8 +229,10 @@ def validate_options(options: RunOptions) -> None:
         except RankingError as exc:
             raise ParameterError(str(exc)) from exc
     try:
-        for audience in options.audiences or ():
-            check_audience(audience, load_reference(options.paths.reference))
+        if options.audiences:
+            reference = load_reference(options.paths.reference)
+            for audience in options.audiences:
+                check_audience(audience, reference)
         if options.date not in ("vandaag", "today"):
             check_date(options.date)
     except ValueError as exc:
