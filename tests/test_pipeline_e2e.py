@@ -23,7 +23,8 @@ from stmh_analysis.reference import load_reference
 from stmh_analysis.report.format import euro_range
 
 pytestmark = pytest.mark.e2e
-DEFAULT = Paths.default()
+# Never compare with releases an analyst made in this checkout: a folder that does not exist.
+DEFAULT = Paths.default().with_overrides(releases=Path(__file__).parent / "data" / "no-releases")
 AUDIENCES = audiences(load_reference(DEFAULT.reference))
 
 
@@ -347,12 +348,23 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
             "Andere Persoon",
             "andere@geheim.example",
         ],
+        [
+            "Politie",
+            "Opvang",
+            FORMULA_TITLE,
+            "Een titel die een spreadsheet als formule zou uitvoeren",
+            "€ 75.000",
+            "eenmalig",
+            "",
+            "",
+        ],
     ]
     (raw / "partner.csv").write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
     (raw / "appreciaties.csv").write_text(
         "Organisatie;Titel voorstel;Appreciatie;Toelichting\n"
         f"OM;{hostile_title};kansrijk;VERTROUWELIJK oordeel over OM\n"
-        "VNG;Gewoon voorstel;nader uitwerken;VERTROUWELIJK tweede\n",
+        "VNG;Gewoon voorstel;nader uitwerken;VERTROUWELIJK tweede\n"
+        f"Politie;{FORMULA_TITLE};kansrijk;\n",
         encoding="utf-8",
     )
     paths = DEFAULT.with_overrides(
@@ -382,6 +394,60 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
         assert "&lt;script&gt;alert(" in html  # escaped: the reader sees the text
     # the CSV for people is defused, the parquet keeps the exact title
     assert hostile_title in set(pd.read_parquet(paths.processed / "proposals.parquet")["title"])
+    # the workbooks: the public one holds no contact data or notes; formulas stay text
+    cells = workbook_cells(paths.reports / "bijlage.xlsx")
+    text = " ".join(str(c.value) for c in cells if c.value is not None)
+    for secret in ("Geheime Contactpersoon", "geheim.example", "VERTROUWELIJK", "06-12345678"):
+        assert secret not in text, secret
+    for name in ("bijlage.xlsx", "voorstellen.xlsx"):
+        titles = [c for c in workbook_cells(paths.reports / name) if c.value == FORMULA_TITLE]
+        assert titles and all(c.data_type == "s" for c in titles), name
+    internal = " ".join(
+        str(c.value) for c in workbook_cells(paths.reports / "voorstellen.xlsx") if c.value
+    )
+    assert "VERTROUWELIJK oordeel over OM" in internal  # the internal workbook has the notes
+
+
+FORMULA_TITLE = '=HYPERLINK("https://evil.example","Klik hier")'
+
+
+def workbook_cells(path: Path) -> list:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return [cell for ws in wb for row in ws.iter_rows() for cell in row]
+
+
+def test_workbooks_beside_the_pdfs(run):
+    """voorstellen.xlsx (internal) and bijlage.xlsx (public): Dutch headers, euro amounts as
+    numbers, frozen header, filters; the public one has only the bijlage's proposals and columns."""
+    import openpyxl
+
+    paths, _, _ = run
+    p = pd.read_parquet(paths.processed / "proposals.parquet")
+    internal = openpyxl.load_workbook(paths.reports / "voorstellen.xlsx")
+    assert internal.sheetnames == ["Rangschikking", "Budgetscenario", "Scenario's", "Datakwaliteit"]
+    public = openpyxl.load_workbook(paths.reports / "bijlage.xlsx")
+    assert public.sheetnames == ["Voorstellen"]
+    for ws in [*internal, *public]:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+    ranking = internal["Rangschikking"]
+    headers = [c.value for c in ranking[1]]
+    assert ranking.max_row - 1 == len(p)
+    col = headers.index("Structureel hoog (€ per jaar)")
+    amounts = [row[col] for row in ranking.iter_rows(min_row=2)]
+    assert all(isinstance(c.value, int) and "€" in c.number_format for c in amounts)
+    assert sum(c.value for c in amounts) == round(p["structural_high_eur"].sum())
+    sheet = public["Voorstellen"]
+    headers = [c.value for c in sheet[1]]
+    published = p[p["appraisal"].isin(["kansrijk", "nader_uitwerken"])]
+    assert sheet.max_row - 1 == len(published)
+    assert not {"Appreciatie", "Contactpersoon", "E-mail", "Toelichting appreciatie"} & set(headers)
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    for secret in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]]):
+        if len(secret) > 3:
+            assert secret not in text
+    assert "@" not in text and "kansrijk" not in text
 
 
 def test_reports_differ_only_in_the_run_timestamp(run, tmp_path):

@@ -25,7 +25,8 @@ from stmh_analysis.report.format import SHORT_UNITS, euro, euro_short, round_hal
 from stmh_analysis.store import atomic_write_text, current_umask
 
 pytestmark = pytest.mark.e2e
-DEFAULT = Paths.default()
+# Never compare with releases an analyst made in this checkout: a folder that does not exist.
+DEFAULT = Paths.default().with_overrides(releases=Path(__file__).parent / "data" / "no-releases")
 BRIEFINGS = ("nota", "bijlage")
 DAY_ONE = dt.datetime(2024, 1, 29, 10, 0)
 

@@ -535,7 +535,9 @@ def attach_appraisals(
                 row,
                 "Appreciatie",
                 "appraisal_unknown_value",
-                "appraisal must be kansrijk, nader uitwerken or niet kansrijk; row not used",
+                "onbekende appreciatie; kies uit "
+                + ", ".join(v for k, v in reference.appraisal_labels.items() if k)
+                + "; regel niet gebruikt",
                 row["appraisal"],
             )
         elif row["proposal_id"] not in known:
@@ -544,7 +546,8 @@ def attach_appraisals(
                 row,
                 "proposal_id" if given[idx] else "Titel voorstel",
                 "appraisal_unmatched",
-                "appraisal matches no proposal (check the id, organisation and title)",
+                "appreciatie hoort bij geen enkel voorstel (controleer kenmerk, organisatie en "
+                "titel: is het voorstel hernoemd of ingetrokken?)",
                 label,
             )
         else:
@@ -556,7 +559,7 @@ def attach_appraisals(
             row,
             "proposal_id",
             "appraisal_duplicate",
-            "a second appraisal of the same proposal; the first is used",
+            "tweede appreciatie van hetzelfde voorstel; de eerste is gebruikt",
             row["proposal_id"],
         )
     a = a[~dup][["proposal_id", "appraisal_value", "appraisal_note"]].rename(

@@ -1,4 +1,4 @@
-"""The `stmh` command: run, check, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
+"""The `stmh` command: run, check, release, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
 
 from __future__ import annotations
 
@@ -120,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="any rejected row stops the run (exit 1)"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--releases", type=Path, help="folder with the releases (default: releases)")
+    run.add_argument(
+        "--compare-with",
+        metavar="NAAM",
+        help="'what changed' against this release (default: the last release)",
+    )
+
+    release = sub.add_parser(
+        "release", help="freeze the current reports, tables and raw files as what was sent out"
+    )
+    release.add_argument("name", metavar="NAAM", help="e.g. kamerbrief-januari")
+    release.add_argument("--raw", type=Path, help="default: data/raw")
+    release.add_argument("--processed", type=Path, help="default: data/processed")
+    release.add_argument("--reports", type=Path, help="default: reports")
+    release.add_argument("--releases", type=Path, help="default: releases")
 
     check = sub.add_parser("check", help="read and validate submissions; write nothing")
     check.add_argument("dir", type=Path, help="folder with submissions")
@@ -253,7 +268,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
     paths = Paths.default().with_overrides(
-        raw=args.raw, processed=args.processed, reports=args.reports, reference=args.reference
+        raw=args.raw,
+        processed=args.processed,
+        reports=args.reports,
+        reference=args.reference,
+        releases=args.releases,
     )
     options = RunOptions(
         paths=paths,
@@ -271,6 +290,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         strict=args.strict,
         keep_edits=args.keep_edits,
         extra_scenarios=dict(args.scenario) if args.scenario else None,
+        compare_with=args.compare_with,
     )
     start = time.perf_counter()
     print(f"stmh run: {paths.raw} -> {paths.processed}, {paths.reports}")
@@ -297,10 +317,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.releases import ReleaseError, make_release
+
+    paths = Paths.default().with_overrides(
+        raw=args.raw, processed=args.processed, reports=args.reports, releases=args.releases
+    )
+    try:
+        release = make_release(args.name, paths, paths.releases, dt.datetime.now())
+    except ReleaseError as exc:
+        print(f"stmh release: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"Release {release.name} vastgelegd in {release.folder} (alleen-lezen); "
+        f"regel toegevoegd aan {paths.releases / 'releases.csv'}. De volgende run vergelijkt "
+        "'Wijzigingen' met deze release."
+    )
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"run": cmd_run, "check": cmd_check, "amount": cmd_amount}[args.command]
+    handlers = {"run": cmd_run, "check": cmd_check, "amount": cmd_amount, "release": cmd_release}
+    handler = handlers[args.command]
     return handler(args)
 
 

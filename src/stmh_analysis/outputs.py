@@ -30,7 +30,7 @@ RANK_OUTPUTS = (
     "rank_parameters.json",
 )
 RANK_INPUTS = ("proposals.parquet",)
-# The briefings read these (and the proposals of the previous version, when there is one).
+# The briefings read these (and the proposals of the release they compare with, when there is one).
 BRIEFING_INPUTS = (
     "proposals.parquet",
     "rejected.csv",
@@ -45,8 +45,10 @@ BRIEFING_INPUTS = (
     "scenario_choices.csv",
     "frontier.csv",
     "rank_parameters.json",
-    "previous/proposals.parquet",
 )
+
+# The workbooks beside the PDFs, per document (report/workbook.py writes them).
+WORKBOOKS = {"nota": "voorstellen.xlsx", "bijlage": "bijlage.xlsx"}
 
 # --- the columns of the tables (the schemas in schema.py check them) ---
 

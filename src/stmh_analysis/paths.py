@@ -24,6 +24,7 @@ class Paths:
     reports: Path
     reference: Path
     notebooks: Path = NOTEBOOKS_DIR
+    releases: Path = REPO_ROOT / "releases"  # what was circulated, frozen (stmh release)
     logs: Path | None = None  # None: a folder 'logs' beside the reports folder
 
     @classmethod
@@ -55,8 +56,3 @@ class Paths:
     def state_file(self) -> Path:
         """The record of the last run: per step what it ran on and what it wrote."""
         return self.log_dir / "state.json"
-
-    @property
-    def previous(self) -> Path:
-        """The processed proposals of the run before the last change, for 'what changed'."""
-        return self.processed / "previous"

@@ -38,6 +38,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 from stmh_analysis.parameters import audiences, check_audience, check_date  # noqa: E402
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
 from stmh_analysis.reference import Reference, load_reference  # noqa: E402
+from stmh_analysis.releases import find_release  # noqa: E402
 from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
@@ -93,6 +94,7 @@ class RunOptions:
     ranking_weights: dict[str, float] | None = None
     public_appraisals: list[str] | None = None
     extra_scenarios: dict[str, float] | None = None  # one run's extra scenarios: name -> budget
+    compare_with: str | None = None  # release 'what changed' compares with; None: the last one
     audiences: tuple[str, ...] | None = None  # None: nota, bijlage and every theme
     title: str | None = None
     reference_code: str | None = None
@@ -235,6 +237,8 @@ def validate_options(options: RunOptions) -> None:
                 check_audience(audience, reference)
         if options.date not in ("vandaag", "today"):
             check_date(options.date)
+        if options.compare_with:
+            find_release(options.paths.releases, options.compare_with)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
     if options.jobs < 0:
@@ -399,7 +403,7 @@ def _noop() -> int:
 def _briefing_job(args: tuple) -> tuple[str, float]:
     """Execute the briefing notebook for one audience in a kernel of its own, then render HTML
     and PDF. The next briefing's kernel starts and imports meanwhile (_worker_kernel)."""
-    audience, notebook, parameters, kernel, executed, html, pdf = args
+    audience, notebook, parameters, kernel, executed, html, pdf, workbook = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
@@ -410,6 +414,17 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
         if warm is not None:
             warm.close()  # the kernel is shut down after use: no notebook shares a kernel
     render_briefing(Path(executed), Path(html), Path(pdf))
+    if workbook:
+        from stmh_analysis.report.workbook import write_document_workbook
+
+        used = {**notebook_parameters(Path(notebook)), **parameters}  # as the notebook ran
+        write_document_workbook(
+            audience,
+            Path(workbook),
+            processed_dir=used.get("processed_dir"),
+            reference_dir=used.get("reference_dir"),
+            public_appraisals=used["public_appraisals"],
+        )
     return audience, time.perf_counter() - start
 
 
@@ -535,7 +550,13 @@ class Step:
 def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> list[Step]:
     """The pipeline: clean, rank, then one briefing per audience. Every other part of the runner,
     the manifest and the tests read this table; the writers' file names come from steps.py."""
-    from stmh_analysis.outputs import BRIEFING_INPUTS, CLEAN_OUTPUTS, RANK_INPUTS, RANK_OUTPUTS
+    from stmh_analysis.outputs import (
+        BRIEFING_INPUTS,
+        CLEAN_OUTPUTS,
+        RANK_INPUTS,
+        RANK_OUTPUTS,
+        WORKBOOKS,
+    )
 
     ref = {f"reference/{p.name}": p for p in reference.files}
     raw = {f"raw/{p.name}": p for p in _raw_files(paths.raw)}
@@ -544,6 +565,14 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         return {f"processed/{n}": paths.processed / n for n in names}
 
     folders = {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference)}
+    # 'What changed' compares with a release: its proposals are an input of every briefing, so a
+    # new release (or another --compare-with) makes the briefings say so and rerun.
+    baseline = find_release(paths.releases, options.compare_with or "")
+    compared = (
+        {f"release/{baseline.folder.name}/proposals.parquet": baseline.proposals}
+        if baseline is not None
+        else {}
+    )
     rank_given = {
         "budget_structural_eur": options.budget_structural_eur,
         "budget_incidental_eur": options.budget_incidental_eur,
@@ -556,6 +585,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         "title": options.title,
         "reference_code": options.reference_code,
         "public_appraisals": options.public_appraisals,
+        "compare_with": options.compare_with,
     }
     steps = [
         Step(
@@ -584,12 +614,18 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
                 {
                     **which,
                     **folders,
+                    "releases_dir": str(paths.releases),
                     **{k: v for k, v in briefing_given.items() if v is not None},
                 },
-                {**processed(BRIEFING_INPUTS), **ref},
+                {**processed(BRIEFING_INPUTS), **ref, **compared},
                 {
                     f"reports/{audience}.html": paths.reports / f"{audience}.html",
                     f"reports/{audience}.pdf": paths.reports / f"{audience}.pdf",
+                    **(
+                        {f"reports/{WORKBOOKS[audience]}": paths.reports / WORKBOOKS[audience]}
+                        if audience in WORKBOOKS
+                        else {}
+                    ),
                 },
                 BRIEFING_PRELOAD,
             )
@@ -624,7 +660,7 @@ def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None)
     }
 
 
-FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir")
+FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir", "releases_dir")
 
 
 def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]) -> list[str]:
@@ -848,7 +884,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
                 "run_date": provenance["run_date"],
                 "provenance_json": json.dumps(provenance),
             }
-            html, pdf = step.outputs.values()
+            html, pdf, *workbook = step.outputs.values()
             job = [
                 audience,
                 str(paths.notebooks / step.notebook),
@@ -857,6 +893,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
                 str(paths.executed / f"{audience}.ipynb"),
                 str(html),
                 str(pdf),
+                str(workbook[0]) if workbook else "",
             ]
             todo.append((step, facts, reasons, job))
         todo.sort(
@@ -965,6 +1002,7 @@ def _write_manifest(
             "ranking_weights": options.ranking_weights,
             "public_appraisals": options.public_appraisals,
             "extra_scenarios": options.extra_scenarios,
+            "compare_with": options.compare_with,
             "audiences": list(options.audiences) if options.audiences else "alle",
             "title": options.title,
             "reference_code": options.reference_code,

@@ -40,16 +40,12 @@ def clean_raw(raw_dir: Path, reference: Reference) -> CleanOutput:
 def write_clean(out: CleanOutput, processed: Path) -> None:
     """proposals.csv/.parquet, rejected.csv, issues.csv, accounting.csv, inputs.csv.
 
-    The proposals of the run before are kept in previous/ when they change, for 'what changed'.
+    'What changed' compares with the last release (releases.py), never with an earlier run.
     """
     processed.mkdir(parents=True, exist_ok=True)
-    parquet = out.result.proposals.to_parquet(
-        index=False
-    )  # serialised once: compared, then written
-    store.keep_previous(
-        processed / "proposals.parquet", processed / "previous" / "proposals.parquet", parquet
+    store.atomic_write_bytes(
+        processed / "proposals.parquet", out.result.proposals.to_parquet(index=False)
     )
-    store.atomic_write_bytes(processed / "proposals.parquet", parquet)
     store.write_table(out.result.proposals, processed / "proposals")
     store.write_table(out.result.rejected, processed / "rejected")
     store.write_table(out.result.issues, processed / "issues")

@@ -1,4 +1,4 @@
-"""Reading and writing data/processed: atomic writes, spreadsheet-safe CSV, the previous version.
+"""Reading and writing data/processed: atomic writes, spreadsheet-safe CSV.
 
 Every file is written to a temporary name in the same folder and renamed into place, so a
 killed or failing run leaves the previous good file, never half of a new one.
@@ -106,9 +106,3 @@ def read_table(stem: Path) -> pd.DataFrame:
     if stem.with_suffix(".parquet").exists():
         return pd.read_parquet(stem.with_suffix(".parquet"))
     return pd.read_csv(stem.with_suffix(".csv"), encoding="utf-8-sig", keep_default_na=False)
-
-
-def keep_previous(current: Path, previous: Path, new_bytes: bytes) -> None:
-    """Before changed content replaces `current`, keep the old file as `previous` (for 'what changed')."""
-    if current.exists() and current.read_bytes() != new_bytes:
-        atomic_write_bytes(previous, current.read_bytes())

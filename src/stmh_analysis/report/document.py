@@ -32,6 +32,7 @@ from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import Reference, load_reference
+from stmh_analysis.releases import Release, ReleaseError, find_release
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, esc, join, table, tag
 
@@ -92,13 +93,14 @@ class BriefingData:
     rejected: pd.DataFrame
     accounting: pd.DataFrame
     inputs: pd.DataFrame
-    previous: pd.DataFrame | None
+    baseline: pd.DataFrame | None  # the proposals of the release compared with (None: no release)
     rank_parameters: dict
     reference: Reference
     provenance: dict = field(default_factory=dict)
     scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
     scenario_choices: pd.DataFrame = field(default_factory=pd.DataFrame)
     frontier: pd.DataFrame = field(default_factory=pd.DataFrame)
+    baseline_release: Release | None = None
 
     def theme_label(self, slug: str) -> str:
         return self.reference.theme_labels.get(slug, slug)
@@ -122,9 +124,13 @@ _MADE_BY = {
 
 
 def load_briefing_data(
-    processed: Path, reference: Reference, provenance: dict | None = None
+    processed: Path,
+    reference: Reference,
+    provenance: dict | None = None,
+    baseline: Release | None = None,
 ) -> BriefingData:
-    """The processed tables; a missing one raises DocumentError naming what makes it."""
+    """The processed tables, and the proposals of the `baseline` release when given; a missing
+    table raises DocumentError naming what makes it."""
     missing = [
         name
         for name, path in (
@@ -148,7 +154,6 @@ def load_briefing_data(
             dtype={"source_row": "string"},
         )
 
-    previous_path = processed / "previous" / "proposals.parquet"
     return BriefingData(
         proposals=store.read_table(processed / "proposals"),
         ranking=store.read_table(processed / "ranking"),
@@ -159,7 +164,8 @@ def load_briefing_data(
         rejected=csv("rejected"),
         accounting=csv("accounting"),
         inputs=csv("inputs"),
-        previous=pd.read_parquet(previous_path) if previous_path.exists() else None,
+        baseline=pd.read_parquet(baseline.proposals) if baseline is not None else None,
+        baseline_release=baseline,
         rank_parameters=json.loads(
             (processed / "rank_parameters.json").read_text(encoding="utf-8")
         ),
@@ -185,6 +191,8 @@ def load(
     *,
     processed_dir: str | Path | None = None,
     reference_dir: str | Path | None = None,
+    releases_dir: str | Path | None = None,
+    compare_with: str = "",
     title: str = "",
     reference_code: str = "",
     date: str = "",
@@ -193,10 +201,13 @@ def load(
     provenance_json: str = "{}",
 ) -> Document:
     """Everything a document notebook needs, from its parameters cell (None: the repository's own
-    folders). Raises DocumentError in Dutch when an input is missing or a parameter is unusable."""
+    folders). 'What changed' compares with release `compare_with`, or the last release when empty.
+    Raises DocumentError in Dutch when an input is missing or a parameter is unusable."""
     from stmh_analysis.paths import Paths
 
-    paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
+    paths = Paths.default().with_overrides(
+        processed=processed_dir, reference=reference_dir, releases=releases_dir
+    )
     reference = load_reference(paths.reference)
     if audience not in ("nota", "bijlage", *reference.theme_labels):
         raise DocumentError(
@@ -217,7 +228,13 @@ def load(
         public_appraisals=tuple(public_appraisals),
         run_date=run_date,
     )
-    data = load_briefing_data(paths.processed, reference, json.loads(provenance_json or "{}"))
+    try:
+        baseline = find_release(paths.releases, compare_with)
+    except ReleaseError as exc:
+        raise DocumentError(str(exc)) from None
+    data = load_briefing_data(
+        paths.processed, reference, json.loads(provenance_json or "{}"), baseline
+    )
     theme = audience if audience in reference.theme_labels else None
     return Document(data, options, key_figures(data, options, theme))
 
@@ -691,70 +708,106 @@ def frontier_chart(data: BriefingData) -> Html:
     return c.frontier(data.frontier, marks)
 
 
-def changes_table(data: BriefingData, theme: str | None = None, public: Sequence[str] = ()) -> Html:
-    """New, withdrawn and changed proposals against the previous processed data, by proposal_id,
-    with the counts; a one-line state when there is no previous version or no change."""
-    if data.previous is None:
-        return tag("p", "Er is geen eerdere versie van de gegevens: dit is de eerste uitwerking.")
-    cur, old = data.proposals, data.previous
-    if theme is not None:
-        cur, old = cur[cur["theme"] == theme], old[old["theme"] == theme]
+def cost_phrase(rec: dict) -> str:
+    """A proposal's indicative cost in words: '€ 100.000 – € 200.000 per jaar + € 50.000
+    incidenteel', 'p.m.' or '€ 0'."""
+    if rec.get("cost_status") == "pm":
+        return "p.m."
+    parts = []
+    if rec.get("structural_high_eur"):
+        low, high = rec["structural_low_eur"], rec["structural_high_eur"]
+        parts.append(euro_range(low, high, short=False) + " per jaar")
+    if rec.get("incidental_high_eur"):
+        low, high = rec["incidental_low_eur"], rec["incidental_high_eur"]
+        parts.append(euro_range(low, high, short=False) + " incidenteel")
+    return " + ".join(parts) or "€ 0"
+
+
+_CHANGE_KIND = {"new": "nieuw", "withdrawn": "vervallen", "changed": "gewijzigd"}
+_CHANGE_KIND_PUBLIC = {"new": "nieuw", "withdrawn": "niet meer opgenomen", "changed": "gewijzigd"}
+_FIELD_NAMES = {"cost": "kosten", "appraisal": "appreciatie", "theme": "thema", "title": "titel"}
+
+
+def changes(
+    data: BriefingData, theme: str | None = None, public: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The changes against the release compared with (changes.CHANGE_COLUMNS); for the public
+    annex (`public` appraisals) only proposals it shows, and never the appraisal."""
+    from stmh_analysis.changes import compare_proposals
+
+    cur, old = data.proposals, data.baseline
+    if old is None:
+        return pd.DataFrame()
+    fields: tuple[str, ...] = ("cost", "appraisal", "theme", "title")
     if public:
-        cur = cur[cur["appraisal"].fillna("").isin(public)] if "appraisal" in cur else cur
-        old = old[old["appraisal"].fillna("").isin(public)] if "appraisal" in old else old
-    amount_cols = [
-        "structural_low_eur",
-        "structural_high_eur",
-        "incidental_low_eur",
-        "incidental_high_eur",
-    ]
-    new = cur[~cur["proposal_id"].isin(old["proposal_id"])]
-    gone = old[~old["proposal_id"].isin(cur["proposal_id"])]
-    both = cur.merge(old, on="proposal_id", suffixes=("", "_old"), validate="1:1")
-    changed_mask = pd.Series(False, index=both.index)
-    for c in [*amount_cols, "cost_status", "theme", "title"]:
-        changed_mask |= both[c].astype(str) != both[f"{c}_old"].astype(str)
-    changed = both[changed_mask]
+        cur = cur[cur["appraisal"].fillna("").isin(public)]
+        old = old[old["appraisal"].fillna("").isin(public)]
+        fields = ("cost", "theme", "title")
 
-    def cost(r: dict, suffix: str = "") -> str:
-        if r[f"cost_status{suffix}"] == "pm":
-            return "p.m."
-        parts = []
-        if r[f"structural_high_eur{suffix}"]:
-            parts.append(
-                euro_range(
-                    r[f"structural_low_eur{suffix}"], r[f"structural_high_eur{suffix}"], False
-                )
-                + " per jaar"
-            )
-        if r[f"incidental_high_eur{suffix}"]:
-            parts.append(
-                euro_range(
-                    r[f"incidental_low_eur{suffix}"], r[f"incidental_high_eur{suffix}"], False
-                )
-                + " incidenteel"
-            )
-        return " + ".join(parts) or "€ 0"
+    def describe(name: str, rec: dict) -> str:
+        if name == "cost":
+            return cost_phrase(rec)
+        if name == "theme":
+            return data.theme_label(rec["theme"])
+        if name == "appraisal":
+            return data.reference.appraisal_labels.get(rec.get("appraisal") or "", "geen")
+        return str(rec.get(name) or "")
 
-    if new.empty and gone.empty and changed.empty:
-        return tag("p", "Geen wijzigingen ten opzichte van de vorige versie van de gegevens.")
-    records = (
-        [{"kind": "nieuw", **r, "old": "", "new": cost(r)} for r in new.to_dict("records")]
-        + [{"kind": "vervallen", **r, "old": cost(r), "new": ""} for r in gone.to_dict("records")]
-        + [
-            {"kind": "gewijzigd", **r, "old": cost(r, "_old"), "new": cost(r)}
-            for r in changed.to_dict("records")
-        ]
+    found = compare_proposals(cur, old, fields, describe)
+    if theme is not None and len(found):
+        found = found[(found["theme"] == theme) | (found["old_theme"] == theme)]
+    return found
+
+
+def changes_table(data: BriefingData, theme: str | None = None, public: Sequence[str] = ()) -> Html:
+    """New, withdrawn and changed proposals against the last release (or the one asked for),
+    with old and new values and the counts; one sentence when there is no release or no change."""
+    from stmh_analysis.changes import count_changes
+
+    release = data.baseline_release
+    if release is None:
+        if public:
+            return tag("p", "Dit is de eerste versie van deze bijlage.")
+        return tag(
+            "p",
+            "Er is nog niets verstuurd om mee te vergelijken: maak na verzending een release "
+            "(stmh release NAAM); de volgende versie noemt dan wat er sindsdien veranderde.",
+        )
+    since = (
+        f"de versie van {dutch_date(release.day)}"
+        if public
+        else f"release {release.name} van {dutch_date(release.day)}"
     )
+    found = changes(data, theme, public)
+    if found.empty:
+        return tag("p", f"Geen wijzigingen ten opzichte van {since}.")
+    n = count_changes(found)
+    kinds = _CHANGE_KIND_PUBLIC if public else _CHANGE_KIND
+    counts = (
+        f"Ten opzichte van {since}: {n['new']} {kinds['new']}, {n['withdrawn']} "
+        f"{kinds['withdrawn']}, {n['changed']} gewijzigd."
+    )
+    records = found.to_dict("records")
+    for previous, rec in zip([None, *records], records, strict=False):
+        rec["first"] = previous is None or previous["proposal_id"] != rec["proposal_id"]
+
+    def what(r: dict) -> str:
+        if r["kind"] != "changed":
+            return kinds[r["kind"]]
+        note = f" ({r['evidence']})" if r["evidence"] and r["field"] == "title" else ""
+        return f"{_FIELD_NAMES.get(r['field'], r['field'])}{note}"
+
     cols = [
-        Column("Wijziging", lambda r: r["kind"]),
-        Column("Voorstel", lambda r: r["title"]),
-        Column("Indiener", lambda r: r["organisation"]),
+        Column(
+            "Voorstel",
+            lambda r: _proposal_cell(r) if r["first"] else Html(""),
+            "main",
+        ),
+        Column("Wijziging", what),
         Column("Was", lambda r: r["old"], "num"),
         Column("Wordt", lambda r: r["new"], "num"),
     ]
-    counts = f"{len(new)} nieuw, {len(gone)} vervallen, {len(changed)} gewijzigd."
-    return tag("p", counts, cls="note") + table(records, cols)
+    return tag("p", counts, cls="note") + table(records, cols, cls="data changes")
 
 
 def accounting_table(data: BriefingData) -> Html:

@@ -1,0 +1,173 @@
+"""What changed between two versions of the proposals: new, withdrawn and changed, field by field.
+
+Proposals are matched by `proposal_id`. Because the id derives from organisation and title, a
+proposal its partner retitled gets a new id; such a pair (one withdrawn, one new, same partner) is
+recognised as one changed proposal when the evidence says so, and the evidence is shown:
+
+- the same description (at least RETITLE_SUMMARY_SIMILARITY alike), or
+- the same cost text in the same row of the same file, or
+- titles at least RETITLE_TITLE_SIMILARITY alike.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from stmh_analysis.text import match_key
+
+RETITLE_SUMMARY_SIMILARITY = 0.85
+RETITLE_TITLE_SIMILARITY = 0.7
+CHANGE_COLUMNS = [
+    "kind",  # new, withdrawn, changed
+    "proposal_id",
+    "title",
+    "organisation",
+    "theme",
+    "old_theme",
+    "field",  # for 'changed': cost, appraisal, theme, title
+    "old",
+    "new",
+    "evidence",  # why a retitled proposal counts as the same one ('' when matched by id)
+]
+COST_FIELDS = (
+    "cost_status",
+    "structural_low_eur",
+    "structural_high_eur",
+    "incidental_low_eur",
+    "incidental_high_eur",
+    "first_year",
+    "last_year",
+)
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _retitle_evidence(new: dict, old: dict) -> tuple[float, str]:
+    """How sure we are that `new` is `old` retitled (0: not), and the words that say why."""
+    summary = _ratio(match_key(new.get("summary")), match_key(old.get("summary")))
+    title = _ratio(match_key(new.get("title")), match_key(old.get("title")))
+    same_place = (
+        str(new.get("source_file")) == str(old.get("source_file"))
+        and str(new.get("source_row")) == str(old.get("source_row"))
+        and str(new.get("cost_text") or "") == str(old.get("cost_text") or "")
+        and bool(new.get("cost_text"))
+    )
+    reasons = []
+    if summary >= RETITLE_SUMMARY_SIMILARITY:
+        reasons.append("zelfde omschrijving")
+    if same_place:
+        reasons.append("zelfde regel en kosten in het bestand")
+    if title >= RETITLE_TITLE_SIMILARITY:
+        reasons.append("titel grotendeels gelijk")
+    if not reasons:
+        return 0.0, ""
+    return summary + title + (0.5 if same_place else 0.0), "herkend aan: " + ", ".join(reasons)
+
+
+def match_retitled(new: pd.DataFrame, gone: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(new id, old id, evidence) for proposals of the same partner that are one proposal renamed;
+    each proposal pairs at most once, the most alike first."""
+    candidates = []
+    for n in new.to_dict("records"):
+        for o in gone[gone["organisation"] == n["organisation"]].to_dict("records"):
+            score, evidence = _retitle_evidence(n, o)
+            if score > 0:
+                candidates.append((score, n["proposal_id"], o["proposal_id"], evidence))
+    pairs, used_new, used_old = [], set(), set()
+    for _, new_id, old_id, evidence in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if new_id not in used_new and old_id not in used_old:
+            pairs.append((new_id, old_id, evidence))
+            used_new.add(new_id)
+            used_old.add(old_id)
+    return pairs
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return str(a if not pd.isna(a) else "") == str(b if not pd.isna(b) else "")
+
+
+def compare_proposals(
+    current: pd.DataFrame,
+    baseline: pd.DataFrame,
+    fields: Sequence[str] = ("cost", "appraisal", "theme", "title"),
+    describe: Callable[[str, dict], str] | None = None,
+) -> pd.DataFrame:
+    """One row per new or withdrawn proposal and per changed field of a proposal in both
+    (CHANGE_COLUMNS). `describe(field, record)` gives a field's value in words (default: as is)."""
+    describe = describe or (lambda f, r: str(r.get(f, "")))
+    new = current[~current["proposal_id"].isin(baseline["proposal_id"])]
+    gone = baseline[~baseline["proposal_id"].isin(current["proposal_id"])]
+    renamed = match_retitled(new, gone)
+    pairs = pd.DataFrame(renamed, columns=["proposal_id", "old_id", "evidence"])
+    same = current[current["proposal_id"].isin(baseline["proposal_id"])][["proposal_id"]].assign(
+        old_id=lambda f: f["proposal_id"], evidence=""
+    )
+    links = pd.concat([same, pairs], ignore_index=True)
+    assert links["proposal_id"].is_unique and links["old_id"].is_unique
+    both = links.merge(current, on="proposal_id", validate="1:1").merge(
+        baseline, left_on="old_id", right_on="proposal_id", suffixes=("", "_old"), validate="1:1"
+    )
+    rows = []
+
+    def row(kind: str, rec: dict, **more: object) -> dict:
+        return {
+            "kind": kind,
+            "proposal_id": rec["proposal_id"],
+            "title": rec["title"],
+            "organisation": rec["organisation"],
+            "theme": rec["theme"],
+            "old_theme": more.pop("old_theme", rec["theme"]),
+            "field": "",
+            "old": "",
+            "new": "",
+            "evidence": "",
+            **more,
+        }
+
+    matched_new = {p[0] for p in renamed}
+    matched_old = {p[1] for p in renamed}
+    for rec in new[~new["proposal_id"].isin(matched_new)].to_dict("records"):
+        rows.append(row("new", rec, new=describe("cost", rec) if "cost" in fields else ""))
+    for rec in gone[~gone["proposal_id"].isin(matched_old)].to_dict("records"):
+        rows.append(row("withdrawn", rec, old=describe("cost", rec) if "cost" in fields else ""))
+    for rec in both.to_dict("records"):
+        old = {k.removesuffix("_old"): v for k, v in rec.items() if k.endswith("_old")}
+        for name in fields:
+            columns = COST_FIELDS if name == "cost" else (name,)
+            if all(_same(rec.get(c), old.get(c)) for c in columns if c in old):
+                continue
+            rows.append(
+                row(
+                    "changed",
+                    rec,
+                    old_theme=old["theme"],
+                    field=name,
+                    old=describe(name, old),
+                    new=describe(name, rec),
+                    evidence=rec["evidence"],
+                )
+            )
+    order = {"new": 0, "withdrawn": 1, "changed": 2}
+    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    if out.empty:
+        return out
+    return out.sort_values(
+        ["kind", "theme", "title", "field"], key=lambda s: s.map(order) if s.name == "kind" else s
+    ).reset_index(drop=True)
+
+
+def count_changes(changes: pd.DataFrame) -> dict[str, int]:
+    """Proposals per kind (a changed proposal counts once, however many of its fields changed)."""
+    per = changes.drop_duplicates(["kind", "proposal_id"])["kind"].value_counts()
+    return {k: int(per.get(k, 0)) for k in ("new", "withdrawn", "changed")}

@@ -1,0 +1,239 @@
+"""Releases: what was circulated, frozen, so "what changed" compares with what was sent out.
+
+`stmh release NAAM` copies the reports, the processed tables, the manifest and every raw file
+that fed them into `releases/<date>-<naam>/`, writes a small sidecar per raw file (its SHA-256,
+when it was received, which release first used it), makes the folder read-only and adds one line
+to `releases/releases.csv`. Nothing here ever writes under data/raw; a release is only made from a
+run whose outputs are still the files that run wrote, so a release is exactly what was read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from stmh_analysis.paths import Paths
+from stmh_analysis.store import sha256_file
+
+RELEASE_FILE = "release.json"
+LOG_NAME = "releases.csv"
+LOG_COLUMNS = ("released_at", "name", "folder", "run_date", "proposals", "raw_files", "git_commit")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+
+
+class ReleaseError(ValueError):
+    """A release cannot be made or found; the message says why and what to do, in Dutch."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One frozen release: its name, folder and moment."""
+
+    name: str
+    folder: Path
+    released_at: str  # ISO timestamp
+
+    @property
+    def day(self) -> dt.date:
+        return dt.datetime.fromisoformat(self.released_at).date()
+
+    @property
+    def proposals(self) -> Path:
+        """The proposals as they were circulated (exact values)."""
+        return self.folder / "processed" / "proposals.parquet"
+
+
+def check_name(name: str) -> str:
+    """The release name as given, if usable in a folder name; else ReleaseError with a suggestion."""
+    if _NAME.match(name):
+        return name
+    suggestion = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-_") or "kamerbrief"
+    raise ReleaseError(
+        f"releasenaam {name!r}: gebruik kleine letters, cijfers, - en _ (hoogstens 60 tekens), "
+        f"bijvoorbeeld {suggestion[:60]!r}"
+    )
+
+
+def list_releases(releases_dir: Path) -> list[Release]:
+    """Every release under `releases_dir`, oldest first (by the moment it was made)."""
+    found = []
+    for meta in sorted(releases_dir.glob(f"*/{RELEASE_FILE}")):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        found.append(Release(info["name"], meta.parent, info["released_at"]))
+    return sorted(found, key=lambda r: r.released_at)
+
+
+def find_release(releases_dir: Path, name: str = "") -> Release | None:
+    """The release called `name` (its name or its folder), or the last one when `name` is empty;
+    None when there is none yet. An unknown name raises ReleaseError listing the known ones."""
+    releases = list_releases(releases_dir)
+    if not name:
+        return releases[-1] if releases else None
+    matches = [r for r in releases if name in (r.name, r.folder.name)]
+    if not matches:
+        known = ", ".join(r.name for r in releases) or "nog geen"
+        raise ReleaseError(
+            f"vergelijken met release {name!r}: niet gevonden in {releases_dir} (bekend: {known})"
+        )
+    return matches[-1]
+
+
+def _outputs_as_recorded(paths: Paths, manifest: dict) -> dict[str, Path]:
+    """label -> file for every output the last run recorded; ReleaseError when one differs."""
+    roots = {"processed": paths.processed, "reports": paths.reports}
+    files, stale = {}, []
+    for label, digest in manifest.get("outputs", {}).items():
+        root, _, rel = label.partition("/")
+        path = roots[root] / rel
+        if not path.is_file() or sha256_file(path) != digest:
+            stale.append(label)
+        files[label] = path
+    if stale:
+        raise ReleaseError(
+            "de rapporten en gegevens zijn niet meer die van de laatste run "
+            f"({', '.join(stale[:5])}{' …' if len(stale) > 5 else ''} gewijzigd of verdwenen); "
+            "voer eerst stmh run uit en maak dan de release"
+        )
+    return files
+
+
+def _raw_as_recorded(paths: Paths, manifest: dict) -> dict[str, Path]:
+    """name -> raw file for every input of the last run; ReleaseError when the raw folder changed."""
+    inputs = manifest.get("inputs", {})
+    now = {p.name: p for p in paths.raw.iterdir() if p.is_file() and not p.name.startswith(".")}
+    changed = sorted(
+        n
+        for n in inputs.keys() | now.keys()
+        if n not in now or sha256_file(now[n]) != inputs.get(n)
+    )
+    if changed:
+        raise ReleaseError(
+            f"data/raw is gewijzigd sinds de laatste run ({', '.join(changed)}); "
+            "voer eerst stmh run uit en maak dan de release"
+        )
+    return {n: now[n] for n in sorted(inputs)}
+
+
+def _earlier_sidecars(releases: list[Release]) -> dict[str, dict]:
+    """sha256 -> the first sidecar that recorded a raw file with that content."""
+    first: dict[str, dict] = {}
+    for release in releases:
+        for side in sorted((release.folder / "raw").glob("*.meta.json")):
+            info = json.loads(side.read_text(encoding="utf-8"))
+            first.setdefault(info["sha256"], info)
+    return first
+
+
+def _freeze(folder: Path) -> None:
+    """Files -r--r--r--, folders r-x: a release is not changed or deleted by accident."""
+    for root, dirs, files in os.walk(folder):
+        for name in files:
+            os.chmod(Path(root) / name, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        for name in dirs:
+            os.chmod(Path(root) / name, 0o555)
+    os.chmod(folder, 0o555)
+
+
+def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) -> Release:
+    """Freeze the last run's reports, processed tables, manifest and raw files as release `name`."""
+    name = check_name(name)
+    manifest_path = paths.reports / "manifest.json"
+    if not manifest_path.is_file():
+        raise ReleaseError(
+            f"geen run gevonden ({manifest_path} ontbreekt); voer eerst stmh run uit"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    failed = [s["name"] for s in manifest.get("steps", []) if s.get("status") == "failed"]
+    if failed:
+        raise ReleaseError(
+            f"de laatste run is mislukt ({', '.join(failed)}); los dat op en voer stmh run uit"
+        )
+    earlier = list_releases(releases_dir)
+    if any(r.name == name for r in earlier):
+        raise ReleaseError(f"er is al een release {name!r}; kies een andere naam")
+    outputs = _outputs_as_recorded(paths, manifest)
+    raw = _raw_as_recorded(paths, manifest)
+
+    released_at = now.astimezone().replace(microsecond=0).isoformat()
+    folder = releases_dir / f"{now.date().isoformat()}-{name}"
+    tmp = releases_dir / f".{folder.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for label, path in outputs.items():
+        target = tmp / label
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    shutil.copy2(manifest_path, tmp / "manifest.json")
+    first = _earlier_sidecars(earlier)
+    (tmp / "raw").mkdir(parents=True, exist_ok=True)
+    for file_name, path in raw.items():
+        digest = sha256_file(path)
+        shutil.copy2(path, tmp / "raw" / file_name)
+        seen = first.get(digest)
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime).date().isoformat()
+        sidecar = {
+            "file": file_name,
+            "sha256": digest,
+            "received": seen["received"] if seen else received,
+            "first_release": seen["first_release"] if seen else name,
+        }
+        (tmp / "raw" / f"{file_name}.meta.json").write_text(
+            json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    proposals = _count_lines(outputs.get("processed/proposals.csv"))
+    info = {
+        "name": name,
+        "released_at": released_at,
+        "run_date": manifest.get("run_date", ""),
+        "git_commit": manifest.get("git_commit", ""),
+        "proposals": proposals,
+        "raw_files": sorted(raw),
+        "files": {
+            str(p.relative_to(tmp)): sha256_file(p)
+            for p in sorted(tmp.rglob("*"))
+            if p.is_file() and p.name != RELEASE_FILE
+        },
+    }
+    (tmp / RELEASE_FILE).write_text(
+        json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if folder.exists():
+        raise ReleaseError(f"{folder} bestaat al; kies een andere naam")
+    os.replace(tmp, folder)
+    _freeze(folder)
+    _append_log(
+        releases_dir,
+        {
+            "released_at": released_at,
+            "name": name,
+            "folder": folder.name,
+            "run_date": info["run_date"],
+            "proposals": proposals,
+            "raw_files": len(raw),
+            "git_commit": info["git_commit"],
+        },
+    )
+    return Release(name, folder, released_at)
+
+
+def _count_lines(csv_path: Path | None) -> int:
+    if csv_path is None or not csv_path.is_file():
+        return 0
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+
+
+def _append_log(releases_dir: Path, row: dict) -> None:
+    log = releases_dir / LOG_NAME
+    new = not log.exists()
+    with log.open("a", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=LOG_COLUMNS)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)

@@ -1,0 +1,264 @@
+"""The workbooks beside the PDFs: `voorstellen.xlsx` (internal) and `bijlage.xlsx` (public).
+
+Colleagues and partners work in Excel, so the tables come as a real workbook (openpyxl): Dutch
+headers, amounts as numbers in a euro format, a frozen header row, filters, one sheet per table.
+Submitted text is always written as text, never as a formula, whatever it starts with. The public
+workbook is built from `document.public_view` and the bijlage's appraisal rule, as the bijlage is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.report.document import BriefingData, public_view, reason_text
+from stmh_analysis.store import atomic_path
+
+EURO_FORMAT = "[$€-413] #,##0"  # shown the Dutch way (€ 1.250.000) by Excel and LibreOffice
+KINDS = ("text", "long", "eur", "int")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a sheet: Dutch header, the frame's column, and its kind (KINDS)."""
+
+    header: str
+    source: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # at most 31 characters (Excel's limit)
+    frame: pd.DataFrame
+    columns: Sequence[Col]
+
+
+def _value(value: object, kind: str) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if kind == "eur":
+        return round(float(value))
+    if kind == "int":
+        return int(value)
+    return str(value)
+
+
+def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
+    """Write the sheets to `target` atomically (a half-written workbook never replaces a good one)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        for j, col in enumerate(sheet.columns, start=1):
+            cell = ws.cell(row=1, column=j, value=col.header)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        records = sheet.frame.to_dict("records")
+        for i, rec in enumerate(records, start=2):
+            for j, col in enumerate(sheet.columns, start=1):
+                cell = ws.cell(row=i, column=j, value=_value(rec.get(col.source), col.kind))
+                if col.kind == "eur":
+                    cell.number_format = EURO_FORMAT
+                elif cell.data_type == "f":  # text such as '=HYPERLINK(..)' stays text
+                    cell.data_type = "s"
+                if col.kind == "long":
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                else:
+                    cell.alignment = Alignment(vertical="top")
+        for j, col in enumerate(sheet.columns, start=1):
+            longest = max(
+                [len(col.header) / 2, *(len(str(r.get(col.source) or "")) for r in records[:500])]
+            )
+            cap = 60 if col.kind == "long" else 40
+            ws.column_dimensions[get_column_letter(j)].width = max(8, min(cap, longest + 2))
+        ws.freeze_panes = "A2"
+        last = get_column_letter(len(sheet.columns))
+        ws.auto_filter.ref = f"A1:{last}{max(1, len(records)) + 1}"
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+# --- what goes in ---------------------------------------------------------------------------------
+
+_AMOUNTS = [
+    Col("Structureel laag (€ per jaar)", "structural_low_eur", "eur"),
+    Col("Structureel hoog (€ per jaar)", "structural_high_eur", "eur"),
+    Col("Incidenteel laag (€ totaal)", "incidental_low_eur", "eur"),
+    Col("Incidenteel hoog (€ totaal)", "incidental_high_eur", "eur"),
+    Col("Eerste jaar", "first_year", "int"),
+    Col("Laatste jaar", "last_year", "int"),
+    Col("Kosten", "cost_words"),
+]
+
+
+def _with_words(frame: pd.DataFrame, data: BriefingData) -> pd.DataFrame:
+    """Theme label and a word for the cost status beside the slugs and codes."""
+    return frame.assign(
+        theme_label=frame["theme"].map(data.theme_label),
+        cost_words=frame["cost_status"].map({"pm": "p.m. (nog niet te ramen)"}).fillna("geraamd"),
+    )
+
+
+def _theme_order(frame: pd.DataFrame, data: BriefingData) -> pd.Series:
+    order = {slug: i for i, slug in enumerate(data.reference.theme_labels)}
+    return frame["theme"].map(order)
+
+
+def internal_sheets(data: BriefingData) -> list[Sheet]:
+    """Ranking per theme with appraisal, the budget scenario, the scenarios, data quality."""
+    labels = data.reference.appraisal_labels
+    rank = _with_words(data.ranking, data)
+    port = data.portfolio.set_index("proposal_id")
+    rank = rank.assign(
+        appraisal_label=rank["appraisal"].fillna("").map(lambda a: labels.get(a, a)),
+        in_budget_low=rank["proposal_id"].map(port["in_optimal_low"]).map({True: "ja"}),
+        in_budget_high=rank["proposal_id"].map(port["in_optimal_high"]).map({True: "ja"}),
+        issues_text=rank["data_issues"]
+        .fillna("")
+        .map(lambda s: "; ".join(DUTCH_TEXT.get(c, c) for c in s.split(";") if c)),
+        place=rank["source_file"]
+        + rank["source_sheet"].fillna("").map(lambda s: f" ({s})" if s else "")
+        + ", regel "
+        + rank["source_row"].astype(str),
+        _order=_theme_order(rank, data),
+    ).sort_values(["_order", "rank_in_theme"])
+    rank["in_budget_low"] = rank["in_budget_low"].fillna("nee")
+    rank["in_budget_high"] = rank["in_budget_high"].fillna("nee")
+    ranking = Sheet(
+        "Rangschikking",
+        rank,
+        [
+            Col("Thema", "theme_label"),
+            Col("Nr. in thema", "rank_in_theme", "int"),
+            Col("Voorstel", "title", "long"),
+            Col("Indiener", "organisation"),
+            Col("Mede-indieners", "co_submitters"),
+            Col("Omschrijving", "summary", "long"),
+            Col("Appreciatie", "appraisal_label"),
+            Col("Toelichting appreciatie", "appraisal_note", "long"),
+            *_AMOUNTS,
+            Col("Verwachte kosten (€)", "expected_cost_eur", "eur"),
+            Col("Binnen budget (lage raming)", "in_budget_low"),
+            Col("Binnen budget (hoge raming)", "in_budget_high"),
+            Col("Kosten zoals ingediend", "cost_text", "long"),
+            Col("Opmerkingen bij het opschonen", "issues_text", "long"),
+            Col("Bron", "place"),
+            Col("Contactpersoon", "contact_person"),
+            Col("E-mail", "contact_email"),
+            Col("Kenmerk voorstel", "proposal_id"),
+        ],
+    )
+    costs = {"low": "lage raming", "high": "hoge raming"}
+    scen = data.scenarios.assign(costs_words=data.scenarios["costs"].map(costs))
+    scenarios = Sheet(
+        "Scenario's",
+        scen,
+        [
+            Col("Scenario", "label"),
+            Col("Raming", "costs_words"),
+            Col("Budget structureel (€ per jaar)", "budget_structural_eur", "eur"),
+            Col("Budget incidenteel (€ totaal)", "budget_incidental_eur", "eur"),
+            Col("Voorstellen gekozen", "proposals", "int"),
+            Col("Structureel (€ per jaar)", "structural_eur", "eur"),
+            Col("Incidenteel (€ totaal)", "incidental_eur", "eur"),
+            Col("Niet besteed structureel (€)", "unspent_structural_eur", "eur"),
+            Col("Niet besteed incidenteel (€)", "unspent_incidental_eur", "eur"),
+            Col("Erbij t.o.v. basis", "enters", "long"),
+            Col("Eraf t.o.v. basis", "leaves", "long"),
+        ],
+    )
+    chosen = rank[rank["in_budget_low"].eq("ja") | rank["in_budget_high"].eq("ja")]
+    budget = Sheet(
+        "Budgetscenario",
+        chosen,
+        [
+            Col("Thema", "theme_label"),
+            Col("Voorstel", "title", "long"),
+            Col("Indiener", "organisation"),
+            Col("Appreciatie", "appraisal_label"),
+            *_AMOUNTS[:4],
+            Col("Binnen budget (lage raming)", "in_budget_low"),
+            Col("Binnen budget (hoge raming)", "in_budget_high"),
+        ],
+    )
+    levels = {
+        "error": "fout",
+        "rejected": "afgewezen",
+        "skipped": "overgeslagen",
+        "warning": "let op",
+        "notice": "melding",
+    }
+    issues = data.issues.assign(
+        level_words=data.issues["level"].map(levels).fillna(data.issues["level"]),
+        reason=data.issues["code"].map(lambda c: reason_text(c, data.reference)),
+    )
+    quality = Sheet(
+        "Datakwaliteit",
+        issues,
+        [
+            Col("Soort", "level_words"),
+            Col("Bestand", "source_file"),
+            Col("Blad", "source_sheet"),
+            Col("Regel", "source_row"),
+            Col("Kolom", "column"),
+            Col("Waarde", "value", "long"),
+            Col("Wat er is", "reason", "long"),
+            Col("Toelichting", "message", "long"),
+            Col("Code", "code"),
+        ],
+    )
+    return [ranking, budget, scenarios, quality]
+
+
+def public_sheets(data: BriefingData, public_appraisals: Sequence[str]) -> list[Sheet]:
+    """The public annex as a table: publishable columns of the published proposals only."""
+    pub = public_view(data.proposals)
+    pub = pub[pub["appraisal"].fillna("").isin(public_appraisals)]
+    order = data.ranking.set_index("proposal_id")["rank_in_theme"]
+    pub = _with_words(pub, data)
+    pub = pub.assign(_order=_theme_order(pub, data), _rank=pub["proposal_id"].map(order))
+    pub = pub.sort_values(["_order", "_rank"])
+    long_names = data.reference.org_long_names
+    pub["organisation_long"] = pub["organisation"].map(lambda o: long_names.get(o, o))
+    return [
+        Sheet(
+            "Voorstellen",
+            pub,
+            [
+                Col("Thema", "theme_label"),
+                Col("Voorstel", "title", "long"),
+                Col("Indiener", "organisation_long"),
+                Col("Mede-indieners", "co_submitters"),
+                Col("Omschrijving", "summary", "long"),
+                *_AMOUNTS,
+            ],
+        )
+    ]
+
+
+def write_document_workbook(
+    audience: str,
+    target: Path,
+    *,
+    processed_dir: str | Path | None = None,
+    reference_dir: str | Path | None = None,
+    public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
+) -> None:
+    """The workbook that goes with the nota (internal) or the bijlage (public)."""
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.reference import load_reference
+    from stmh_analysis.report.document import load_briefing_data
+
+    paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
+    data = load_briefing_data(paths.processed, load_reference(paths.reference))
+    sheets = internal_sheets(data) if audience == "nota" else public_sheets(data, public_appraisals)
+    write_workbook(target, sheets)
