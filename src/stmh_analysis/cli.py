@@ -1,4 +1,4 @@
-"""The `stmh` command: run, check, release, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
+"""The `stmh` command: run, check, release, template, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
 
 from __future__ import annotations
 
@@ -141,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
     )
+
+    template = sub.add_parser(
+        "template", help="write the submission workbook partners fill in (.xlsx)"
+    )
+    template.add_argument("path", type=Path, metavar="PAD", help="e.g. invulblad-voorstellen.xlsx")
+    template.add_argument(
+        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
+    )
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     amount = sub.add_parser("amount", help="show how one cost text is read, as JSON")
     amount.add_argument("text")
@@ -339,10 +348,47 @@ def cmd_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.reference import ReferenceError, load_reference
+    from stmh_analysis.template import DATA_SHEET, write_template
+
+    target: Path = args.path
+    if target.suffix.lower() != ".xlsx":
+        print(f"stmh template: {target} moet op .xlsx eindigen", file=sys.stderr)
+        return EXIT_USAGE
+    if target.exists() and not args.force:
+        print(
+            f"stmh template: {target} bestaat al; kies een andere naam of geef --force",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not target.parent.is_dir():
+        print(f"stmh template: map niet gevonden: {target.parent}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        reference = load_reference(args.reference or Paths.default().reference)
+    except ReferenceError as exc:
+        print(f"stmh template: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    write_template(target, reference)
+    print(
+        f"Invulblad geschreven: {target} (blad '{DATA_SHEET}', met keuzelijsten en toelichting). "
+        "Controleer een ingevuld blad met: stmh check MAP"
+    )
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "check": cmd_check, "amount": cmd_amount, "release": cmd_release}
+    handlers = {
+        "run": cmd_run,
+        "check": cmd_check,
+        "amount": cmd_amount,
+        "release": cmd_release,
+        "template": cmd_template,
+    }
     handler = handlers[args.command]
     return handler(args)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.problems import Problem
+from stmh_analysis.template import HELPER_SHEETS
 from stmh_analysis.reference import Reference
 from stmh_analysis.sheets import (
     SPREADSHEET_SUFFIXES,
@@ -292,6 +293,8 @@ def _table_rows(
     texts = texts[: last + 1]
     header = _find_header(sheet, texts, reference)
     if header is None:
+        if sheet_name in HELPER_SHEETS:  # the instructions and lists of our own template
+            return [], [], []
         best = max(texts[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
         seen = ", ".join(repr(c) for c in best if c)[:300]
         return [], [], [

@@ -1,0 +1,175 @@
+"""The submission workbook partners fill in (`stmh template PAD`).
+
+One sheet `Voorstellen` with the contract's columns under the headers `data/reference/headers.yaml`
+knows, a note on every header, dropdowns (data validation) for organisation, theme and basis, a
+numeric cost cell in whole euros (or `p.m.`); a sheet `Toelichting` with the instructions and a
+sheet `Keuzelijsten` with the lists the dropdowns use. Everything in the lists comes from
+`data/reference/` (organisations, themes), so a new alias or theme reaches the template without
+code. A filled-in template reads with no remark at all: ingest knows the two helper sheets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from stmh_analysis.reference import Reference
+
+DATA_SHEET = "Voorstellen"
+HELP_SHEET = "Toelichting"
+LISTS_SHEET = "Keuzelijsten"
+HELPER_SHEETS = (HELP_SHEET, LISTS_SHEET)  # read by ingest: no table expected there
+ROWS = 200  # rows with dropdowns and checks; more can be added by copying a row
+BASIS_CHOICES = ("structureel", "eenmalig", "per jaar met looptijd")
+EURO_FORMAT = "[$€-413] #,##0"
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    header: str  # as headers.yaml knows it
+    note: str  # shown on the header and when a cell is selected
+    width: int
+
+
+COLUMNS = (
+    TemplateColumn("Organisatie", "Kies uw organisatie uit de lijst.", 24),
+    TemplateColumn("Thema", "Kies het thema uit de lijst; één thema per voorstel.", 28),
+    TemplateColumn("Titel voorstel", "Korte, unieke titel (hoogstens één regel).", 40),
+    TemplateColumn("Omschrijving", "Wat houdt het voorstel in? Een paar zinnen.", 60),
+    TemplateColumn(
+        "Indicatieve kosten (€)",
+        "Een bedrag in hele euro's als getal, zonder punt of €-teken: 250000. "
+        "Nog niet te ramen: typ p.m.",
+        20,
+    ),
+    TemplateColumn(
+        "Structureel/incidenteel",
+        "structureel: elk jaar, zonder einddatum; eenmalig: één keer in totaal; "
+        "per jaar met looptijd: elk jaar, alleen in de jaren bij Looptijd.",
+        24,
+    ),
+    TemplateColumn(
+        "Looptijd",
+        "Alleen bij 'per jaar met looptijd': eerste en laatste jaar, bijvoorbeeld 2024-2026.",
+        14,
+    ),
+    TemplateColumn("Toelichting kosten", "Waar bestaat het bedrag uit? (fte, opdrachten, ...)", 40),
+    TemplateColumn("Contactpersoon", "Wie kan vragen over dit voorstel beantwoorden?", 24),
+    TemplateColumn("E-mail", "E-mailadres van de contactpersoon.", 28),
+)
+
+INSTRUCTIONS = (
+    "Aanvullende voorstellen Samen tegen mensenhandel: invulblad",
+    "",
+    f"Vul op het blad '{DATA_SHEET}' één regel per voorstel in. Laat de kolomnamen staan en voeg "
+    "geen kolommen of bladen toe: dan kan het ministerie uw voorstellen zonder overtypen inlezen.",
+    "",
+    "Kosten",
+    "• Indicatieve kosten: één bedrag in hele euro's, als getal (250000, niet '€ 250.000,-' of "
+    "'2,5 ton'). Het blad toont het als € 250.000.",
+    "• Kunt u de kosten nog niet ramen, typ dan p.m.",
+    "• Structureel/incidenteel: structureel = elk jaar, zonder einddatum; eenmalig = één keer, "
+    "het bedrag is het totaal; per jaar met looptijd = het bedrag per jaar, alleen in de jaren "
+    "die u bij Looptijd invult (bijvoorbeeld 2024-2026).",
+    "• Capaciteit in fte? Reken die om naar euro's en noem de fte in Toelichting kosten.",
+    "",
+    "Keuzes",
+    "• Organisatie en Thema kiest u uit een lijst (klik op de cel en dan op het pijltje). "
+    "Staat uw organisatie er niet bij, typ dan de volledige naam.",
+    "",
+    "Privacy",
+    "• Contactpersoon en e-mail zijn alleen voor het ministerie en worden niet openbaar gemaakt.",
+)
+
+
+def write_template(target: Path, reference: Reference) -> None:
+    """Write the submission workbook to `target` (.xlsx)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from stmh_analysis.store import atomic_path
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    letter = {c.header: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    for i, col in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i, value=col.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="154273")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.comment = Comment(col.note, "Ministerie van JenV", width=300, height=90)
+        ws.column_dimensions[letter[col.header]].width = col.width
+    ws.freeze_panes = "A2"
+    cost = letter["Indicatieve kosten (€)"]
+    ws.column_dimensions[cost].number_format = EURO_FORMAT
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    choices = {
+        "Organisatie": sorted(reference.org_long_names),
+        "Thema": list(reference.theme_labels.values()),
+        "Structureel/incidenteel": list(BASIS_CHOICES),
+    }
+    for j, (name, values) in enumerate(choices.items(), start=1):
+        lists.cell(row=1, column=j, value=name).font = Font(bold=True)
+        for i, value in enumerate(values, start=2):
+            lists.cell(row=i, column=j, value=value)
+        lists.column_dimensions[get_column_letter(j)].width = 30
+
+    def dropdown(header: str, values: list[str], strict: bool) -> DataValidation:
+        j = list(choices).index(header) + 1
+        col = get_column_letter(j)
+        source = f"{quote_sheetname(LISTS_SHEET)}!${col}$2:${col}${len(values) + 1}"
+        note = next(c.note for c in COLUMNS if c.header == header)
+        return DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop" if strict else "warning",
+            errorTitle=header,
+            error=f"Kies een waarde uit de lijst ({LISTS_SHEET}).",
+            promptTitle=header,
+            prompt=note,
+        )
+
+    checks = [
+        (dropdown("Organisatie", choices["Organisatie"], strict=False), "Organisatie"),
+        (dropdown("Thema", choices["Thema"], strict=True), "Thema"),
+        (
+            dropdown("Structureel/incidenteel", choices["Structureel/incidenteel"], strict=True),
+            "Structureel/incidenteel",
+        ),
+        (
+            DataValidation(
+                type="custom",
+                formula1=f'OR(ISNUMBER({cost}2),{cost}2="p.m.")',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Indicatieve kosten",
+                error="Typ een bedrag in hele euro's als getal (250000), of p.m.",
+                promptTitle="Indicatieve kosten (€)",
+                prompt=COLUMNS[4].note,
+            ),
+            "Indicatieve kosten (€)",
+        ),
+    ]
+    for validation, header in checks:
+        validation.add(f"{letter[header]}2:{letter[header]}{ROWS + 1}")
+        ws.add_data_validation(validation)
+
+    help_sheet = wb.create_sheet(HELP_SHEET, 0)
+    help_sheet.column_dimensions["A"].width = 110
+    for i, line in enumerate(INSTRUCTIONS, start=1):
+        cell = help_sheet.cell(row=i, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 1:
+            cell.font = Font(bold=True, size=14, color="154273")
+        elif line and not line.startswith("•") and i > 2 and len(line) < 30:
+            cell.font = Font(bold=True)
+    wb.active = wb.sheetnames.index(DATA_SHEET)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
