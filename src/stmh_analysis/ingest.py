@@ -28,7 +28,6 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.problems import Problem
-from stmh_analysis.template import HELPER_SHEETS
 from stmh_analysis.reference import Reference
 from stmh_analysis.sheets import (
     SPREADSHEET_SUFFIXES,
@@ -40,6 +39,7 @@ from stmh_analysis.sheets import (
     read_file,
 )
 from stmh_analysis.store import sha256_file
+from stmh_analysis.template import HELPER_SHEETS
 from stmh_analysis.text import match_key, normalise_whitespace
 
 SUBMISSION_SUFFIXES = (*SPREADSHEET_SUFFIXES, *TEXT_SUFFIXES)
