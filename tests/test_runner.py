@@ -258,7 +258,12 @@ def test_reports_and_data_get_the_users_umask(base, tmp_path):
 
 def test_reports_hold_only_what_is_circulated(base):
     names = {p.name for p in base.reports.iterdir()}
-    assert names == {"manifest.json", *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf"))}
+    assert names == {
+        "manifest.json",
+        "voorstellen.xlsx",
+        "bijlage.xlsx",
+        *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf")),
+    }
     assert (base.log_dir / "executed" / "02-rank-proposals.ipynb").exists()
 
 

@@ -293,7 +293,8 @@ def _table_rows(
     texts = texts[: last + 1]
     header = _find_header(sheet, texts, reference)
     if header is None:
-        if sheet_name in HELPER_SHEETS:  # the instructions and lists of our own template
+        first = next((c for c in texts[0] if c), "") if texts else ""
+        if HELPER_SHEETS.get(sheet_name) == first:  # our own template's instructions and lists
             return [], [], []
         best = max(texts[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
         seen = ", ".join(repr(c) for c in best if c)[:300]

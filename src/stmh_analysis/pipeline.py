@@ -770,6 +770,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     }
     steps = declare_steps(options, paths, reference)
     clean, rank, briefings = steps[0], steps[1], steps[2:]
+    briefings_declared = list(briefings)
     for step in steps:
         check_notebook_parameters(paths.notebooks / step.notebook, step.parameters)
     for notice in parameter_notices(steps, paths, options):
@@ -805,6 +806,8 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     extra_of = {b.name: {"date": date} for b in briefings}
     clean_facts, clean_reasons = decide(clean)
     rank_due = bool(clean_reasons) or bool(decide(rank)[1])
+    if not rank_due:  # the proposals stay as they are: so do the themes that have a document
+        briefings = _with_proposals(briefings, state.get("themes"), paths, say=None)
     briefings_due = rank_due or any(decide(b, extra_of[b.name])[1] for b in briefings)
     kernel = choose_kernel(options.kernel_name) if (clean_reasons or briefings_due) else ""
     warm: dict[str, WarmKernel] = {}
@@ -871,6 +874,15 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
             warm.pop(rank.name).close()
         run_step(rank, rank_facts, rank_reasons)
 
+        themes = state.get("themes") if not rank_reasons else None
+        briefings = _with_proposals(briefings_declared, themes, paths, say)
+        new_state["themes"] = sorted(_themes_with_proposals(paths)) if themes is None else themes
+        for step in briefings_declared:
+            if step not in briefings:
+                new_state["steps"].pop(step.name, None)
+                records.append(
+                    StepRecord(step.name, "skipped", 0.0, step.notebook, [], NO_PROPOSALS)
+                )
         todo = []
         for step in briefings:
             facts, reasons = decide(step, extra_of[step.name])
@@ -914,6 +926,38 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         if pool is not None:
             pool.close()
     return _write_manifest(paths, options, steps, records, provenance, new_state, kept)
+
+
+NO_PROPOSALS = "geen voorstellen in dit thema: geen document"
+
+
+def _themes_with_proposals(paths: Paths) -> set[str]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(paths.processed / "proposals.parquet", columns=["theme"])
+    return set(table.column("theme").to_pylist())
+
+
+def _with_proposals(
+    briefings: list[Step], themes: list[str] | None, paths: Paths, say: Say | None
+) -> list[Step]:
+    """The briefings to make: the nota, the bijlage, and a theme's briefing only when the theme
+    has proposals (the nota names the themes without). An old document of a theme that has none
+    now is removed, so nothing stale is circulated or released."""
+    present = set(themes) if themes is not None else _themes_with_proposals(paths)
+    keep = []
+    for step in briefings:
+        theme = step.parameters.get("theme")
+        if theme is None or theme in present:
+            keep.append(step)
+            continue
+        stale = [p for p in step.outputs.values() if p.exists()]
+        for path in stale:
+            path.unlink()
+        if say is not None:
+            gone = f" (oude versie verwijderd: {', '.join(p.name for p in stale)})" if stale else ""
+            say(f"  {step.name:<30} {NO_PROPOSALS}{gone}")
+    return keep
 
 
 def _run_briefings(pool, todo, records, finish, say, progress) -> None:

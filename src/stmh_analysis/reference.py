@@ -35,6 +35,16 @@ class ReferenceError(ValueError):
 
 
 @dataclass(frozen=True)
+class MemoHeader:
+    """The nota's header block and margin, as on the ministry's memo paper (settings.yaml: nota)."""
+
+    to: str = "de Minister van Justitie en Veiligheid"
+    sender: str = ""
+    margin: tuple[str, ...] = ()
+    subject: str = ""
+
+
+@dataclass(frozen=True)
 class Reference:
     """All vocabularies and settings of one run."""
 
@@ -62,6 +72,7 @@ class Reference:
         dict, ...
     ]  # scenarios.yaml as written; scenarios.load_scenarios reads it
     files: tuple[Path, ...] = field(default=())
+    memo: MemoHeader = field(default_factory=lambda: MemoHeader())
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -220,6 +231,7 @@ def load_reference(folder: Path) -> Reference:
         budget = settings["budget"]
         horizon = settings["horizon"]
         dup = settings["duplicates"]
+        memo = settings.get("nota") or {}
         reference = Reference(
             theme_labels=labels,
             theme_aliases=theme_aliases,
@@ -246,6 +258,12 @@ def load_reference(folder: Path) -> Reference:
             appraisals=appraisals,
             scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
             files=files,
+            memo=MemoHeader(
+                to=str(memo.get("to", MemoHeader.to)),
+                sender=str(memo.get("from", "")),
+                margin=tuple(str(line) for line in memo.get("margin") or ()),
+                subject=str(memo.get("subject", "")),
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReferenceError(f"settings.yaml: missing or malformed entry: {exc}") from exc

@@ -18,7 +18,6 @@ from stmh_analysis.reference import Reference
 DATA_SHEET = "Voorstellen"
 HELP_SHEET = "Toelichting"
 LISTS_SHEET = "Keuzelijsten"
-HELPER_SHEETS = (HELP_SHEET, LISTS_SHEET)  # read by ingest: no table expected there
 ROWS = 200  # rows with dropdowns and checks; more can be added by copying a row
 BASIS_CHOICES = ("structureel", "eenmalig", "per jaar met looptijd")
 EURO_FORMAT = "[$€-413] #,##0"
@@ -80,6 +79,11 @@ INSTRUCTIONS = (
     "Privacy",
     "• Contactpersoon en e-mail zijn alleen voor het ministerie en worden niet openbaar gemaakt.",
 )
+
+
+# Our own helper sheets, by name and first cell: ingest reads past them without a remark (a
+# partner's own 'Toelichting' sheet is still named as not read).
+HELPER_SHEETS = {HELP_SHEET: INSTRUCTIONS[0], LISTS_SHEET: "Organisatie"}
 
 
 def write_template(target: Path, reference: Reference) -> None:

@@ -34,7 +34,17 @@ from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.releases import Release, ReleaseError, find_release
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
-from stmh_analysis.report.html import EMPTY, Column, Html, bullet_list, esc, join, table, tag
+from stmh_analysis.report.html import (
+    EMPTY,
+    Column,
+    Html,
+    breakable,
+    bullet_list,
+    esc,
+    join,
+    table,
+    tag,
+)
 
 PUBLIC_COLUMNS = (
     "proposal_id",
@@ -259,22 +269,81 @@ def zin(markup: str, cls: str = "") -> Html:
     return Html(f"<p{attribute}>{markup}</p>")
 
 
+def blok(*parts: Html) -> Html:
+    """Parts printed together on one page (a short list and its table, such as the provenance),
+    so no page holds only the tail of them."""
+    return tag("section", join(parts), cls="keep-together")
+
+
 def punten(items: Sequence[str | Html]) -> Html:
     """A bullet list of such sentences (empty items left out)."""
     return Html("<ul>" + "".join(f"<li>{i}</li>" for i in items if str(i).strip()) + "</ul>")
 
 
-def kop(kind: str, title: str, options: BriefingOptions) -> Html:
-    """The document's header block: its kind, its title, date and kenmerk."""
+def classification(options: BriefingOptions) -> str:
+    """'Openbaar' for the public annex, 'Intern' for everything else; printed on every page."""
+    return "Openbaar" if options.audience == "bijlage" else "Intern"
+
+
+def _running_strings(options: BriefingOptions) -> Html:
+    """What every printed page repeats: classification (top right), date and kenmerk (bottom)."""
     meta = [f"Datum: {dutch_date(options.day)}"]
     if options.reference_code:
         meta.append(f"Kenmerk: {options.reference_code}")
+    return tag("p", classification(options), cls="classification") + tag(
+        "p", " · ".join(meta), cls="doc-meta"
+    )
+
+
+def kop(kind: str, title: str, options: BriefingOptions) -> Html:
+    """A briefing's header block: its kind, its title, date, kenmerk and classification."""
     return tag(
         "header",
         tag("p", kind, cls="doc-kind")
         + tag("h1", options.title or title, cls="doc-title")
-        + tag("p", " · ".join(meta), cls="doc-meta"),
+        + _running_strings(options),
         cls="doc-header",
+    )
+
+
+def nota_kop(options: BriefingOptions, reference: Reference) -> Html:
+    """The nota's header block in the ministry's form: Aan, Van, Datum, Kenmerk, Onderwerp, with
+    the directorate, date, kenmerk and classification in the margin (settings.yaml: nota)."""
+    memo = reference.memo
+    subject = options.title or memo.subject
+    kenmerk = options.reference_code or "(nog toe te kennen)"
+    fields = [
+        ("Aan", memo.to),
+        ("Van", memo.sender),
+        ("Datum", dutch_date(options.day)),
+        ("Kenmerk", kenmerk),
+        ("Onderwerp", subject),
+    ]
+    rows = join(tag("tr", tag("th", k) + tag("td", v)) for k, v in fields if v)
+    margin = (
+        join(tag("p", line, cls="org-line") for line in memo.margin)
+        + tag("p", "Datum", cls="label")
+        + tag("p", dutch_date(options.day))
+        + tag("p", "Ons kenmerk", cls="label")
+        + tag("p", kenmerk)
+        + tag("p", "Classificatie", cls="label")
+        + tag("p", classification(options))
+    )
+    return tag(
+        "header",
+        tag("p", "Nota", cls="doc-kind")
+        + tag("h1", subject, cls="doc-title")
+        + tag(
+            "table",
+            tag(
+                "tr",
+                tag("td", tag("table", rows, cls="memo-fields"), cls="memo-main")
+                + tag("td", margin, cls="memo-margin"),
+            ),
+            cls="memo-head",
+        )
+        + _running_strings(options),
+        cls="doc-header memo",
     )
 
 
@@ -322,6 +391,7 @@ class Figures:
     appraisal_values: str
     public_appraisals: str
     themes_without_proposals: str
+    themes_asked: str
     unread_files: str
     n_unread_files: int
     public_count: Html
@@ -410,6 +480,7 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
             ", ".join(data.reference.appraisal_labels.get(a, a) for a in options.public_appraisals)
         ),
         themes_without_proposals=esc(", ".join(empty_themes)),
+        themes_asked=esc(themes_asked(data.reference)),
         unread_files=esc("; ".join(f"{f} ({reason})" for f, reason in unread)),
         n_unread_files=len(unread),
         public_count=figure("public_count", number(int(public.sum()))),
@@ -428,6 +499,19 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         git_commit=esc(prov.get("git_commit", "onbekend")),
         document_date=figure("document_date", dutch_date(options.day)),
     )
+
+
+def themes_asked(reference: Reference) -> str:
+    """'klantaanpak, bescherming van minderjarigen, ... en technologie': the themes of
+    themes.yaml (not the fallback), as a phrase."""
+    from stmh_analysis.reference import FALLBACK_THEME
+
+    labels = [
+        label[0].lower() + label[1:] if not label[:2].isupper() else label
+        for slug, label in reference.theme_labels.items()
+        if slug != FALLBACK_THEME
+    ]
+    return ", ".join(labels[:-1]) + (" en " if len(labels) > 1 else "") + labels[-1]
 
 
 def ranking_rule(params: dict) -> str:
@@ -683,12 +767,43 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
             "Erbij t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["enters"]],
             "Eraf t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["leaves"]],
         }
+    # Who enters and leaves is a list of names: under the table, per scenario, not in narrow columns.
+    enters, leaves = rows.pop("Erbij t.o.v. de basis"), rows.pop("Eraf t.o.v. de basis")
     head = tag("tr", tag("th", "") + join(tag("th", lbl, cls="num") for lbl in low["label"]))
     body = join(
         tag("tr", tag("th", name) + join(tag("td", v, cls="num") for v in values))
         for name, values in rows.items()
     )
-    return tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios")
+    moves = [
+        tag("strong", label)
+        + Html(": ")
+        + Html(esc(f"erbij {_names(come)}" if come != "—" else "niets erbij"))
+        + Html("; ")
+        + Html(esc(f"eraf {_names(go)}" if go != "—" else "niets eraf"))
+        + Html(".")
+        for label, come, go in zip(low["label"][1:], enters[1:], leaves[1:], strict=True)
+    ]
+    changes = (
+        tag("p", "Ten opzichte van de basis (lage raming):", cls="note")
+        + bullet_list(moves, cls="moves")
+        if moves
+        else EMPTY
+    )
+    return (
+        tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios keep") + changes
+    )
+
+
+MAX_NAMES = 12  # longer lists of proposals are cut in the text; the workbook has them all
+
+
+def _names(joined: str) -> str:
+    """'a; b; c' as written, or its first MAX_NAMES and how many more (all in voorstellen.xlsx)."""
+    names = [n.strip() for n in joined.split(";") if n.strip()]
+    if len(names) <= MAX_NAMES:
+        return "; ".join(names)
+    rest = len(names) - MAX_NAMES
+    return "; ".join(names[:MAX_NAMES]) + f" en {rest} andere (alle in voorstellen.xlsx)"
 
 
 def frontier_chart(data: BriefingData) -> Html:
@@ -822,7 +937,9 @@ def accounting_table(data: BriefingData) -> Html:
     cols = [
         Column(
             "Bestand",
-            lambda r: r["source_file"] + (f" ({r['source_sheet']})" if r["source_sheet"] else ""),
+            lambda r: breakable(
+                r["source_file"] + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
+            ),
         ),
         Column("Regels", lambda r: number(r["rows_in"]), "num"),
         Column("In voorstellen", lambda r: number(r["in_proposals"]), "num"),
@@ -857,8 +974,8 @@ def rejected_table(data: BriefingData) -> Html:
     cols = [
         Column(
             "Bestand, blad, regel",
-            lambda r: f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace(
-                "  ", " "
+            lambda r: breakable(
+                f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace("  ", " ")
             ),
         ),
         Column("Voorstel", lambda r: r["title"] or "(geen titel)"),
@@ -900,7 +1017,7 @@ def inputs_table(data: BriefingData) -> Html:
     """Every input file with its kind and SHA-256 fingerprint."""
     role = {"submission": "inzending", "appraisals": "appreciaties"}
     cols = [
-        Column("Bestand", lambda r: r["file"]),
+        Column("Bestand", lambda r: breakable(r["file"])),
         Column("Soort", lambda r: role.get(r["role"], r["role"])),
         Column("SHA-256", lambda r: r["sha256"], "hash"),
     ]

@@ -6,6 +6,7 @@ not escape by default.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -71,6 +72,17 @@ class Column:
     cls: str = ""
 
 
+def breakable(text: object) -> Html:
+    """Text (a file name, a code) that may wrap after _ . / - where a table column is narrow;
+    without this a long file name has no break and pushes the table past the margin."""
+    return Html(re.sub(r"([_./\\-])", r"\1<wbr>", esc(text)))
+
+
+# Print rules for tables: a table this short is never split over two pages; a longer one keeps
+# its header with its first two rows and never leaves its last row alone on a page.
+KEEP_WHOLE_ROWS = 5
+
+
 def table(
     records: Iterable[dict], columns: Sequence[Column], *, cls: str = "data", caption: str = ""
 ) -> Html:
@@ -83,8 +95,19 @@ def table(
             cells.append(
                 tag("td", value if isinstance(value, Html) else Html(esc(value)), cls=c.cls)
             )
-        body_rows.append(tag("tr", join(cells)))
+        body_rows.append(join(cells))
+    n = len(body_rows)
+    whole = n <= KEEP_WHOLE_ROWS
+
+    def row_class(i: int) -> str:
+        if whole:
+            return ""
+        return "keep-next" if i < 2 else "keep-prev" if i >= n - 2 else ""
+
+    rows = join(tag("tr", cells, cls=row_class(i)) for i, cells in enumerate(body_rows))
     cap = tag("caption", caption) if caption else EMPTY
     return tag(
-        "table", cap + tag("thead", tag("tr", head)) + tag("tbody", join(body_rows)), cls=cls
+        "table",
+        cap + tag("thead", tag("tr", head)) + tag("tbody", rows),
+        cls=f"{cls} keep" if whole else cls,
     )

@@ -27,6 +27,17 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     return body
 
 
+_EURO_SPACE = re.compile(r"€[ \t]+(?=[\d(.,-]|&)")
+_UNIT_SPACE = re.compile(r"(?<=\d)[ \t]+(?=(?:mln|miljoen|mld|miljard)\b)")
+
+
+def keep_amounts_together(html: str) -> str:
+    """'€ 1.250.000' and '€ 1,5 mln' never break across lines: the spaces inside an amount become
+    no-break spaces, in the analysts' sentences as in the tables (HTML and PDF alike)."""
+    html = _EURO_SPACE.sub("€\u00a0", html)
+    return _UNIT_SPACE.sub("\u00a0", html)
+
+
 def html_to_pdf(html: str, target: Path) -> None:
     """A4 PDF with page numbers from the briefing HTML. Fetching any URL is refused."""
     from weasyprint import HTML
@@ -49,5 +60,6 @@ def render_briefing(executed: Path, html_target: Path, pdf_target: Path) -> None
     html = notebook_to_html(nb, title="Briefing")
     title = briefing_title(html)
     html = html.replace("<title>Briefing</title>", f"<title>{title}</title>", 1)
+    html = keep_amounts_together(html)
     atomic_write_text(html_target, html)
     html_to_pdf(html, pdf_target)
