@@ -49,9 +49,11 @@ def read_pages(pdf_path: Path) -> list[Page]:
     pages = []
     with pdfplumber.open(pdf_path) as pdf:
         for i, p in enumerate(pdf.pages, start=1):
+            # Rotated text (a chart's tick labels) is no line of prose: leave it out of the lines.
+            upright = p.filter(lambda o: o["object_type"] != "char" or abs(o["matrix"][1]) < 1e-6)
             lines = [
                 line
-                for line in p.extract_text_lines()
+                for line in upright.extract_text_lines()
                 if line["top"] >= TOP - 1 and line["bottom"] <= p.height - BOTTOM + 1
             ]
             objects = [*p.chars, *p.rects, *p.lines, *p.curves, *p.images]

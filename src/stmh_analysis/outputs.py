@@ -28,6 +28,7 @@ RANK_OUTPUTS = (
     "scenario_choices.csv",
     "frontier.csv",
     "rank_parameters.json",
+    "charts.json",
 )
 RANK_INPUTS = ("proposals.parquet",)
 # The briefings read these (and the proposals of the release they compare with, when there is one).
@@ -45,6 +46,7 @@ BRIEFING_INPUTS = (
     "scenario_choices.csv",
     "frontier.csv",
     "rank_parameters.json",
+    "charts.json",
 )
 
 # The workbooks beside the PDFs, per document (report/workbook.py writes them).

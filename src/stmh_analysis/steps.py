@@ -15,11 +15,9 @@ from stmh_analysis import store
 from stmh_analysis.clean import CleanResult, clean_submissions
 from stmh_analysis.ingest import read_appraisals, read_submissions
 from stmh_analysis.parameters import parse_euros
-from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.report.format import euro_short
-from stmh_analysis.scenarios import frontier_for, load_scenarios, solve_scenarios
 
 
 @dataclass
@@ -77,6 +75,10 @@ def rank_and_select(
     extra_scenarios: dict[str, object] | None = None,
 ) -> RankOutput:
     """Ranking, budget scenarios and the cost gap. None budgets take data/reference/settings.yaml."""
+    # scipy (the solver) is imported here, not at the top: the clean step never needs it
+    from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
+    from stmh_analysis.scenarios import frontier_for, load_scenarios, solve_scenarios
+
     budget = Budget(
         reference.budget_structural_eur
         if budget_structural_eur is None
@@ -139,7 +141,33 @@ def rank_and_select(
     )
 
 
-def write_rank(out: RankOutput, processed: Path) -> None:
+def draw_charts(out: RankOutput) -> dict[str, str]:
+    """The charts of the briefings as inline SVG markup, drawn once here (notebook 02 shows them,
+    the documents embed them): cost per theme, cumulative cost, and the frontier when computed."""
+    from stmh_analysis.report import charts
+
+    budget = out.parameters["budget_structural_eur"]
+    drawn = {
+        "cost_per_theme": charts.cost_per_theme(
+            out.gap, budget, out.parameters["budget_incidental_eur"]
+        ),
+        "cumulative_cost": charts.cumulative_cost(
+            out.ranking, budget, out.parameters["horizon_years"]
+        ),
+    }
+    if not out.frontier.empty:
+        low = out.scenarios[out.scenarios["costs"] == "low"]
+        marks = list(zip(low["label"], low["budget_structural_eur"], strict=True))
+        drawn["frontier"] = charts.frontier(out.frontier, marks)
+    return {name: str(chart) for name, chart in drawn.items()}
+
+
+def write_rank(out: RankOutput, processed: Path, drawn: dict[str, str] | None = None) -> None:
+    """The rank step's tables, its parameters, and its charts (`drawn`, else drawn here)."""
+    store.atomic_write_text(
+        processed / "charts.json",
+        json.dumps(drawn if drawn is not None else draw_charts(out), sort_keys=True) + "\n",
+    )
     store.write_table(out.ranking, processed / "ranking", parquet=True)
     store.write_table(out.portfolio, processed / "portfolio", parquet=True)
     store.write_table(out.portfolio_summary, processed / "portfolio_summary")
@@ -162,6 +190,7 @@ __all__ = [
     "write_clean",
     "rank_and_select",
     "write_rank",
+    "draw_charts",
     "load_proposals",
     "load_reference",
 ]

@@ -22,7 +22,7 @@ from stmh_analysis.report.html import Html
 # Applied inside each chart function only (rc_context): importing this module changes no global
 # matplotlib setting, and figures are made without pyplot, so no backend is chosen either.
 STYLE = {
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "stmh",  # stable ids: the same data gives the same SVG bytes
     "font.family": "DejaVu Sans",
     "font.size": 9,

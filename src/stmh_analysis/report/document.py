@@ -111,6 +111,7 @@ class BriefingData:
     scenario_choices: pd.DataFrame = field(default_factory=pd.DataFrame)
     frontier: pd.DataFrame = field(default_factory=pd.DataFrame)
     baseline_release: Release | None = None
+    charts: dict[str, str] = field(default_factory=dict)  # name -> inline SVG (charts.json)
 
     def theme_label(self, slug: str) -> str:
         return self.reference.theme_labels.get(slug, slug)
@@ -130,6 +131,7 @@ _MADE_BY = {
     "scenarios": "notebook 02-rank-proposals",
     "scenario_choices": "notebook 02-rank-proposals",
     "frontier": "notebook 02-rank-proposals",
+    "charts": "notebook 02-rank-proposals",
 }
 
 
@@ -144,8 +146,13 @@ def load_briefing_data(
     missing = [
         name
         for name, path in (
-            *((n, processed / f"{n}.csv") for n in _MADE_BY if n != "rank_parameters"),
+            *(
+                (n, processed / f"{n}.csv")
+                for n in _MADE_BY
+                if n not in ("rank_parameters", "charts")
+            ),
             ("rank_parameters", processed / "rank_parameters.json"),
+            ("charts", processed / "charts.json"),
         )
         if not path.exists()
     ]
@@ -176,6 +183,7 @@ def load_briefing_data(
         inputs=csv("inputs"),
         baseline=pd.read_parquet(baseline.proposals) if baseline is not None else None,
         baseline_release=baseline,
+        charts=json.loads((processed / "charts.json").read_text(encoding="utf-8")),
         rank_parameters=json.loads(
             (processed / "rank_parameters.json").read_text(encoding="utf-8")
         ),
@@ -665,13 +673,9 @@ def ranked_tables(
 
 
 def charts(data: BriefingData) -> Html:
-    """Cost per theme against the budget, and the cumulative cost of the ranked proposals."""
-    from stmh_analysis.report import charts as c  # matplotlib only where charts are drawn
-
-    params = data.rank_parameters
-    return c.cost_per_theme(
-        data.gap, params["budget_structural_eur"], params["budget_incidental_eur"]
-    ) + c.cumulative_cost(data.ranking, params["budget_structural_eur"], params["horizon_years"])
+    """Cost per theme against the budget, and the cumulative cost of the ranked proposals (drawn
+    by the rank step, so every document shows the same chart and no document waits for it)."""
+    return Html(data.charts["cost_per_theme"] + data.charts["cumulative_cost"])
 
 
 SCENARIO_NAMES = {
@@ -808,19 +812,16 @@ def _names(joined: str) -> str:
 
 def frontier_chart(data: BriefingData) -> Html:
     """The value of the next euro: best value per structural budget, with each scenario's budget."""
-    from stmh_analysis.report import charts as c
     from stmh_analysis.scenarios import FRONTIER_MAX_CANDIDATES
 
-    if data.frontier.empty:
+    if "frontier" not in data.charts:
         return tag(
             "p",
             f"Niet berekend: met meer dan {number(FRONTIER_MAX_CANDIDATES)} kandidaat-voorstellen "
             "duurt de exacte berekening te lang.",
             cls="note",
         )
-    low = data.scenarios[data.scenarios["costs"] == "low"]
-    marks = list(zip(low["label"], low["budget_structural_eur"], strict=True))
-    return c.frontier(data.frontier, marks)
+    return Html(data.charts["frontier"])
 
 
 def cost_phrase(rec: dict) -> str:
