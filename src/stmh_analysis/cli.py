@@ -315,13 +315,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"stmh run: mislukt: {exc}", file=sys.stderr)
         return EXIT_INPUT
     ran = [s for s in manifest["steps"] if s["status"] == "ran"]
+    empty = sum(1 for s in manifest["steps"] if s["status"] == "empty")
+    without = f", {empty} thema('s) zonder voorstellen (geen document)" if empty else ""
     seconds = time.perf_counter() - start
     if not ran:
         print(f"Alles actueel ({seconds:.1f} s). Rapporten in {paths.reports}")
     else:
         print(
             f"Klaar in {seconds:.1f} s: {len(ran)} stap(pen) uitgevoerd, "
-            f"{len(manifest['skipped'])} actueel. Rapporten in {paths.reports}"
+            f"{len(manifest['skipped'])} actueel{without}. Rapporten in {paths.reports}"
         )
     return EXIT_OK
 

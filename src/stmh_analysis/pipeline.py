@@ -110,7 +110,7 @@ class RunOptions:
 @dataclass
 class StepRecord:
     name: str
-    status: str  # ran, skipped, failed, kept
+    status: str  # ran, skipped (up to date), failed, kept (hand edit kept), empty (no proposals)
     seconds: float
     notebook: str
     reasons: list[str] = field(default_factory=list)
@@ -880,9 +880,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         for step in briefings_declared:
             if step not in briefings:
                 new_state["steps"].pop(step.name, None)
-                records.append(
-                    StepRecord(step.name, "skipped", 0.0, step.notebook, [], NO_PROPOSALS)
-                )
+                records.append(StepRecord(step.name, "empty", 0.0, step.notebook, [], NO_PROPOSALS))
         todo = []
         for step in briefings:
             facts, reasons = decide(step, extra_of[step.name])
