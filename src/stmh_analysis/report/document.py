@@ -920,8 +920,8 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
             "main",
         ),
         Column("Wijziging", what),
-        Column("Was", lambda r: r["old"], "num"),
-        Column("Wordt", lambda r: r["new"], "num"),
+        Column("Was", lambda r: r["old"]),  # a cost, a theme or a title: read left to right
+        Column("Wordt", lambda r: r["new"]),
     ]
     return tag("p", counts, cls="note") + table(records, cols, cls="data changes")
 
