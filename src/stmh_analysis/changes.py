@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from stmh_analysis.outputs import AMOUNT_COLUMNS
 from stmh_analysis.text import match_key
 
 RETITLE_SUMMARY_SIMILARITY = 0.85
@@ -32,15 +33,7 @@ CHANGE_COLUMNS = [
     "new",
     "evidence",  # why a retitled proposal counts as the same one ('' when matched by id)
 ]
-COST_FIELDS = (
-    "cost_status",
-    "structural_low_eur",
-    "structural_high_eur",
-    "incidental_low_eur",
-    "incidental_high_eur",
-    "first_year",
-    "last_year",
-)
+COST_FIELDS = ("cost_status", *AMOUNT_COLUMNS, "first_year", "last_year")
 
 
 def _ratio(a: str, b: str) -> float:

@@ -179,18 +179,26 @@ def cmd_amount(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _reference(folder: Path | None, command: str):
+    """The vocabularies of `folder` (default data/reference), or None after saying what is wrong."""
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import ReferenceError, load_reference
+
+    try:
+        return load_reference(folder or Paths.default().reference)
+    except ReferenceError as exc:
+        print(f"stmh {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
     from stmh_analysis.steps import clean_raw
 
     if not args.dir.is_dir():
         print(f"stmh check: folder not found: {args.dir}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        reference = load_reference(args.reference or Paths.default().reference)
-    except ReferenceError as exc:
-        print(f"stmh check: {exc}", file=sys.stderr)
+    reference = _reference(args.reference, "check")
+    if reference is None:
         return EXIT_USAGE
     out = clean_raw(args.dir, reference)
     issues = out.result.issues
@@ -351,8 +359,6 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from stmh_analysis.paths import Paths
-    from stmh_analysis.reference import ReferenceError, load_reference
     from stmh_analysis.template import DATA_SHEET, write_template
 
     target: Path = args.path
@@ -368,10 +374,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         print(f"stmh template: map niet gevonden: {target.parent}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        reference = load_reference(args.reference or Paths.default().reference)
-    except ReferenceError as exc:
-        print(f"stmh template: {exc}", file=sys.stderr)
+    reference = _reference(args.reference, "template")
+    if reference is None:
         return EXIT_USAGE
     write_template(target, reference)
     print(

@@ -39,7 +39,7 @@ from stmh_analysis.parameters import audiences, check_audience, check_date  # no
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
 from stmh_analysis.reference import Reference, load_reference  # noqa: E402
 from stmh_analysis.releases import find_release  # noqa: E402
-from stmh_analysis.store import atomic_write_text, sha256_file  # noqa: E402
+from stmh_analysis.store import atomic_write_text, count_csv_rows, sha256_file  # noqa: E402
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
@@ -807,7 +807,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     clean_facts, clean_reasons = decide(clean)
     rank_due = bool(clean_reasons) or bool(decide(rank)[1])
     if not rank_due:  # the proposals stay as they are: so do the themes that have a document
-        briefings = _with_proposals(briefings, state.get("themes"), paths, say=None)
+        briefings = _with_proposals(briefings, _themes(state.get("themes"), paths), say=None)
     briefings_due = rank_due or any(decide(b, extra_of[b.name])[1] for b in briefings)
     kernel = choose_kernel(options.kernel_name) if (clean_reasons or briefings_due) else ""
     warm: dict[str, WarmKernel] = {}
@@ -860,7 +860,7 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
             say(f"  {step.name:<30} uitgevoerd ({'; '.join(reasons)}) {seconds:5.1f} s")
 
         run_step(clean, clean_facts, clean_reasons, warm_after=rank)
-        rejected = _count_rows(paths.processed / "rejected.csv")
+        rejected = count_csv_rows(paths.processed / "rejected.csv")
         if rejected:
             say(
                 f"  {rejected} regel(s) afgewezen: zie {paths.processed / 'rejected.csv'} en issues.csv"
@@ -874,9 +874,9 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
             warm.pop(rank.name).close()
         run_step(rank, rank_facts, rank_reasons)
 
-        themes = state.get("themes") if not rank_reasons else None
-        briefings = _with_proposals(briefings_declared, themes, paths, say)
-        new_state["themes"] = sorted(_themes_with_proposals(paths)) if themes is None else themes
+        present = _themes(state.get("themes") if not rank_reasons else None, paths)
+        new_state["themes"] = sorted(present)
+        briefings = _with_proposals(briefings_declared, present, say)
         for step in briefings_declared:
             if step not in briefings:
                 new_state["steps"].pop(step.name, None)
@@ -929,20 +929,21 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
 NO_PROPOSALS = "geen voorstellen in dit thema: geen document"
 
 
-def _themes_with_proposals(paths: Paths) -> set[str]:
+def _themes(recorded: list[str] | None, paths: Paths) -> set[str]:
+    """The themes that have proposals: as the last rank step recorded them, else read from the
+    proposals (only the theme column)."""
+    if recorded is not None:
+        return set(recorded)
     import pyarrow.parquet as pq
 
     table = pq.read_table(paths.processed / "proposals.parquet", columns=["theme"])
     return set(table.column("theme").to_pylist())
 
 
-def _with_proposals(
-    briefings: list[Step], themes: list[str] | None, paths: Paths, say: Say | None
-) -> list[Step]:
+def _with_proposals(briefings: list[Step], present: set[str], say: Say | None) -> list[Step]:
     """The briefings to make: the nota, the bijlage, and a theme's briefing only when the theme
     has proposals (the nota names the themes without). An old document of a theme that has none
     now is removed, so nothing stale is circulated or released."""
-    present = set(themes) if themes is not None else _themes_with_proposals(paths)
     keep = []
     for step in briefings:
         theme = step.parameters.get("theme")
@@ -998,13 +999,6 @@ def _run_briefings(pool, todo, records, finish, say, progress) -> None:
     )
     if failures:
         raise StepFailed("; ".join(failures))
-
-
-def _count_rows(csv_path: Path) -> int:
-    if not csv_path.exists():
-        return 0
-    with csv_path.open(encoding="utf-8-sig") as fh:
-        return max(0, sum(1 for _ in fh) - 1)
 
 
 def used_parameters(paths: Paths) -> dict:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stmh_analysis.paths import Paths
-from stmh_analysis.store import sha256_file
+from stmh_analysis.store import count_csv_rows, sha256_file
 
 RELEASE_FILE = "release.json"
 LOG_NAME = "releases.csv"
@@ -163,6 +163,8 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
 
     released_at = now.astimezone().replace(microsecond=0).isoformat()
     folder = releases_dir / f"{now.date().isoformat()}-{name}"
+    if folder.exists():
+        raise ReleaseError(f"{folder} bestaat al; kies een andere naam")
     tmp = releases_dir / f".{folder.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     for label, path in outputs.items():
@@ -186,7 +188,7 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
         (tmp / "raw" / f"{file_name}.meta.json").write_text(
             json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-    proposals = _count_lines(outputs.get("processed/proposals.csv"))
+    proposals = count_csv_rows(outputs.get("processed/proposals.csv"))
     info = {
         "name": name,
         "released_at": released_at,
@@ -203,8 +205,6 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
     (tmp / RELEASE_FILE).write_text(
         json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    if folder.exists():
-        raise ReleaseError(f"{folder} bestaat al; kies een andere naam")
     os.replace(tmp, folder)
     _freeze(folder)
     _append_log(
@@ -220,13 +220,6 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
         },
     )
     return Release(name, folder, released_at)
-
-
-def _count_lines(csv_path: Path | None) -> int:
-    if csv_path is None or not csv_path.is_file():
-        return 0
-    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
-        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
 
 def _append_log(releases_dir: Path, row: dict) -> None:

@@ -75,6 +75,17 @@ def atomic_write_text(target: Path, text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
 
 
+def count_csv_rows(path: Path | None) -> int:
+    """Data rows of a CSV we wrote (header not counted; a cell with a line break is one row);
+    0 when there is no file."""
+    import csv
+
+    if path is None or not path.is_file():
+        return 0
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return max(0, sum(1 for _ in csv.reader(fh)) - 1)
+
+
 def neutralise_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe."""
     import pandas as pd

@@ -20,7 +20,6 @@ HELP_SHEET = "Toelichting"
 LISTS_SHEET = "Keuzelijsten"
 ROWS = 200  # rows with dropdowns and checks; more can be added by copying a row
 BASIS_CHOICES = ("structureel", "eenmalig", "per jaar met looptijd")
-EURO_FORMAT = "[$€-413] #,##0"
 
 
 @dataclass(frozen=True)
@@ -94,6 +93,7 @@ def write_template(target: Path, reference: Reference) -> None:
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from stmh_analysis.report.format import XLSX_EURO_FORMAT
     from stmh_analysis.store import atomic_path
 
     wb = Workbook()
@@ -109,7 +109,7 @@ def write_template(target: Path, reference: Reference) -> None:
         ws.column_dimensions[letter[col.header]].width = col.width
     ws.freeze_panes = "A2"
     cost = letter["Indicatieve kosten (€)"]
-    ws.column_dimensions[cost].number_format = EURO_FORMAT
+    ws.column_dimensions[cost].number_format = XLSX_EURO_FORMAT
 
     lists = wb.create_sheet(LISTS_SHEET)
     choices = {

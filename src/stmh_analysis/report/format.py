@@ -38,6 +38,10 @@ SHORT_FORM_NOTE = (
 )
 
 
+# Euro cells in the workbooks: shown the Dutch way (€ 1.250.000) by Excel and LibreOffice.
+XLSX_EURO_FORMAT = "[$€-413] #,##0"
+
+
 def round_half_up(value: float, unit: float = 1) -> float:
     """`value` rounded to a multiple of `unit`, halves up as people round (12,5 -> 13, 13,5 ->
     14), computed on the exact decimal value so nothing is rounded twice."""

@@ -16,9 +16,9 @@ import pandas as pd
 
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
+from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.store import atomic_path
 
-EURO_FORMAT = "[$€-413] #,##0"  # shown the Dutch way (€ 1.250.000) by Excel and LibreOffice
 KINDS = ("text", "long", "eur", "int")
 
 
@@ -67,7 +67,7 @@ def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
             for j, col in enumerate(sheet.columns, start=1):
                 cell = ws.cell(row=i, column=j, value=_value(rec.get(col.source), col.kind))
                 if col.kind == "eur":
-                    cell.number_format = EURO_FORMAT
+                    cell.number_format = XLSX_EURO_FORMAT
                 elif cell.data_type == "f":  # text such as '=HYPERLINK(..)' stays text
                     cell.data_type = "s"
                 if col.kind == "long":
