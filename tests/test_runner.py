@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from stmh_analysis.outputs import CLEAN_OUTPUTS, RANK_OUTPUTS
 from stmh_analysis.paths import Paths
-from stmh_analysis.pipeline import RunOptions, reasons_to_run, run_pipeline
+from stmh_analysis.pipeline import RunOptions, reasons_to_run, run_pipeline, warm_next_flags
 from stmh_analysis.report.format import SHORT_UNITS, euro, euro_short, round_half_up, short_unit
 from stmh_analysis.store import atomic_write_text, current_umask
 
@@ -183,6 +183,14 @@ def test_every_step_says_why(base, tmp_path):
     _, said = run(paths, budget_incidental_eur=1_000_000)
     assert "parameter budget_incidental_eur" in said.line("rank")
     assert "invoer gewijzigd" in said.line("briefing:nota")
+
+
+@given(st.integers(min_value=1, max_value=4), st.integers(min_value=0, max_value=20))
+def test_briefing_workers_warm_one_kernel_per_briefing_and_no_more(workers, jobs):
+    flags = warm_next_flags(jobs, workers)
+    warmed = min(workers, jobs) + sum(flags)  # each busy worker starts with one warm kernel
+    assert warmed == jobs
+    assert not any(flags[-workers:])  # nothing is warmed that no briefing could use
 
 
 def test_reasons_are_exact():

@@ -257,7 +257,9 @@ def validate_options(options: RunOptions) -> None:
 # --- running one notebook ------------------------------------------------------------------------
 
 CLEAN_PRELOAD = "import pandas, stmh_analysis.steps"
-RANK_PRELOAD = "import pandas, stmh_analysis.steps, stmh_analysis.report.charts"
+RANK_PRELOAD = (
+    "import pandas, stmh_analysis.steps, stmh_analysis.scenarios, stmh_analysis.report.charts"
+)
 BRIEFING_PRELOAD = "import pandas, stmh_analysis.report.document"
 
 
@@ -376,17 +378,18 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
     util.Finalize(None, _worker_stop, exitpriority=10)
 
 
-def _worker_kernel() -> tuple[Any, Any]:
-    """A kernel no notebook has used, and the next one started at once, warming while this one
-    runs and its PDF renders. Returns the kernel manager (None: papermill starts one) and its
-    WarmKernel (to close after use)."""
+def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
+    """A kernel no notebook has used and, when another briefing may follow (`warm_next`), the next
+    one started at once, warming while this one runs and its PDF renders. Returns the kernel
+    manager (None: papermill starts one) and its WarmKernel (to close after use)."""
     from stmh_analysis.kernels import WarmKernel
 
     warm = _WORKER.pop("warm", None)
     km = warm.take() if warm is not None else None
-    _WORKER["warm"] = WarmKernel(
-        _WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"]
-    )
+    if warm_next:
+        _WORKER["warm"] = WarmKernel(
+            _WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"]
+        )
     return km, warm
 
 
@@ -403,11 +406,11 @@ def _noop() -> int:
 def _briefing_job(args: tuple) -> tuple[str, float]:
     """Execute the briefing notebook for one audience in a kernel of its own, then render HTML
     and PDF. The next briefing's kernel starts and imports meanwhile (_worker_kernel)."""
-    audience, notebook, parameters, kernel, executed, html, pdf, workbook = args
+    audience, notebook, parameters, kernel, executed, html, pdf, workbook, warm_next = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
-    km, warm = _worker_kernel()
+    km, warm = _worker_kernel(warm_next)
     try:
         execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
     finally:
@@ -455,6 +458,7 @@ class _BriefingPool:
                 [
                     "stmh_analysis.pipeline",
                     "stmh_analysis.report.render",
+                    "stmh_analysis.report.workbook",  # pandas and openpyxl, once for all workers
                     "papermill",
                     "nbconvert",
                     "weasyprint",
@@ -959,6 +963,16 @@ def _with_proposals(briefings: list[Step], present: set[str], say: Say | None) -
     return keep
 
 
+def warm_next_flags(jobs: int, workers: int) -> list[bool]:
+    """Per briefing job: should its worker start the next kernel while this job runs?
+
+    Each worker starts with one warm kernel, and jobs are taken in order, so job i's worker is
+    needed again only for job i + workers or later. The last `workers` jobs therefore warm
+    nothing: a kernel nobody uses costs a second of CPU that the other briefings need.
+    """
+    return [i + workers < jobs for i in range(jobs)]
+
+
 def _run_briefings(pool, todo, records, finish, say, progress) -> None:
     from tqdm import tqdm
 
@@ -973,7 +987,11 @@ def _run_briefings(pool, todo, records, finish, say, progress) -> None:
         leave=False,
     )
     by_audience = {job[0]: (step, facts, reasons) for step, facts, reasons, job in todo}
-    futures = {pool.pool.submit(_briefing_job, tuple(job)): job[0] for *_, job in todo}
+    warm_next = warm_next_flags(len(todo), pool.workers)
+    futures = {
+        pool.pool.submit(_briefing_job, (*job, warm_next[i])): job[0]
+        for i, (*_, job) in enumerate(todo)
+    }
     done: list[tuple[str, list[str]]] = []
     for fut in cf.as_completed(futures):
         audience = futures[fut]

@@ -812,9 +812,10 @@ def _names(joined: str) -> str:
 
 def frontier_chart(data: BriefingData) -> Html:
     """The value of the next euro: best value per structural budget, with each scenario's budget."""
-    from stmh_analysis.scenarios import FRONTIER_MAX_CANDIDATES
-
     if "frontier" not in data.charts:
+        # imported here: scenarios imports scipy, half a second every nota kernel need not pay
+        from stmh_analysis.scenarios import FRONTIER_MAX_CANDIDATES
+
         return tag(
             "p",
             f"Niet berekend: met meer dan {number(FRONTIER_MAX_CANDIDATES)} kandidaat-voorstellen "
