@@ -123,11 +123,16 @@ class Reference:
         return last - first + 1
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ReferenceError(f"reference file missing: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: the same safe loading, ten times faster, and the
+        # reference is read by every kernel of a run
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ReferenceError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
