@@ -319,6 +319,9 @@ def _run_papermill(
                 kernel_name=kernel,
                 progress_bar=False,
                 log_output=False,
+                # written once when done (or failed), not twice per cell: on the nota that is
+                # 58 validated JSON writes, close to a CPU second nobody reads
+                request_save_on_cell_execute=False,
                 cwd=str(notebook.parent),
                 **extra,
             )
