@@ -10,7 +10,10 @@ a kernel the usual way.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 
@@ -27,13 +30,29 @@ def choose_kernel(preferred: str = "") -> str:
     return "stmh" if kernel_installed("stmh") else "python3"
 
 
+def _transport() -> dict[str, str]:
+    """Unix sockets of its own for each kernel where the system has them.
+
+    Over TCP, each kernel manager picks free ports by binding and releasing them; kernels started
+    at the same moment by different processes (the run's workers) can then pick the same port,
+    and a kernel dies or never answers (papermill issue 511). A socket file has no such race.
+    """
+    if os.name != "posix":
+        return {}
+    return {
+        "transport": "ipc",
+        # short: a Unix socket path has room for about 100 characters
+        "ip": os.path.join(tempfile.gettempdir(), f"stmh-kernel-{uuid.uuid4().hex[:12]}"),
+    }
+
+
 class WarmKernel:
     """A kernel being started (and `preload` run in it) in a background thread."""
 
     def __init__(self, kernel_name: str, cwd: Path, preload: str, log: Path) -> None:
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name=kernel_name)
+        self.km = KernelManager(kernel_name=kernel_name, **_transport())
         log.parent.mkdir(parents=True, exist_ok=True)
         self._log = log.open("ab")
         self._error: BaseException | None = None
@@ -52,7 +71,7 @@ class WarmKernel:
             kc = self.km.client()
             kc.start_channels()
             try:
-                kc.wait_for_ready(timeout=120)
+                kc.wait_for_ready(timeout=60)
                 if preload:
                     reply = kc.execute_interactive(
                         preload, timeout=300, output_hook=lambda _msg: None, store_history=False
