@@ -286,6 +286,32 @@ def test_the_writers_write_exactly_the_declared_files(tmp_path, reference):
     assert {p.name for p in rank_dir.iterdir()} == set(RANK_OUTPUTS)
 
 
+IMPORT_EVERY_MODULE = """
+import importlib, pkgutil, sys, warnings
+import matplotlib, pandas, scipy.optimize  # their own import-time settings are not ours
+import stmh_analysis
+declined = {k for k, v in sys.modules.items() if v is None}
+settings, filters = dict(matplotlib.rcParams), list(warnings.filters)
+for m in pkgutil.walk_packages(stmh_analysis.__path__, "stmh_analysis."):
+    if m.name != "stmh_analysis._forkserver":
+        importlib.import_module(m.name)
+print(sorted({k for k, v in sys.modules.items() if v is None} - declined))
+print(dict(matplotlib.rcParams) == settings, warnings.filters == filters)
+"""
+
+
+def test_importing_the_package_changes_nothing_global():
+    """A notebook importing any module of the package keeps its Python as it was; only the `stmh`
+    command and its workers decline slow optional modules (startup.py)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["[]", "True True"]
+
+
 def test_charts_leave_global_matplotlib_settings_alone(base):
     import matplotlib
 

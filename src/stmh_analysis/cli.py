@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from stmh_analysis.amounts import AmountError, parse_amount
+from stmh_analysis.startup import decline_slow_optional_modules
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -386,6 +387,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    decline_slow_optional_modules()
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {

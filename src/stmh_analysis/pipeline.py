@@ -29,17 +29,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-# jsonschema (under nbformat, under papermill) imports rfc3987_syntax when present, which builds a
-# parser grammar at import: about a second in every process that touches a notebook, for an IRI
-# format check that notebook files never need. The runner declines that optional module; jsonschema
-# then skips that one format check. (Set before papermill is imported, here and in the workers.)
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-from stmh_analysis.parameters import audiences, check_audience, check_date  # noqa: E402
-from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths  # noqa: E402
-from stmh_analysis.reference import Reference, load_reference  # noqa: E402
-from stmh_analysis.releases import find_release  # noqa: E402
-from stmh_analysis.store import atomic_write_text, count_csv_rows, sha256_file  # noqa: E402
+from stmh_analysis.parameters import audiences, check_audience, check_date
+from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths
+from stmh_analysis.reference import Reference, load_reference
+from stmh_analysis.releases import find_release
+from stmh_analysis.store import atomic_write_text, count_csv_rows, sha256_file
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
@@ -459,6 +453,7 @@ class _BriefingPool:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(
                 [
+                    "stmh_analysis._forkserver",  # first: the workers start up as `stmh` does
                     "stmh_analysis.pipeline",
                     "stmh_analysis.report.render",
                     "stmh_analysis.report.workbook",  # pandas and openpyxl, once for all workers
