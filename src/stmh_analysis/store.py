@@ -86,6 +86,15 @@ def count_csv_rows(path: Path | None) -> int:
         return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
 
+def csv_column_values(path: Path, column: str) -> set[str]:
+    """The distinct values of one column of a CSV we wrote (read with the standard library, so a
+    runner deciding what to do need not import pandas or pyarrow)."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {row[column] for row in csv.DictReader(fh)}
+
+
 def neutralise_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe."""
     import pandas as pd
