@@ -31,7 +31,7 @@ from typing import Any
 
 from stmh_analysis.parameters import audiences, check_audience, check_date
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths
-from stmh_analysis.reference import Reference, load_reference
+from stmh_analysis.reference import Reference, ReferenceError, load_reference
 from stmh_analysis.releases import find_release
 from stmh_analysis.store import atomic_write_text, count_csv_rows, csv_column_values, sha256_file
 
@@ -200,10 +200,10 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
             )
 
 
-def validate_options(options: RunOptions) -> None:
-    """Everything checkable before a notebook starts; raises ParameterError naming the parameter."""
-    from stmh_analysis.criteria import RankingError, validate_ranking
-    from stmh_analysis.reference import ReferenceError
+def validate_options(options: RunOptions) -> Reference:
+    """Everything checkable before a notebook starts; raises ParameterError naming the parameter.
+    Returns the reference data it read (the run reads it once)."""
+    from stmh_analysis.criteria import DEFAULT_CRITERIA, RankingError, validate_ranking
 
     for name in ("budget_structural_eur", "budget_incidental_eur"):
         value = getattr(options, name)
@@ -219,14 +219,17 @@ def validate_options(options: RunOptions) -> None:
     if options.ranking_criteria is not None or options.ranking_weights:
         try:
             validate_ranking(
-                options.ranking_criteria or ["appraisal", "expected_cost", "cost_range"],
+                options.ranking_criteria or DEFAULT_CRITERIA,
                 options.ranking_weights or {},
             )
         except RankingError as exc:
             raise ParameterError(str(exc)) from exc
     try:
+        reference = load_reference(options.paths.reference)
+    except ReferenceError as exc:
+        raise ParameterError(f"reference: {exc}") from exc
+    try:
         if options.audiences:
-            reference = load_reference(options.paths.reference)
             for audience in options.audiences:
                 check_audience(audience, reference)
         if options.date not in ("vandaag", "today"):
@@ -242,10 +245,7 @@ def validate_options(options: RunOptions) -> None:
     for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA):
         if not (options.paths.notebooks / nb).is_file():
             raise ParameterError(f"notebook missing: {options.paths.notebooks / nb}")
-    try:
-        load_reference(options.paths.reference)
-    except ReferenceError as exc:
-        raise ParameterError(f"reference: {exc}") from exc
+    return reference
 
 
 # --- running one notebook ------------------------------------------------------------------------
@@ -359,34 +359,30 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
     """Each worker warms one kernel as soon as it starts, while the main process cleans and ranks."""
     from multiprocessing import util
 
-    from stmh_analysis.kernels import WarmKernel
-
     # The workers and their kernels warm up while clean and rank run; at a lower priority, so the
     # steps everything waits for get the cores first (the briefings then run alone anyway).
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
-    log = Path(log_dir) / f"kernel-{os.getpid()}.log"
-    _WORKER.update(
-        kernel=kernel,
-        cwd=Path(cwd),
-        log=log,
-        warm=WarmKernel(kernel, Path(cwd), BRIEFING_PRELOAD, log),
-    )
+    _WORKER.update(kernel=kernel, cwd=Path(cwd), log=Path(log_dir) / f"kernel-{os.getpid()}.log")
+    _WORKER["warm"] = _new_worker_kernel()
     util.Finalize(None, _worker_stop, exitpriority=10)
+
+
+def _new_worker_kernel():
+    """A briefing kernel starting now in this worker, pandas and the document module imported."""
+    from stmh_analysis.kernels import WarmKernel
+
+    return WarmKernel(_WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"])
 
 
 def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
     """A kernel no notebook has used and, when another briefing may follow (`warm_next`), the next
     one started at once, warming while this one runs and its PDF renders. Returns the kernel
     manager (None: papermill starts one) and its WarmKernel (to close after use)."""
-    from stmh_analysis.kernels import WarmKernel
-
     warm = _WORKER.pop("warm", None)
     km = warm.take() if warm is not None else None
     if warm_next:
-        _WORKER["warm"] = WarmKernel(
-            _WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"]
-        )
+        _WORKER["warm"] = _new_worker_kernel()
     return km, warm
 
 
@@ -742,9 +738,8 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
     InputRejected."""
     from stmh_analysis.kernels import WarmKernel, choose_kernel
 
-    validate_options(options)
+    reference = validate_options(options)
     paths = options.paths
-    reference = load_reference(paths.reference)
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths)
     before = state.get("steps", {})
