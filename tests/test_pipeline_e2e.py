@@ -192,7 +192,7 @@ def test_parameters_are_checked_before_anything_runs(tmp_path):
         (RunOptions(paths=paths, budget_structural_eur=-5), "budget_structural_eur"),
         (RunOptions(paths=paths, audiences=("minister",)), "audience"),
         (RunOptions(paths=paths, ranking_criteria=["appraisal", "beauty"]), "beauty"),
-        (RunOptions(paths=paths, ranking_weights={"appraisal": -1}), "negative"),
+        (RunOptions(paths=paths, ranking_weights={"appraisal": -1}), "negatief"),
         (RunOptions(paths=paths, date="29-01-2024"), "date"),
         (RunOptions(paths=DEFAULT.with_overrides(raw=tmp_path / "none")), "raw"),
     ]
@@ -206,7 +206,7 @@ def test_notebook_parameter_types_are_checked():
     from stmh_analysis.pipeline import check_notebook_parameters
 
     nb = DEFAULT.notebooks / "02-rank-proposals.ipynb"
-    with pytest.raises(ParameterError, match="unknown parameter 'budget'"):
+    with pytest.raises(ParameterError, match="onbekende parameter 'budget'"):
         check_notebook_parameters(nb, {"budget": 5})
     with pytest.raises(ParameterError, match="require_each_theme"):
         check_notebook_parameters(nb, {"require_each_theme": "ja"})

@@ -82,14 +82,14 @@ def test_weights_rank_by_score():
     ("criteria", "weights", "message"),
     [
         pytest.param(
-            ["appraisal", "beauty"], None, "unknown criterion 'beauty'", id="unknown-criterion"
+            ["appraisal", "beauty"], None, "onbekend criterium 'beauty'", id="unknown-criterion"
         ),
-        pytest.param(["appraisal", "appraisal"], None, "twice", id="repeat"),
-        pytest.param(["appraisal"], {"appraisal": -1}, "negative", id="negative-weight"),
-        pytest.param(["appraisal"], {"cost": 1}, "unknown criterion 'cost'", id="unknown-weight"),
-        pytest.param(["appraisal"], {"appraisal": 0}, "all weights are zero", id="zero"),
-        pytest.param(["appraisal"], {"appraisal": "veel"}, "must be a number", id="not-number"),
-        pytest.param("appraisal", None, "list of names", id="string-not-list"),
+        pytest.param(["appraisal", "appraisal"], None, "twee keer", id="repeat"),
+        pytest.param(["appraisal"], {"appraisal": -1}, "negatief", id="negative-weight"),
+        pytest.param(["appraisal"], {"cost": 1}, "onbekend criterium 'cost'", id="unknown-weight"),
+        pytest.param(["appraisal"], {"appraisal": 0}, "alle gewichten zijn nul", id="zero"),
+        pytest.param(["appraisal"], {"appraisal": "veel"}, "moet een getal zijn", id="not-number"),
+        pytest.param("appraisal", None, "lijst met namen", id="string-not-list"),
     ],
 )
 def test_bad_ranking_parameters_are_errors(criteria, weights, message):

@@ -196,7 +196,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from stmh_analysis.steps import clean_raw
 
     if not args.dir.is_dir():
-        print(f"stmh check: folder not found: {args.dir}", file=sys.stderr)
+        print(f"stmh check: map niet gevonden: {args.dir}", file=sys.stderr)
         return EXIT_USAGE
     reference = _reference(args.reference, "check")
     if reference is None:

@@ -26,7 +26,7 @@ def check_date(text: str) -> None:
         try:
             dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"date: {text!r} is not a date like 2024-01-29") from None
+            raise ValueError(f"date: {text!r} is geen datum zoals 2024-01-29") from None
 
 
 def parse_euros(value: object, name: str) -> float:

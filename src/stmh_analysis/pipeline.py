@@ -171,7 +171,7 @@ def notebook_parameters(notebook: Path) -> dict[str, Any]:
                             except ValueError:
                                 params[target.id] = None
             return params
-    raise ParameterError(f"{notebook.name}: no cell tagged 'parameters'")
+    raise ParameterError(f"{notebook.name}: geen cel met de tag 'parameters'")
 
 
 def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> None:
@@ -180,7 +180,7 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
     for name, value in parameters.items():
         if name not in declared:
             raise ParameterError(
-                f"{notebook.name}: unknown parameter {name!r}; known: {', '.join(declared)}"
+                f"{notebook.name}: onbekende parameter {name!r}; bekend: {', '.join(declared)}"
             )
         default = declared[name]
         if default is None or value is None:
@@ -195,8 +195,8 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
         )
         if wrong:
             raise ParameterError(
-                f"{notebook.name}: parameter {name!r} must be {type(default).__name__} "
-                f"like its default {default!r}, got {value!r}"
+                f"{notebook.name}: parameter {name!r} moet een {type(default).__name__} zijn "
+                f"zoals de standaardwaarde {default!r}, niet {value!r}"
             )
 
 
@@ -215,7 +215,9 @@ def validate_options(options: RunOptions) -> Reference:
             or value != value
             or value < 0
         ):
-            raise ParameterError(f"{name}: must be a non-negative amount in euros, got {value!r}")
+            raise ParameterError(
+                f"{name}: moet een bedrag in euro's van 0 of meer zijn, niet {value!r}"
+            )
     if options.ranking_criteria is not None or options.ranking_weights:
         try:
             validate_ranking(
@@ -239,12 +241,12 @@ def validate_options(options: RunOptions) -> Reference:
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
     if options.jobs < 0:
-        raise ParameterError(f"jobs: must be 1 or more, got {options.jobs}")
+        raise ParameterError(f"jobs: moet 0 (automatisch) of meer zijn, niet {options.jobs}")
     if not options.paths.raw.is_dir():
-        raise ParameterError(f"raw: folder not found: {options.paths.raw}")
+        raise ParameterError(f"raw: map niet gevonden: {options.paths.raw}")
     for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA):
         if not (options.paths.notebooks / nb).is_file():
-            raise ParameterError(f"notebook missing: {options.paths.notebooks / nb}")
+            raise ParameterError(f"notebook ontbreekt: {options.paths.notebooks / nb}")
     return reference
 
 

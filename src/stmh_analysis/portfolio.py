@@ -38,7 +38,7 @@ class Budget:
         ):
             if not np.isfinite(value) or value < 0:
                 raise PortfolioError(
-                    f"{name} must be a non-negative number of euros, got {value!r}"
+                    f"{name}: moet een bedrag in euro's van 0 of meer zijn, niet {value!r}"
                 )
 
 
@@ -168,7 +168,7 @@ def select_optimal(
                 free.incidental_eur,
                 tuple(sorted(set(themes))),
             )
-        raise PortfolioError(f"the budget scenario could not be solved: {result.message}")
+        raise PortfolioError(f"het budgetscenario kon niet worden opgelost: {result.message}")
     chosen = result.x > 0.5
     return Selection(
         chosen,

@@ -128,25 +128,25 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise ReferenceError(f"reference file missing: {path}")
+        raise ReferenceError(f"referentiebestand ontbreekt: {path}")
     try:
         # libyaml's loader when PyYAML has it: the same safe loading, ten times faster, and the
         # reference is read by every kernel of a run
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise ReferenceError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise ReferenceError(f"{path.name}: geen geldige YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise ReferenceError(f"{path.name}: expected a mapping at the top level")
+        raise ReferenceError(f"{path.name}: verwacht bovenaan namen met waarden (een mapping)")
     return data
 
 
 def _add_alias(table: dict[str, str], alias: object, target: str, where: str) -> None:
     key = match_key(alias)
     if not key:
-        raise ReferenceError(f"{where}: empty alias for {target!r}")
+        raise ReferenceError(f"{where}: lege alias voor {target!r}")
     known = table.get(key)
     if known is not None and known != target:
-        raise ReferenceError(f"{where}: alias {alias!r} points to both {known!r} and {target!r}")
+        raise ReferenceError(f"{where}: alias {alias!r} wijst naar zowel {known!r} als {target!r}")
     table[key] = target
 
 
@@ -165,11 +165,11 @@ def _appraisals(doc: dict[str, Any]) -> tuple[Appraisal, ...]:
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ReferenceError(f"appraisals.yaml: entry {entry!r} is incomplete: {exc}") from exc
+            raise ReferenceError(f"appraisals.yaml: regel {entry!r} is onvolledig: {exc}") from exc
     codes = [a.code for a in rows]
     if "" not in codes or len(set(codes)) != len(codes):
         raise ReferenceError(
-            "appraisals.yaml: each code once, and one entry with code '' for 'no appraisal yet'"
+            "appraisals.yaml: elke code één keer, en één regel met code '' voor 'nog geen appreciatie'"
         )
     return tuple(sorted(rows, key=lambda a: a.order))
 
@@ -199,17 +199,19 @@ def load_reference(folder: Path) -> Reference:
         slug = entry.get("slug")
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
             raise ReferenceError(
-                f"themes.yaml: slug {slug!r} must be lower-case letters, digits and _ (e.g. opvang)"
+                f"themes.yaml: slug {slug!r} mag alleen kleine letters, cijfers en _ bevatten (bv. opvang)"
             )
         if slug in labels or slug in ("nota", "bijlage"):
-            raise ReferenceError(f"themes.yaml: slug {slug!r} is used twice or is a document name")
+            raise ReferenceError(
+                f"themes.yaml: slug {slug!r} staat er twee keer in of is de naam van een document"
+            )
         labels[slug] = str(entry["label"])
         for alias in [slug, entry["label"], *entry.get("aliases", [])]:
             _add_alias(theme_aliases, alias, slug, "themes.yaml")
         keywords[slug] = tuple(match_key(k) for k in entry.get("keywords", []))
     if FALLBACK_THEME not in labels:
         raise ReferenceError(
-            f"themes.yaml: the theme {FALLBACK_THEME!r} is needed for proposals that fit no theme"
+            f"themes.yaml: het thema {FALLBACK_THEME!r} is nodig voor voorstellen die bij geen thema passen"
         )
 
     org_aliases: dict[str, str] = {}
@@ -228,7 +230,7 @@ def load_reference(folder: Path) -> Reference:
     header_words = []
     for fieldname, lines in (headers_doc.get("contains") or {}).items():
         if fieldname not in fields:
-            raise ReferenceError(f"headers.yaml: 'contains' names unknown field {fieldname!r}")
+            raise ReferenceError(f"headers.yaml: 'contains' noemt onbekend veld {fieldname!r}")
         for words in lines:
             header_words.append((fieldname, tuple(match_key(w) for w in words)))
 
@@ -271,7 +273,7 @@ def load_reference(folder: Path) -> Reference:
             ),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ReferenceError(f"settings.yaml: missing or malformed entry: {exc}") from exc
+        raise ReferenceError(f"settings.yaml: ontbrekende of onjuiste regel: {exc}") from exc
     if reference.fte_rate_eur <= 0:
-        raise ReferenceError("settings.yaml: fte_rate_eur must be positive")
+        raise ReferenceError("settings.yaml: fte_rate_eur moet groter dan 0 zijn")
     return reference

@@ -44,7 +44,7 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
     """The scenarios of scenarios.yaml (base first) and any added for this run (name -> budget)."""
     entries = list(reference.scenario_entries)
     if not entries:
-        raise ReferenceError("scenarios.yaml: no scenarios; the first one is the base")
+        raise ReferenceError("scenarios.yaml: geen scenario's; het eerste is de basis")
     base_structural = reference.budget_structural_eur
     scenarios = []
     for entry in entries:
@@ -53,7 +53,7 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
             unknown = [a for a in appraisals if a not in reference.appraisal_codes]
             if unknown:
                 raise ReferenceError(
-                    f"scenarios.yaml: {entry['name']}: unknown appraisal {unknown[0]!r}"
+                    f"scenarios.yaml: {entry['name']}: onbekende appreciatie {unknown[0]!r}"
                 )
             scenarios.append(
                 Scenario(
@@ -71,7 +71,7 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, ReferenceError):
                 raise
-            raise ReferenceError(f"scenarios.yaml: entry {entry!r} is incomplete: {exc}") from exc
+            raise ReferenceError(f"scenarios.yaml: regel {entry!r} is onvolledig: {exc}") from exc
     for name, budget in (extra or {}).items():
         scenarios.append(
             Scenario(
@@ -84,7 +84,7 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
         )
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise ReferenceError(f"scenarios: a name is used twice: {names}")
+        raise ReferenceError(f"scenario's: een naam staat er twee keer in: {names}")
     return scenarios
 
 
