@@ -1,0 +1,272 @@
+"""The reading: text (or a number cell, or year columns) -> Amount, through every phase."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from stmh_analysis.amounts.attach import _attach
+from stmh_analysis.amounts.figures import format_dutch_number
+from stmh_analysis.amounts.mentions import (
+    _apply_counts,
+    _build_mentions,
+    _drop_bare_numbers,
+    _Money,
+)
+from stmh_analysis.amounts.model import Amount, AmountError, _kind, _Part, _Reader
+from stmh_analysis.amounts.periods import _read_mention
+from stmh_analysis.amounts.relations import _resolve
+from stmh_analysis.amounts.tokens import (
+    _PERIOD_KINDS,
+    _SCALE_MARKER,
+    _Y,
+    _normalise,
+    _scale_value,
+    _tokenise,
+    _word_number,
+)
+
+# --- the parse -----------------------------------------------------------------------------------
+
+_NEGATIVE_RE = re.compile(
+    r"^(?:€|eur\w*)?\s*-\s*(?:€|eur\w*)?\s*\d|(?:€|eur\w*)\s*-\s*\d|\(\s*-\s*\d"
+)
+_ERROR_VALUES = re.compile(
+    r"^#(?:ref!|n/?a|value!|div/0!|name\?|num!|null!|getting_data|spill!|calc!)", re.I
+)
+
+
+def _basis_keywords(text: str) -> tuple[set[str], tuple[int, int] | None, float | None]:
+    """Period words, year span and duration from a Structureel/incidenteel or Looptijd cell."""
+    keywords: set[str] = set()
+    span = None
+    duration = None
+    for tok in _tokenise(_normalise(text)):
+        if tok.kind in _PERIOD_KINDS:
+            keywords.add(tok.kind)
+        elif tok.kind == "YEARSPAN":
+            a, b = int(tok.groups[0]), int(tok.groups[1])
+            if b < 100:
+                b += a // 100 * 100
+            span = (min(a, b), max(a, b))
+        elif tok.kind == "FROMYEAR" and span is None:
+            keywords.add("STRUCTURAL")
+        elif tok.kind == "DURATION":
+            w = tok.groups[0] or ""
+            duration = float(w) if w.isdigit() else _word_number(w)
+        elif tok.kind == "NUM" and re.fullmatch(_Y, tok.text) and span is None:
+            span = (int(tok.text), int(tok.text))
+    return keywords, span, duration
+
+
+def parse_amount(
+    text: object,
+    *,
+    basis: object = None,
+    duration: object = None,
+    scale: float = 1.0,
+    fte_rate_eur: float = 100_000.0,
+    max_amount_eur: float | None = 100_000_000.0,
+) -> Amount:
+    """Read one cost text as a careful analyst would.
+
+    text: the cost cell(s) as submitted. basis: the Structureel/incidenteel cell, if any.
+    duration: the Looptijd cell, if any. scale: the column's unit (1000 for a `x € 1.000` header),
+    applied to numbers written without a magnitude. fte_rate_eur: euros per fte per year.
+    max_amount_eur: larger amounts are rejected as implausible (None: no limit).
+    """
+    raw = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    s = _normalise(raw)
+    r = _Reader()
+    if not s or re.fullmatch(r"[-?.\s/;]*", s):
+        return Amount(
+            cost_status="pm",
+            flags=("amount_missing",),
+            reading="empty",
+            notes=("geen bedrag ingevuld",),
+        )
+    if s.startswith("="):
+        raise AmountError("formula", f"een spreadsheetformule, geen waarde: {raw[:60]!r}")
+    if _ERROR_VALUES.match(s):
+        raise AmountError("error_value", f"een foutwaarde uit de spreadsheet: {raw[:60]!r}")
+    if _NEGATIVE_RE.search(s):
+        raise AmountError(
+            "negative_amount", f"een negatief bedrag is geen kostenpost: {raw[:60]!r}"
+        )
+    marker = _SCALE_MARKER.search(s)
+    # '(x € 1.000)' is a unit for the other figures; '10 x € 1.000' is a count times a price
+    if marker and (
+        marker.group().lstrip().startswith("(") or not re.search(r"\d\s*$", s[: marker.start()])
+    ):
+        scale = _scale_value(marker.group(1) or marker.group(2))
+        s = (s[: marker.start()] + " " + s[marker.end() :]).strip()
+
+    tokens = _tokenise(s)
+    has_pm = any(t.kind == "PM" for t in tokens)
+    has_zero = any(t.kind == "ZERO" for t in tokens)
+    money, rest = _build_mentions(tokens, in_units=scale != 1.0)
+    money = _drop_bare_numbers(money, tokens)
+    # bare numbers read as a year or a count replace their number token, so that attachment and
+    # relations see them where they stand
+    by_start = {t.start: t for t in rest if t.kind in ("COUNT", "YEAR")}
+    tokens = [by_start.get(t.start, t) if t.kind == "NUM" else t for t in tokens]
+    if not money:
+        if any(t.kind in ("DATE", "DATEWORD") for t in tokens):
+            raise AmountError("date_not_amount", f"dit lijkt een datum, geen bedrag: {raw[:60]!r}")
+        if has_pm:
+            return Amount(cost_status="pm", reading="p.m.")
+        if has_zero:
+            return Amount(reading="cost neutral")
+        raise AmountError("amount_unreadable", f"geen bedrag gevonden in {raw[:80]!r}")
+    _apply_counts(money, tokens)
+    rest_idx = [i for i, _ in enumerate(tokens) if not any(m.first <= i <= m.last for m in money)]
+    relations = _attach(money, tokens, rest_idx)
+    col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
+
+    def quiet_read(m: _Money) -> _Part:
+        return _read_mention(m, _Reader(), col, scale, fte_rate_eur)
+
+    # relations are decided on quiet readings; the flags that stand are those of the relation and
+    # of the mentions finally counted (a dropped breakdown line raises nothing)
+    r = _Reader()
+    if "FRACTION" in relations:
+        r.flag(
+            "amount_ambiguous",
+            "de tekst noemt een deel (de helft, een derde) van een bedrag: het hele bedrag is geteld",
+        )
+    if "COFUND" in relations:
+        r.flag(
+            "amount_ambiguous",
+            "de tekst noemt cofinanciering of dekking: mogelijk betaalt een ander een deel",
+        )
+    if has_pm:
+        r.flag(
+            "amount_partly_pm", "naast een bedrag staat 'p.m.': alleen het bekende deel is geteld"
+        )
+    reading = _resolve(money, tokens, relations, r, quiet_read)
+    live = [m for m in money if not m.dropped]
+    parts = [_read_mention(m, r, col, scale, fte_rate_eur) for m in live]
+
+    structural = [0.0, 0.0]
+    incidental = [0.0, 0.0]
+    starts: list[int] = []
+    ends: list[int] = []
+    for p in parts:
+        target = structural if p.kind == "structural" else incidental
+        target[0] += p.low
+        target[1] += p.high
+        if p.start:
+            starts.append(p.start)
+        if p.end:
+            ends.append(p.end)
+    fte_values = [m.low for m in live if m.is_fte] + [m.fte_count or 0.0 for m in money]
+    _check_plausible(max(structural[1], incidental[1]), max_amount_eur, raw)
+    return Amount(
+        structural_low_eur=round(structural[0], 2),
+        structural_high_eur=round(structural[1], 2),
+        incidental_low_eur=round(incidental[0], 2),
+        incidental_high_eur=round(incidental[1], 2),
+        first_year=min(starts) if starts else None,
+        last_year=max(ends) if ends and structural[1] == 0 else None,
+        fte=sum(fte_values) or None,
+        cost_status="estimated",
+        flags=tuple(r.flags),
+        reading=reading,
+        notes=tuple(r.notes),
+    )
+
+
+def _check_plausible(euros: float, limit: float | None, raw: str) -> None:
+    """Raise amount_implausible when `euros` is above the plausibility limit (None: no limit)."""
+    if limit is not None and euros > limit:
+        raise AmountError(
+            "amount_implausible",
+            f"€ {format_dutch_number(euros)} ligt boven de aannemelijkheidsgrens van "
+            f"€ {format_dutch_number(limit)}: {raw[:60]!r}",
+        )
+
+
+def amount_from_number(
+    value: float,
+    *,
+    basis: object = None,
+    duration: object = None,
+    scale: float = 1.0,
+    fte_rate_eur: float = 100_000.0,
+    max_amount_eur: float | None = 100_000_000.0,
+) -> Amount:
+    """A cell typed as a number: its value is exact, only the column's unit and the row's basis
+    and period are applied. A full amount typed under a unit header (75.000 under `x € 1.000`,
+    which would make € 75 mln) is read as written and flagged."""
+    if value != value or value < 0:
+        raise AmountError("negative_amount", f"een negatief bedrag is geen kostenpost: {value!r}")
+    r = _Reader()
+    euros = value * scale
+    if scale != 1.0 and value >= 1000 and euros >= 10_000_000:
+        euros = value
+        r.flag(
+            "amount_ambiguous",
+            f"{format_dutch_number(value)} staat voluit onder een kolom in eenheden van "
+            f"€ {format_dutch_number(scale)}: als volledig bedrag gelezen",
+        )
+    if euros == 0:
+        return Amount(reading="number cell", notes=())
+    m = _Money(euros, euros, 0, 0, 0, 0, has_magnitude=True, explicit_unit=True)
+    col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
+    part = _read_mention(m, r, col, 1.0, fte_rate_eur)
+    _check_plausible(part.high, max_amount_eur, format_dutch_number(value))
+    structural = part.kind == "structural"
+    return Amount(
+        structural_low_eur=round(part.low, 2) if structural else 0.0,
+        structural_high_eur=round(part.high, 2) if structural else 0.0,
+        incidental_low_eur=0.0 if structural else round(part.low, 2),
+        incidental_high_eur=0.0 if structural else round(part.high, 2),
+        first_year=part.start,
+        last_year=None if structural else part.end,
+        cost_status="estimated",
+        flags=tuple(r.flags),
+        reading="number cell",
+        notes=tuple(r.notes),
+    )
+
+
+def amount_from_years(
+    by_year: dict[int, tuple[float, float]],
+    *,
+    basis: object = None,
+) -> Amount:
+    """Amounts spread over year columns (`2024 | 2025 | 2026`), low and high per year in euros.
+
+    Read as time-limited money in those years (summed, with the first and last year), unless the
+    basis column says structural and every year holds the same amount: then that amount per year
+    from the first year on. Money in the last year column may go on after it: flagged."""
+    years = sorted(y for y, (low, high) in by_year.items() if low or high)
+    if not years:
+        return Amount(cost_status="pm", flags=("amount_missing",), reading="year columns")
+    lows = [by_year[y][0] for y in years]
+    highs = [by_year[y][1] for y in years]
+    keywords, _, _ = _basis_keywords(str(basis) if basis is not None and basis == basis else "")
+    r = _Reader()
+    if _kind(keywords) == "structural" and len(set(lows)) == 1 and len(set(highs)) == 1:
+        return Amount(
+            structural_low_eur=lows[0],
+            structural_high_eur=highs[0],
+            first_year=years[0],
+            reading="year columns, structural",
+        )
+    steady_to_the_end = len(years) > 1 and years[-1] == max(by_year) and lows[-1] == lows[-2]
+    if steady_to_the_end and _kind(keywords) != "oneoff":
+        r.flag(
+            "amount_ambiguous",
+            f"bedragen in jaarkolommen {years[0]}–{years[-1]} opgeteld als tijdelijk; het bedrag "
+            "loopt door tot de laatste kolom en is misschien structureel",
+        )
+    return Amount(
+        incidental_low_eur=round(sum(lows), 2),
+        incidental_high_eur=round(sum(highs), 2),
+        first_year=years[0],
+        last_year=years[-1],
+        flags=tuple(r.flags),
+        reading="year columns",
+        notes=tuple(r.notes),
+    )
