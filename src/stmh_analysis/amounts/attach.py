@@ -45,6 +45,7 @@ def _attach(money: list[_Money], tokens: list[_Token], rest_idx: list[int]) -> l
             "EXISTING",
             "COFUND",
             "FRACTION",
+            "AVAILABLE",
         ):
             relations.append(tok.kind)
             continue
@@ -57,7 +58,13 @@ def _attach(money: list[_Money], tokens: list[_Token], rest_idx: list[int]) -> l
             )
         if target is None:
             continue
-        if tok.kind == "YEARSPAN":
+        target.cues.append(idx)
+        if tok.kind == "YEARBOTH":  # 'in zowel 2025 als 2026': each of the two years
+            a, b = int(tok.groups[0]), int(tok.groups[1])
+            target.span = (min(a, b), max(a, b))
+            target.duration = 2.0 if a != b else 1.0
+            target.keywords.add("_each")
+        elif tok.kind == "YEARSPAN":
             a, b = int(tok.groups[0]), int(tok.groups[1])
             if b < 100:
                 b += a // 100 * 100
@@ -66,7 +73,7 @@ def _attach(money: list[_Money], tokens: list[_Token], rest_idx: list[int]) -> l
             years = [int(y) for y in re.findall(_Y, tok.text)]
             target.span = (min(years), max(years))
             target.duration = float(len(set(years)))
-        elif tok.kind in ("YEAR", "DATEWORD"):
+        elif tok.kind == "YEAR":
             year = int(tok.groups[0])
             if target.span is None:
                 target.span = (year, year)
@@ -104,10 +111,24 @@ def _attach(money: list[_Money], tokens: list[_Token], rest_idx: list[int]) -> l
             if not target.computed:
                 target.ambiguous = True  # € 40.000 per regio, but how many regions?
                 target.keywords.add("PERUNIT")
+        elif tok.kind in ("VATINCL", "VATEXCL"):
+            target.keywords.add("_" + tok.kind.lower())
         elif tok.kind == "EACH":
             target.keywords.add("_each")
+        elif tok.kind in _PERIOD_KINDS and _opens_a_list(tokens, idx):
+            # 'Kosten per jaar: personeel € 120.000, materiaal € 30.000': the word heads the list
+            for m in money:
+                heads = [t for t in tokens[idx + 1 : m.first] if t.kind in _PERIOD_KINDS]
+                if m.first > idx and not m.dropped and not heads:
+                    m.keywords.add(tok.kind)
+                    m.cues.append(idx)
         elif tok.kind in _PERIOD_KINDS:
             target.keywords.add(tok.kind)
             if tok.text == "p/m":
                 target.keywords.add("_slash_pm")
     return relations
+
+
+def _opens_a_list(tokens: list[_Token], idx: int) -> bool:
+    """The period word stands right before a colon that opens several amounts."""
+    return idx + 1 < len(tokens) and tokens[idx + 1].kind == "COLON"

@@ -33,6 +33,7 @@ class _Money:
     fte_count: float | None = None  # an fte count stated beside this money
     single_year: bool = False  # the span is one year written on its own ('in 2025')
     dropped: str = ""  # why this mention is not counted (old estimate, breakdown, ...)
+    cues: list[int] = field(default_factory=list)  # token indices of the words attached to it
 
 
 def _read_value(tokens: list[_Token], i: int) -> tuple[dict, int] | None:

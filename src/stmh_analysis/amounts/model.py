@@ -29,11 +29,13 @@ class Amount:
     flags: tuple[str, ...] = ()
     reading: str = ""  # the relation seen between the figures, e.g. "total with breakdown"
     notes: tuple[str, ...] = ()  # why each flag was raised, in Dutch
+    evidence: tuple[str, ...] = ()  # each figure with its role, each cue with its effect (Dutch)
 
     def to_json(self) -> str:
         data = asdict(self)
         data["data_issues"] = ";".join(data.pop("flags"))
         data["notes"] = list(self.notes)
+        data["evidence"] = list(self.evidence)
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -51,14 +53,19 @@ class _Part:
 
 
 def _kind(keywords: set[str]) -> str:
-    """The basis the period words give: structural, oneoff, or none."""
+    """The basis the period words give: structural, oneoff, or none. A plain one-off word
+    ('eenmalig') wins; a weak one ('investering', 'opstart') and 'tijdelijk' give way to a
+    recurrence word (the evidence rule flags the disagreement)."""
     if "ONEOFF" in keywords:
         return "oneoff"
-    if keywords & {"PERYEAR", "PERMONTH", "PERQUARTER", "PERWEEK", "STRUCTURAL"}:
+    if keywords & RECURRENCE:
         return "structural"
-    if "TOTAL" in keywords:
+    if keywords & {"ONEOFFWEAK", "TEMPORARY", "TOTAL"}:
         return "oneoff"
     return "none"
+
+
+RECURRENCE = frozenset({"PERYEAR", "PERMONTH", "PERQUARTER", "PERWEEK", "STRUCTURAL"})
 
 
 class _Reader:
@@ -67,6 +74,7 @@ class _Reader:
     def __init__(self) -> None:
         self.flags: list[str] = []
         self.notes: list[str] = []
+        self.used: set[str] = set()  # relation words a step of the reading acted on
 
     def flag(self, code: str, note: str) -> None:
         if code not in self.flags:

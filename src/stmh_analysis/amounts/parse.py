@@ -6,6 +6,7 @@ import math
 import re
 
 from stmh_analysis.amounts.attach import _attach
+from stmh_analysis.amounts.evidence import weigh_evidence
 from stmh_analysis.amounts.figures import format_dutch_number
 from stmh_analysis.amounts.mentions import (
     _apply_counts,
@@ -146,6 +147,7 @@ def parse_amount(
     reading = _resolve(money, tokens, relations, r, quiet_read)
     live = [m for m in money if not m.dropped]
     parts = [_read_mention(m, r, col, scale, fte_rate_eur) for m in live]
+    evidence = weigh_evidence(s, tokens, money, r)
 
     structural = [0.0, 0.0]
     incidental = [0.0, 0.0]
@@ -173,6 +175,7 @@ def parse_amount(
         flags=tuple(r.flags),
         reading=reading,
         notes=tuple(r.notes),
+        evidence=evidence,
     )
 
 

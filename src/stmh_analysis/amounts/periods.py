@@ -80,9 +80,12 @@ def _read_mention(
         n_years = span[1] - span[0] + 1
     if "_each" in keywords and n_years and n_years > 1 and _kind(keywords) == "none":
         keywords.add("PERYEAR")  # 'in 2025 en 2026 elk € 400.000'
+        r.used.add("EACH")
     kind = _kind(keywords)
     if kind == "none" and m.is_fte:
         kind = "structural"  # capacity is asked per year
+    if kind == "none" and m.from_year and not span and not n_years:
+        kind = "structural"  # 'vanaf 2025 € 70.000', 'per 1 januari 2026': every year from then on
     if kind == "none" and m.period_total and span:
         kind = "oneoff"  # 'voor de periode 2024-2027': the total for the period
     if kind == "none":

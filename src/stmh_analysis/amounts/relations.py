@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stmh_analysis.amounts.figures import format_dutch_number
 from stmh_analysis.amounts.mentions import _Money
 from stmh_analysis.amounts.model import _kind, _Part, _Reader
 from stmh_analysis.amounts.tokens import _PERIOD_KINDS, _Token
@@ -22,6 +26,16 @@ def _before(tokens: list[_Token], m: _Money, kinds: set[str], reach: int = 4) ->
     window = tokens[max(0, m.first - reach) : m.first]
     for t in reversed(window):
         if t.kind in ("NUM", "CUR", "MAG", "JOIN"):
+            return False
+        if t.kind in kinds:
+            return True
+    return False
+
+
+def _after(tokens: list[_Token], m: _Money, kinds: set[str], reach: int = 4) -> bool:
+    """A word of `kinds` shortly after the amount, in its clause, with no other figure between."""
+    for t in tokens[m.last + 1 : m.last + 1 + reach]:
+        if t.kind in ("NUM", "CUR", "MAG") or (t.kind == "JOIN" and t.clause != m.clause):
             return False
         if t.kind in kinds:
             return True
@@ -71,218 +85,399 @@ def _inner_of(outer: _Money, money: list[_Money], tokens: list[_Token]) -> list[
     return []
 
 
+@dataclass
+class _Context:
+    """What every step of the resolution sees: the tokens, the relation words, the flags."""
+
+    tokens: list[_Token]
+    relations: list[str]
+    r: _Reader
+    read: Callable[[_Money], _Part]
+    reading: str = "parts added"
+
+
 def _resolve(
     money: list[_Money], tokens: list[_Token], relations: list[str], r: _Reader, read
 ) -> str:
     """Decide how the amounts relate: mark the mentions not to count (`dropped`), raise the
-    relation's flags, and return the name of the relation."""
+    relation's flags, and return the name of the relation. Each step looks for one relation."""
     live = [m for m in money if not m.dropped]
     if len(live) == 1:
         m = live[0]
         if "RAMP" in relations:
+            r.used.add("RAMP")
             r.flag("amount_ambiguous", "een oplopend bedrag: alleen het genoemde niveau is geteld")
         return (
             "count x unit price"
             if m.computed
             else ("range" if m.low != m.high else "single amount")
         )
+    ctx = _Context(tokens, relations, r, read)
+    for step in _STEPS:
+        live = [m for m in money if not m.dropped]
+        if len(live) < 2:
+            break
+        reading = step(live, ctx)
+        if reading:
+            ctx.reading = reading
+    return ctx.reading
 
-    reading = "parts added"
-    # 0. money that exists already ('bovenop de huidige € 200.000') is context, not the ask
-    existing = [m for m in live if _before(tokens, m, {"EXISTING"}, 4)]
-    if existing and len(existing) < len(live):
-        for m in existing:
-            m.dropped = "existing budget"
-        reading = "extra on top of an existing budget"
-        live = [m for m in live if not m.dropped]
-    # 1. an old and a new estimate: keep the new one
-    olds = (
-        []
-        if "RAMP" in relations
-        else [
+
+def _existing_budget(live: list[_Money], ctx: _Context) -> str | None:
+    """Money that exists already ('bovenop de huidige € 200.000') is context, not the ask."""
+    existing = [m for m in live if _before(ctx.tokens, m, {"EXISTING"}, 4)]
+    if not existing or len(existing) == len(live):
+        return None
+    for m in existing:
+        m.dropped = "existing budget"
+    ctx.r.used.add("EXISTING")
+    return "extra on top of an existing budget"
+
+
+def _fte_with_its_cost(live: list[_Money], ctx: _Context) -> str | None:
+    """'€ 65.000 voor 0,6 fte': an fte count in the clause of its own euros is that money's
+    capacity, counted once (the euros), never again at the fte rate."""
+    paired = False
+    for f in [m for m in live if m.is_fte]:
+        own = [
             m
             for m in live
-            if _before(tokens, m, {"OLD"}, 4)
-            or (
-                m.depth > 0
-                and any(
-                    t.kind == "OLD" and t.depth == m.depth
-                    for t in tokens[max(0, m.first - 3) : m.first]
-                )
-            )
+            if not m.is_fte
+            and not m.dropped
+            and not _between(ctx.tokens, *sorted((m, f), key=lambda x: x.first), {"JOIN"})
+            and not _between(ctx.tokens, *sorted((m, f), key=lambda x: x.first), {"THEN"})
+            and m.depth <= f.depth  # '2 fte (€ 200.000)' is a total with its restatement
         ]
-    )
-    for a, b in zip(live, live[1:], strict=False):
-        if "RAMP" in relations:
-            break
-        if _between(tokens, a, b, {"NEW"}) and not _between(tokens, a, b, {"JOIN"}):
-            olds.append(a)
-    if olds and len(olds) < len(live):
-        for m in olds:
-            m.dropped = "old estimate"
-        reading = "old and new estimate"
-        live = [m for m in live if not m.dropped]
+        if len(own) != 1:
+            continue
+        money = own[0]
+        f.dropped = "fte with its cost"
+        money.fte_count = (money.fte_count or 0.0) + f.low
+        if _kind(money.keywords) == "none":
+            money.keywords |= (f.keywords & set(_PERIOD_KINDS)) or {"PERYEAR"}
+        if money.span is None and f.span is not None:
+            money.span, money.duration = f.span, f.duration
+        paired = True
+    return "cost with its capacity" if paired else None
 
-    # 2. a total followed by its breakdown or restatement (in parentheses, after 'waarvan', ':')
+
+def _part_available(live: list[_Money], ctx: _Context) -> str | None:
+    """'€ 90.000 nodig, waarvan € 10.000 al beschikbaar': the ask is the rest, € 80.000."""
+    covered = [m for m in live if _after(ctx.tokens, m, {"AVAILABLE"}, 5)]
+    if len(covered) != 1:
+        return None
+    part = covered[0]
+    totals = [m for m in live if m is not part and m.low > part.high]
+    if len(totals) != 1:
+        return None
+    total = totals[0]
+    if ctx.read(total).kind != ctx.read(part).kind and _kind(part.keywords) != "none":
+        ctx.r.flag(
+            "amount_ambiguous",
+            "het deel dat al gedekt is heeft een andere looptijd dan het totaal: afgetrokken",
+        )
+    total.low, total.high = total.low - part.high, total.high - part.low
+    total.low, total.high = min(total.low, total.high), max(total.low, total.high)
+    part.dropped = "part already covered"
+    ctx.r.used |= {"AVAILABLE", "BREAKDOWN"}
+    return "total less the part already covered"
+
+
+_VAT_RATES = (1.21, 1.09)
+
+
+def _vat_pair(live: list[_Money], ctx: _Context) -> str | None:
+    """'€ 33.000 (€ 40.000 incl. btw)': one amount written without and with VAT; the amount
+    the programme pays (incl. btw) is counted."""
+    incl = [m for m in live if "_vatincl" in m.keywords]
+    excl = [m for m in live if "_vatexcl" in m.keywords]
+    if len(incl) != 1 or len(live) != 2:
+        return None
+    with_vat = incl[0]
+    without = next(m for m in live if m is not with_vat)
+    if excl and excl[0] is not without:
+        return None
+    ratio = with_vat.low / without.low if without.low else 0
+    if not 1.0 < ratio <= 1.25:
+        return None
+    without.dropped = "the amount without VAT"
+    if not any(abs(ratio - rate) <= 0.01 for rate in _VAT_RATES):
+        ctx.r.flag(
+            "amount_ambiguous",
+            "de bedragen met en zonder btw verschillen niet met 21% of 9%: het bedrag met btw is geteld",
+        )
+    ctx.r.used |= {"VATINCL", "VATEXCL"}
+    return "amount without and with VAT"
+
+
+def _old_and_new(live: list[_Money], ctx: _Context) -> str | None:
+    """An old and a new estimate ('was € 80.000, nu € 120.000'): keep the new one. 'Verhoogd
+    met' is an increase, not a new level: added, and flagged."""
+    if "RAMP" in ctx.relations:
+        return None
+    tokens = ctx.tokens
+    olds = [
+        m
+        for m in live
+        if _before(tokens, m, {"OLD"}, 4)
+        or (
+            m.depth > 0
+            and any(
+                t.kind == "OLD" and t.depth == m.depth
+                for t in tokens[max(0, m.first - 3) : m.first]
+            )
+        )
+    ]
+    for a, b in zip(live, live[1:], strict=False):
+        new_between = _between(tokens, a, b, {"NEW"}) and not _between(tokens, a, b, {"JOIN"})
+        replaced = new_between or _before(tokens, b, {"NEW"}, 4)
+        if replaced and not _increase(tokens, a, b) and all(a is not m for m in olds):
+            olds.append(a)
+    if not olds or len(olds) >= len(live):
+        return None
+    for m in olds:
+        m.dropped = "old estimate"
+    ctx.r.used |= {"OLD", "NEW"}
+    return "old and new estimate"
+
+
+def _increase(tokens: list[_Token], a: _Money, b: _Money) -> bool:
+    """'verhoogd met € 20.000': the word before b is followed by 'met' (a change, not a level)."""
+    window = tokens[a.last + 1 : b.first]
+    return any(t.kind == "NEW" for t in window) and any(t.text == "met" for t in window)
+
+
+def _total_with_breakdown(live: list[_Money], ctx: _Context) -> str | None:
+    """A total followed by its breakdown or restatement (in parentheses, after 'waarvan', ':')."""
+    reading = None
     for outer in list(live):
         if outer.dropped:
             continue
-        inner = _inner_of(outer, live, tokens)
-        if not inner:
-            continue
-        outer_part = read(outer)
-        inner_parts = [read(m) for m in inner]
-        same_money = _same_money(outer, outer_part, inner, inner_parts)
+        inner = _inner_of(outer, [m for m in live if not m.dropped], ctx.tokens)
+        if inner:
+            reading = _explain(outer, inner, ctx)
+            ctx.r.used |= {"BREAKDOWN", "RESTATE"}
+    return reading
+
+
+def _explain(outer: _Money, inner: list[_Money], ctx: _Context) -> str:
+    """One total and the amounts that explain it: which to count, and the relation's name."""
+    same_money = _same_money(outer, ctx.read(outer), inner, [ctx.read(m) for m in inner])
+    for m in inner:
+        m.dropped = "breakdown"
+    if outer.is_fte and not any(m.is_fte for m in inner):
+        # '2 fte (ca. € 200.000 per jaar)': the euros are the fte's cost, counted once
+        outer.dropped = "fte with its cost"
         for m in inner:
+            m.dropped = ""
+            m.fte_count = outer.low
+            if _kind(m.keywords) == "none":
+                m.keywords |= (outer.keywords & set(_PERIOD_KINDS)) or {"PERYEAR"}
+            if m.span is None and outer.span is not None:
+                m.span, m.duration = outer.span, outer.duration
+            m.from_year = m.from_year or outer.from_year
+        return "capacity with its cost"
+    if not outer.is_fte and all(m.is_fte for m in inner):
+        outer.fte_count = sum(m.low for m in inner)
+        if _kind(outer.keywords) == "none":
+            outer.keywords.add("PERYEAR")  # capacity is yearly, so is its cost
+        return "cost with its capacity"
+    if same_money is None and _partial_breakdown(outer, inner, ctx.tokens):
+        return "total with a part named"
+    if same_money is None:
+        ctx.r.flag(
+            "amount_ambiguous",
+            "de uitsplitsing telt niet op tot het genoemde bedrag: alleen het hoofdbedrag is geteld",
+        )
+        return "total with breakdown that does not add up"
+    if same_money:
+        _inherit(outer, inner)
+    return "total with breakdown" if len(inner) > 1 else "total with restatement"
+
+
+def _total_among_parts(live: list[_Money], ctx: _Context) -> str | None:
+    """A total among parts ('€ 50.000 + € 30.000, totaal € 80.000'): the total wins when the
+    parts add up to it; otherwise flagged."""
+    totals = [m for m in live if "TOTAL" in m.keywords]
+    others = [m for m in live if "TOTAL" not in m.keywords]
+    if len(totals) != 1 or not others:
+        return None
+    total, read, r = totals[0], ctx.read, ctx.r
+    total_part = read(total)
+    parts = [read(m) for m in others]
+    if _close(sum(p.low for p in parts), total_part.low) and all(
+        p.kind == "incidental" for p in parts
+    ):
+        for m in others:
             m.dropped = "breakdown"
-        if outer.is_fte and not any(m.is_fte for m in inner):
-            # '2 fte (ca. € 200.000 per jaar)': the euros are the fte's cost, counted once
-            outer.dropped = "fte with its cost"
-            for m in inner:
-                m.dropped = ""
-                m.fte_count = outer.low
-                if _kind(m.keywords) == "none":
-                    m.keywords |= (outer.keywords & set(_PERIOD_KINDS)) or {"PERYEAR"}
-                if m.span is None and outer.span is not None:
-                    m.span, m.duration = outer.span, outer.duration
-                m.from_year = m.from_year or outer.from_year
-            reading = "capacity with its cost"
-        elif not outer.is_fte and all(m.is_fte for m in inner):
-            outer.fte_count = sum(m.low for m in inner)
-            if _kind(outer.keywords) == "none":
-                outer.keywords.add("PERYEAR")  # capacity is yearly, so is its cost
-            reading = "cost with its capacity"
-        elif same_money is None and _partial_breakdown(outer, inner, tokens):
-            reading = "total with a part named"
-        elif same_money is None:
+        _inherit(total, others)
+        yearly_parts = any("PERYEAR" in m.keywords for m in others)
+        return "yearly amount and its period total" if yearly_parts else "total with breakdown"
+    ctx.r.used |= {"BREAKDOWN", "RESTATE"}
+    if len(parts) == 1 and (parts[0].kind == "structural" or others[0].duration or others[0].span):
+        per_year = others[0]
+        ratio = total_part.low / per_year.low if per_year.low else 0
+        if parts[0].kind == "incidental" and _close(parts[0].low, total_part.low):
+            total.dropped = "restatement"  # the yearly amount with its period is the same money
+        elif ratio >= 2 and abs(ratio - round(ratio)) < 0.01:
+            per_year.dropped = "yearly amount of the total"
+            if per_year.from_year and not total.span:
+                total.span = (per_year.from_year, per_year.from_year + round(ratio) - 1)
+        else:
+            per_year.dropped = "yearly amount of the total"
             r.flag(
                 "amount_ambiguous",
-                "de uitsplitsing telt niet op tot het genoemde bedrag: alleen het hoofdbedrag is geteld",
+                "het jaarbedrag en het totaal passen niet bij elkaar: het totaal is geteld",
             )
-            reading = "total with breakdown that does not add up"
-        else:
-            if same_money:
-                _inherit(outer, inner)
-            reading = "total with breakdown" if len(inner) > 1 else "total with restatement"
-        live = [m for m in live if not m.dropped]
+        return "yearly amount and its period total"
+    for m in others:
+        m.dropped = "breakdown"
+    r.flag(
+        "amount_ambiguous", "de delen tellen niet op tot het genoemde totaal: het totaal is geteld"
+    )
+    return "total with breakdown that does not add up"
 
-    # 3. a total among parts: the total wins when the parts add up to it
-    if len(live) > 1:
-        totals = [m for m in live if "TOTAL" in m.keywords]
-        others = [m for m in live if "TOTAL" not in m.keywords]
-        if len(totals) == 1 and others:
-            total = totals[0]
-            total_part = read(total)
-            parts = [read(m) for m in others]
-            yearly = [p for p in parts if p.kind == "structural"]
-            if _close(sum(p.low for p in parts), total_part.low) and all(
-                p.kind == "incidental" for p in parts
-            ):
-                for m in others:
-                    m.dropped = "breakdown"
-                _inherit(total, others)
-                yearly_parts = any("PERYEAR" in m.keywords for m in others)
-                reading = (
-                    "yearly amount and its period total" if yearly_parts else "total with breakdown"
-                )
-            elif len(parts) == 1 and (yearly or others[0].duration or others[0].span):
-                per_year = others[0]
-                ratio = total_part.low / per_year.low if per_year.low else 0
-                if parts[0].kind == "incidental" and _close(parts[0].low, total_part.low):
-                    total.dropped = (
-                        "restatement"  # the yearly amount with its period is the same money
-                    )
-                elif ratio >= 2 and abs(ratio - round(ratio)) < 0.01:
-                    per_year.dropped = "yearly amount of the total"
-                    if per_year.from_year and not total.span:
-                        total.span = (per_year.from_year, per_year.from_year + round(ratio) - 1)
-                else:
-                    per_year.dropped = "yearly amount of the total"
-                    r.flag(
-                        "amount_ambiguous",
-                        "het jaarbedrag en het totaal passen niet bij elkaar: het totaal is geteld",
-                    )
-                reading = "yearly amount and its period total"
-            else:
-                for m in others:
-                    m.dropped = "breakdown"
-                r.flag(
-                    "amount_ambiguous",
-                    "de delen tellen niet op tot het genoemde totaal: het totaal is geteld",
-                )
-                reading = "total with breakdown that does not add up"
-            live = [m for m in live if not m.dropped]
 
-    # 4. restatement without a marker: a yearly amount with a period and its own total
-    if len(live) == 2:
-        a, b = live
-        pa, pb = read(a), read(b)
-        one_limited = (
-            pa.kind == "incidental" and (a.duration or a.span) and "PERYEAR" in a.keywords
-        ) or (pb.kind == "incidental" and (b.duration or b.span) and "PERYEAR" in b.keywords)
+def _restated_with_period(live: list[_Money], ctx: _Context) -> str | None:
+    """A yearly amount with its period and its own total, without a marker."""
+    if len(live) != 2:
+        return None
+    a, b = live
+    pa, pb = ctx.read(a), ctx.read(b)
+    one_limited = (
+        pa.kind == "incidental" and (a.duration or a.span) and "PERYEAR" in a.keywords
+    ) or (pb.kind == "incidental" and (b.duration or b.span) and "PERYEAR" in b.keywords)
+    if (
+        one_limited
+        and not _between(ctx.tokens, a, b, {"JOIN"})
+        and _close(pa.low, pb.low)
+        and _close(pa.high, pb.high)
+    ):
+        (b if "PERYEAR" in a.keywords else a).dropped = "restatement"
+        ctx.r.used.add("RESTATE")
+        return "yearly amount and its period total"
+    return None
+
+
+def _same_figure_twice(live: list[_Money], ctx: _Context) -> str | None:
+    """The same figure twice with nothing joining them ('12 fte à € 110.000 = € 1,32 mln')."""
+    if len(live) != 2 or _between(ctx.tokens, live[0], live[1], {"JOIN", "THEN"}):
+        return None
+    a, b = live
+    pa, pb = ctx.read(a), ctx.read(b)
+    if pa.kind == pb.kind and _close(pa.low, pb.low) and _close(pa.high, pb.high):
+        (b if a.computed or a.span or a.fte_count else a).dropped = "restatement"
+        ctx.r.used.add("RESTATE")
+        return "total with restatement"
+    return None
+
+
+def _then_yearly(live: list[_Money], ctx: _Context) -> str | None:
+    """A one-off, then a yearly amount ('in 2025 € 300.000, daarna € 150.000 per jaar')."""
+    if "THEN" not in ctx.relations:
+        return None
+    first, later = live[0], live[1:]
+    if _kind(first.keywords) == "none":
+        first.keywords.add("ONEOFF")
+    last_year = (first.span or (None, first.from_year))[1]
+    for m in later:
         if (
-            one_limited
-            and not _between(tokens, a, b, {"JOIN"})
-            and _close(pa.low, pb.low)
-            and _close(pa.high, pb.high)
+            _kind(m.keywords) == "structural"
+            and not m.from_year
+            and last_year
+            and not m.span
+            and not m.duration
         ):
-            (b if "PERYEAR" in a.keywords else a).dropped = "restatement"
-            reading = "yearly amount and its period total"
-            live = [m for m in live if not m.dropped]
+            m.from_year = last_year + 1
+    ctx.r.used.add("THEN")
+    return "one-off then yearly"
 
-    # 4b. the same figure twice with nothing joining them ('12 fte à € 110.000 = € 1,32 mln')
-    if len(live) == 2 and not _between(tokens, live[0], live[1], {"JOIN", "THEN"}):
-        a, b = live
+
+def _year_then_structural(live: list[_Money], ctx: _Context) -> str | None:
+    """'in 2025 € 3 mln, vanaf 2026 structureel € 4 mln': the money of a year before a
+    structural level starts is a one-off in that year."""
+    starts = [ctx.read(m).start for m in live if ctx.read(m).kind == "structural"]
+    starts = [s for s in starts if s]
+    changed = False
+    for m in live:
+        if (
+            m.single_year
+            and m.span
+            and _kind(m.keywords) == "none"
+            and starts
+            and m.span[0] < min(starts)
+        ):
+            m.keywords.add("ONEOFF")
+            changed = True
+    return "one-off then yearly" if changed else None
+
+
+def _rising_path(live: list[_Money], ctx: _Context) -> str | None:
+    """A rising path: the last level is the structural amount (flagged)."""
+    if "RAMP" not in ctx.relations:
+        return None
+    final = live[-1]
+    for m in live[:-1]:
+        m.dropped = "step on the way"
+    if _kind(final.keywords) == "none":
+        final.keywords.add("STRUCTURAL")
+    ctx.r.used.add("RAMP")
+    ctx.r.flag(
+        "amount_ambiguous",
+        "een oplopend bedrag: het eindniveau is als structureel bedrag geteld, de tussenjaren niet",
+    )
+    return "rising to a structural level"
+
+
+def _parts_added(live: list[_Money], ctx: _Context) -> str | None:
+    """What is left is added; flagged when nothing in the text says they add up."""
+    if ctx.reading != "parts added":
+        return None
+    tokens, read = ctx.tokens, ctx.read
+    for a, b in zip(live, live[1:], strict=False):
         pa, pb = read(a), read(b)
-        if pa.kind == pb.kind and _close(pa.low, pb.low) and _close(pa.high, pb.high):
-            (b if a.computed or a.span or a.fte_count else a).dropped = "restatement"
-            reading = "total with restatement"
-            live = [m for m in live if not m.dropped]
+        joined = _between(tokens, a, b, {"JOIN", "THEN"}) or a.clause != b.clause
+        distinct = pa.kind != pb.kind or (pa.start != pb.start and pa.start and pb.start)
+        labelled = _labelled(tokens, a, b)
+        if (not joined and not distinct) or (not distinct and not labelled):
+            ctx.r.flag(
+                "amount_ambiguous",
+                f"meerdere bedragen ({_euro(a)}, {_euro(b)}) zonder dat de tekst zegt hoe ze "
+                "samenhangen: ze zijn opgeteld",
+            )
+            break
+    ctx.r.used.add("JOIN")
+    return None
 
-    # 5. a one-off, then a yearly amount ('in 2025 € 300.000, daarna € 150.000 per jaar')
-    if "THEN" in relations and len(live) >= 2:
-        first, later = live[0], live[1:]
-        if _kind(first.keywords) == "none":
-            first.keywords.add("ONEOFF")
-        last_year = (first.span or (None, first.from_year))[1]
-        for m in later:
-            if (
-                _kind(m.keywords) == "structural"
-                and not m.from_year
-                and last_year
-                and not m.span
-                and not m.duration
-            ):
-                m.from_year = last_year + 1
-        reading = "one-off then yearly"
 
-    # 6. a rising path: the last level is the structural amount
-    if "RAMP" in relations and len(live) >= 2:
-        final = live[-1]
-        for m in live[:-1]:
-            m.dropped = "step on the way"
-        if _kind(final.keywords) == "none":
-            final.keywords.add("STRUCTURAL")
-        r.flag(
-            "amount_ambiguous",
-            "een oplopend bedrag: het eindniveau is als structureel bedrag geteld, de tussenjaren niet",
-        )
-        reading = "rising to a structural level"
-        live = [final]
+def _labelled(tokens: list[_Token], a: _Money, b: _Money) -> bool:
+    """Two parts are named ('personeel € 50.000, materiaal € 20.000') or joined by a word that
+    adds ('en', 'plus', '+'), not only by a comma or semicolon."""
+    between = tokens[a.last + 1 : b.first]
+    if any(t.kind == "JOIN" and t.text.strip() not in (",", ";") for t in between):
+        return True
+    return any(t.kind == "WORD" for t in between)
 
-    # 7. what is left is added; say so when nothing in the text says they add up
-    if len(live) > 1 and reading == "parts added":
-        for a, b in zip(live, live[1:], strict=False):
-            pa, pb = read(a), read(b)
-            joined = _between(tokens, a, b, {"JOIN", "THEN"}) or a.clause != b.clause
-            distinct = pa.kind != pb.kind or (pa.start != pb.start and pa.start and pb.start)
-            if not joined and not distinct:
-                r.flag(
-                    "amount_ambiguous",
-                    "meerdere bedragen zonder dat de tekst zegt hoe ze samenhangen: ze zijn opgeteld",
-                )
-                break
-    return reading
+
+def _euro(m: _Money) -> str:
+    return f"€ {format_dutch_number(m.low)}"
+
+
+_STEPS = (
+    _existing_budget,
+    _fte_with_its_cost,
+    _part_available,
+    _vat_pair,
+    _old_and_new,
+    _total_with_breakdown,
+    _total_among_parts,
+    _restated_with_period,
+    _same_figure_twice,
+    _then_yearly,
+    _year_then_structural,
+    _rising_path,
+    _parts_added,
+)
 
 
 def _partial_breakdown(outer: _Money, inner: list[_Money], tokens: list[_Token]) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from stmh_analysis.amounts.words import AmountWords, load_amount_words
 
 # --- normalisation -------------------------------------------------------------------------------
 
@@ -15,7 +18,7 @@ _MONTHS = (
 )
 # `(x € 1.000)`, `bedragen x 1.000 euro`, `(in duizenden euro's)`: a unit for the other figures.
 _SCALE_MARKER = re.compile(
-    r"\(?\s*(?:bedragen\s+)?(?:x|×|\*)\s*(?:€|eur\w*)?\s*(1\.000\.000|1000000|1\.000|1000|1 ?mln|1 ?miljoen|mln|miljoen|duizend)\s*(?:€|eur\w*)?\s*\)?"
+    r"\(?\s*(?:bedragen\s+)?(?:x|×|\*)\s*(?:€|eur\w*)?\s*(1\.000\.000|1000000|1 000 000|1\.000|1000|1 000|1 ?mln|1 ?miljoen|mln|miljoen|duizend)\s*(?:€|eur\w*)?\s*\)?"
     r"|\(\s*(?:bedragen\s+)?in\s+(?:€\s*)?(duizenden|miljoenen|1\.000|mln|miljoenen)\s*(?:euro'?s?|€)?\s*\)"
 )
 
@@ -99,121 +102,122 @@ _MAGNITUDES = [
     (r"duizend|dzd|thousand|keur|k", 1e3),
 ]
 _Y = r"(?:19[89]\d|20\d\d)"
-_TOKEN_SPEC = [
-    ("PAREN", r"[()\[\]]"),
-    ("DATE", r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})\b|\b20\d\d-\d{1,2}-\d{1,2}\b"),
-    (
-        "FROMYEAR",
-        rf"\b(?:vanaf|per|from|m\.?\s?i\.?\s?v\.?|met ingang van|ingaande|sinds|starting)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?(?:het jaar\s+)?({_Y})\b"
-        rf"|\b({_Y})\s*(?:e\.\s?v\.?|e\.v\b|ev\b|en verder|en volgende jaren|en later|en daarna)",
-    ),
-    ("DATEWORD", rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+({_Y})\b"),
-    ("PRICELEVEL", rf"\b(?:prijspeil|prijsniveau|loon- en prijspeil|pp|lp)\s*(?:van\s+)?({_Y})\b"),
-    (
-        "YEARSPAN",
-        rf"\b({_Y})\s*(?:-|t/m|tm|tot en met|tot|to|through|until|/)\s*({_Y}|\d\d)\b(?![.,]\d)",
-    ),
-    ("YEARLIST", rf"\b({_Y})(?:\s*(?:,|en|&)\s*{_Y})+\b"),
-    ("UNTILYEAR", rf"\b(?:tot en met|t/m|tm|tot|until|uiterlijk|through)\s+({_Y})\b"),
-    (
-        "PERIODTOTAL",
-        r"\b(?:voor|over|in|gedurende|tijdens|binnen)\s+de\s+(?:hele\s+|gehele\s+)?(?:periode|looptijd|jaren|projectperiode|programmaperiode)\b|\bverdeeld over\b|\bgespreid over\b",
-    ),
-    ("PERCENT", r"\d+(?:[.,]\d+)?\s*(?:%|procent\b)"),
-    (
-        "ARTICLE",
-        r"\b(?:artikel(?:onderdeel)?|art\.?|lid|hoofdstuk|paragraaf|par\.|§|bijlage|motie|amendement|kamerstuk(?:ken)?|nr\.?|nummer)\s*\d+(?:[.:/]\d+)*[a-z]?\b",
-    ),
-    (
-        "DURATION",
-        r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|anderhalf)\s*(?:jaar|jaren|jr|years?|kalenderjaren|begrotingsjaren)\b",
-    ),
-    ("DURATIONMONTHS", r"\b(\d{1,2})\s*(?:maanden|mnd|months)\b"),
-    (
-        "PERYEAR",
-        r"per jaar|jaarlijks\w*|p/j\b|p\.j\.?|/\s*jaa?r\b|/\s*jr\b|per jr\b|per year|per annum|p\.a\.|annually|yearly|a year"
-        r"|elk(?:e)? jaar|ieder(?:e)? jaar|op jaarbasis|per kalenderjaar|per begrotingsjaar|jaarbedrag",
-    ),
-    ("PERQUARTER", r"per kwartaal|/\s*kwartaal|driemaandelijks\w*|per quarter|quarterly"),
-    ("PERMONTH", r"per maand|/\s*maand|/\s*mnd|p/m\b|maandelijks\w*|per month|monthly"),
-    ("PERWEEK", r"per week|/\s*week|wekelijks\w*|per week"),
-    ("STRUCTURAL", r"structure\w*|structural|recurring|doorlopend\w*|permanent\w*"),
-    (
-        "ONEOFF",
-        r"eenmalig\w*|incidente\w*|incidental|one[- ]off|opstart\w*|aanloopkosten|startkosten|investering\w*",
-    ),
-    (
-        "TOTAL",
-        r"\bin totaal\b|\btota(?:al|le)\b|\btotal\b|\bsamen\b|\bopgeteld\b|\bbij elkaar\b|\bcumulatief\b",
-    ),
-    (
-        "PM",
-        r"\bp\.?\s?m\b\.?|\bn\.?t\.?b\b\.?|\bn\.?n\.?b\b\.?|nog niet bekend|nog onbekend|onbekend|nader te bepalen|nog te bepalen"
-        r"|nader in te vullen|(?:nog )?niet (?:goed )?(?:in|te) (?:te )?schatten|nog niet te bepalen|volgt nog|volgt later|pro memorie"
-        r"|\btbd\b|to be determined|unknown|\bn\.?v\.?t\b\.?",
-    ),
-    (
-        "ZERO",
-        r"budget\s?neutra\w*|kosten\s?neutra\w*|geen (?:extra |aanvullende |additionele |financiele )?(?:kosten|middelen|financiering)"
-        r"|binnen (?:de )?bestaande (?:middelen|budgetten|begroting|capaciteit)|zonder (?:extra )?kosten|\bnihil\b|kosteloos",
-    ),
-    ("FTE", r"\b(?:fte'?s?|vte'?s?|formatieplaats\w*)\b"),
-    (
-        "OLD",
-        r"\beerder\b|\boorspronkelijk\w*|\bvoorheen\b|\baanvankelijk\b|\bwas\b|\bvorige raming\b|\boude raming\b|\bin plaats van\b|\bi\.?p\.?v\.?|\bdestijds\b",
-    ),
-    (
-        "NEW",
-        r"\bnaar\b|\bnu\b|\bthans\b|\binmiddels\b|\bbijgesteld\w*|\bopgelopen\b|\bgestegen\b|\bverhoogd\b|\bverlaagd\b|\bgedaald\b|\bnieuwe raming\b|\bactuele raming\b|\bherzien\w*",
-    ),
-    (
-        "RAMP",
-        r"\boplopend\w*|\bloopt op\b|\bgroeiend\w*|\bingroei\w*|\bafbouwend\w*|\baflopend\w*|\bstijgend\w*",
-    ),
-    (
-        "THEN",
-        r"\bdaarna\b|\bvervolgens\b|\bnadien\b|\berna\b|\bdaaropvolgend\w*|\bin latere jaren\b|\bde jaren daarna\b",
-    ),
-    (
-        "BREAKDOWN",
-        r"\bwaarvan\b|\bbestaande uit\b|\bopgebouwd uit\b|\bonderverdeeld in\b|\bverdeeld over\b|\buitgesplitst\w*|\bbestaat uit\b|\bte weten\b|\bnamelijk\b|\bzijnde\b",
-    ),
-    (
-        "RESTATE",
-        r"=|\boftewel\b|\bofwel\b|\bd\.?w\.?z\.?|\bdat wil zeggen\b|\bdat is\b|\bi\.e\.|\bkomt neer op\b|\bneerkomend op\b|\bovereenkomend met\b|\bgelijk aan\b",
-    ),
-    ("EACH", r"\btelkens\b|\belk\b|\bieder\b|\bsteeds\b"),
-    (
-        "FRACTION",
-        r"\bde helft\b|\bhelft\b|\been derde\b|\btweederde\b|\been kwart\b|\bdriekwart van\b",
-    ),
-    (
-        "EXISTING",
-        r"\bhuidige\b|\bbestaande\b|\breeds beschikbare\b|\blopende\b|\bbovenop\b|\bal beschikbare\b",
-    ),
-    (
-        "COFUND",
-        r"\bcofinancier\w*|\bco-financier\w*|\bmedefinancier\w*|\beigen bijdrage\b|\bgedekt\b|\bdekking\b",
-    ),
-    ("PERUNIT", r"\bper\s+([a-z']{3,})"),
-    (
-        "NUM",
-        r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?",
-    ),
-    ("MAG", r"(?:" + "|".join(p for p, _ in _MAGNITUDES) + r")\.?(?![a-z])"),
-    ("CUR", r"€|\beur(?:o'?s|os|o)?\b"),
-    ("RANGE", r"\btot en met\b|\bt/m\b|\btot maximaal\b|\btot\b|\bto\b|-|\ba\b|~|\bof\b"),
-    ("MULT", r"\bx\b|×|\*|\bmaal\b"),
-    (
-        "JOIN",
-        r"\+|\bplus\b|\ben\b|\band\b|;|,\s|&|\bdaarnaast\b|\baangevuld met\b|\bvermeerderd met\b|\balsmede\b|\bevenals\b",
-    ),
-    ("COLON", r":"),
-    ("WORD", r"[a-z']+"),
-    ("OTHER", r"."),
-]
-_TOKEN_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKEN_SPEC))
-_PERIOD_KINDS = ("PERYEAR", "PERQUARTER", "PERMONTH", "PERWEEK", "STRUCTURAL", "ONEOFF", "TOTAL")
+# Dutch and international telephone numbers: never an amount (`06-11112222`, `070 - 123 45 67`,
+# `+31 (0)6 1234 5679`, `tel. 0800-1234`)
+_PHONE = (
+    r"(?:\+|00)31\s*(?:\(0\)\s*)?\d(?:[\s-]?\d){7,9}\b"
+    r"|\b(?:tel(?:efoon)?\.?:?|telefoonnummer:?|bel|mobiel:?|gsm:?)\s*\(?0\d{1,3}\)?(?:[\s-]*\d){4,8}\b"
+    r"|\b0[1-9]\d{0,2}\s?-\s?\d{2,3}\s?\d{2}\s?\d{2,3}\b(?![.,]\d)"
+    r"|\b06[\s-]?\d{8}\b|\b06[\s-]\d{2,4}(?:\s\d{2,4}){1,3}\b"
+)
+# Kamerstukken II 2023/24, 36 410 VI, nr. 12
+_KAMERSTUK = (
+    r"\bkamerstuk(?:ken)?\s+(?:i{1,2}\s+)?(?:\d{4}/\d{2,4}\s*,?\s*)?(?:\d{2}\s?\d{3}(?:[-\s][ivxa-z]+)?\s*,?\s*)?(?:nr\.?\s*\d+)?"
+    r"|\b\d{2}\s\d{3}\s[ivx]+\s*,\s*nr\.?\s*\d+"
+)
+
+
+def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
+    """The token kinds in the order they are tried: the grammar of figures, years and dates here,
+    the words from amount_words.yaml."""
+    w = words.pattern
+    return [
+        ("PAREN", r"[()\[\]]"),
+        ("PHONE", _PHONE),
+        ("DATE", r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})\b|\b20\d\d-\d{1,2}-\d{1,2}\b"),
+        (
+            "FROMYEAR",
+            rf"\b(?:vanaf|per|from|m\.?\s?i\.?\s?v\.?|met ingang van|ingaande|sinds|starting)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?(?:het jaar\s+)?({_Y})\b"
+            rf"|\b({_Y})\s*(?:e\.\s?v\.?|e\.v\b|ev\b|en verder|en volgende jaren|en later|en daarna)",
+        ),
+        ("DATEWORD", rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+({_Y})\b"),
+        (
+            "PRICELEVEL",
+            rf"\b(?:prijspeil|prijsniveau|loon- en prijspeil|pp|lp)\s*(?:van\s+)?({_Y})\b",
+        ),
+        ("ARTICLE", _KAMERSTUK),
+        ("YEARBOTH", rf"\b(?:zowel\s+)?(?:in\s+)?({_Y})\s+als\s+(?:in\s+)?({_Y})\b"),
+        (
+            "YEARSPAN",
+            rf"\b({_Y})\s*(?:-|t/m|tm|tot en met|tot|to|through|until|/)\s*({_Y}|\d\d)\b(?![.,]\d)",
+        ),
+        ("YEARLIST", rf"\b({_Y})(?:\s*(?:,|en|&)\s*{_Y})+\b"),
+        ("UNTILYEAR", rf"\b(?:tot en met|t/m|tm|tot|until|uiterlijk|through)\s+({_Y})\b"),
+        (
+            "PERIODTOTAL",
+            r"\b(?:voor|over|in|gedurende|tijdens|binnen)\s+de\s+(?:hele\s+|gehele\s+)?(?:periode|looptijd|jaren|projectperiode|programmaperiode)\b|\bverdeeld over\b|\bgespreid over\b",
+        ),
+        ("VATINCL", w("VATINCL")),
+        ("VATEXCL", w("VATEXCL")),
+        ("PERCENT", r"\d+(?:[.,]\d+)?\s*(?:%|procent\b)"),
+        (
+            "ARTICLE",
+            r"\b(?:artikel(?:onderdeel)?|art\.?|lid|hoofdstuk|paragraaf|par\.|§|bijlage|motie|amendement|kamerstuk(?:ken)?|nr\.?|nummer)\s*\d+(?:[.:/]\d+)*[a-z]?\b",
+        ),
+        (
+            "DURATION",
+            r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|anderhalf)\s*(?:jaar|jaren|jr|years?|kalenderjaren|begrotingsjaren)\b",
+        ),
+        ("DURATIONMONTHS", r"\b(\d{1,2})\s*(?:maanden|mnd|months)\b"),
+        ("PERYEAR", w("PERYEAR")),
+        ("PERQUARTER", w("PERQUARTER")),
+        ("PERMONTH", w("PERMONTH")),
+        ("PERWEEK", w("PERWEEK")),
+        ("STRUCTURAL", w("STRUCTURAL")),
+        ("ONEOFF", w("ONEOFF")),
+        ("TEMPORARY", w("TEMPORARY")),
+        ("ONEOFFWEAK", w("ONEOFFWEAK")),
+        ("TOTAL", w("TOTAL")),
+        ("PM", w("PM")),
+        ("ZERO", w("ZERO")),
+        ("FTE", w("FTE")),
+        ("AVAILABLE", w("AVAILABLE")),
+        ("OLD", w("OLD")),
+        ("NEW", w("NEW")),
+        ("RAMP", w("RAMP")),
+        ("THEN", w("THEN")),
+        ("BREAKDOWN", w("BREAKDOWN")),
+        ("RESTATE", w("RESTATE")),
+        ("EACH", w("EACH")),
+        ("FRACTION", w("FRACTION")),
+        ("EXISTING", w("EXISTING")),
+        ("COFUND", w("COFUND")),
+        ("PERUNIT", r"\bper\s+([a-z']{3,})"),
+        (
+            "NUM",
+            r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?",
+        ),
+        ("MAG", r"(?:" + "|".join(p for p, _ in _MAGNITUDES) + r")\.?(?![a-z])"),
+        ("CUR", r"€|\beur(?:o'?s|os|o)?\b"),
+        ("RANGE", r"\btot en met\b|\bt/m\b|\btot maximaal\b|\btot\b|\bto\b|-|\ba\b|~|\bof\b"),
+        ("MULT", r"\bx\b|×|\*|\bmaal\b"),
+        (
+            "JOIN",
+            r"\+|\bplus\b|\ben\b|\band\b|;|,\s|&|\bdaarnaast\b|\baangevuld met\b|\bvermeerderd met\b|\balsmede\b|\bevenals\b",
+        ),
+        ("COLON", r":"),
+        ("WORD", r"[a-z']+"),
+        ("OTHER", r"."),
+    ]
+
+
+@functools.lru_cache(maxsize=8)
+def token_pattern(words: AmountWords) -> re.Pattern[str]:
+    """One compiled pattern for the words given (re caches it: compiled once per word list)."""
+    spec = _token_spec(words)
+    seen: dict[str, int] = {}
+    parts = []
+    for name, pattern in spec:  # a kind may appear twice in the order; groups need unique names
+        seen[name] = seen.get(name, 0) + 1
+        group = name if seen[name] == 1 else f"{name}__{seen[name]}"
+        parts.append(f"(?P<{group}>{pattern})")
+    return re.compile("|".join(parts))
+
+
+_PERIOD_KINDS = (
+    "PERYEAR", "PERQUARTER", "PERMONTH", "PERWEEK", "STRUCTURAL", "ONEOFF", "ONEOFFWEAK",
+    "TEMPORARY", "TOTAL",
+)  # fmt: skip
 _PER_YEAR_FACTOR = {"PERQUARTER": 4, "PERMONTH": 12, "PERWEEK": 52}
 
 
@@ -228,11 +232,11 @@ class _Token:
     clause: int = 0  # the clause it stands in (split at ; + en , and parentheses)
 
 
-def _tokenise(text: str) -> list[_Token]:
+def _tokenise(text: str, words: AmountWords | None = None) -> list[_Token]:
     tokens = []
     depth = clause = 0
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "OTHER"
+    for m in token_pattern(words or load_amount_words()).finditer(text):
+        kind = (m.lastgroup or "OTHER").split("__")[0]
         if kind == "OTHER" and m.group().isspace():
             continue
         groups = tuple(g for g in m.groups() if g is not None)[1:]
