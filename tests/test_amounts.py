@@ -266,3 +266,125 @@ def test_stmh_amount_shows_the_reading_and_why(capsys):
     assert data["reading"] == "total with breakdown that does not add up"
     assert "amount_ambiguous" in data["data_issues"]
     assert any("uitsplitsing" in note for note in data["notes"])
+
+
+# --- the evidence rule: silence needs evidence -------------------------------------------------
+
+_UNFLAGGED = [
+    c["text"]
+    for c in CASES
+    if not c["flags"]
+    and not c["basis"]
+    and not c["duration"]
+    and not c["scale"]
+    and c["cost_status"] == "estimated"
+    and "\n" not in c["text"]
+]
+
+
+def _flagged_or_refused(text: str) -> bool:
+    try:
+        return bool(parse_amount(text).flags)
+    except AmountError:
+        return True
+
+
+def test_the_unflagged_cases_are_many():
+    assert len(_UNFLAGGED) > 100
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(_UNFLAGGED),
+    st.integers(min_value=1_000, max_value=9_000_000),
+    st.sampled_from(["{t} € {n}", "{t}; € {n}", "€ {n} {t}", "{t} (€ {n})", "{t}, nu € {n}"]),
+)
+def test_a_figure_without_a_role_flags_the_reading(text, value, form):
+    """Any euro figure added to a trusted reading either has a role the reading states (and
+    changes the figures), or flags it: never a silent change, never silently ignored."""
+    before = parse_amount(text)
+    grown = form.format(t=text, n=format_dutch_number(value))
+    try:
+        after = parse_amount(grown)
+    except AmountError:
+        return
+    if after.flags:
+        return
+    written = f"€ {format_dutch_number(value)}"
+    roles = [line.split(": ", 1)[1] for line in after.evidence if line.startswith(written + ":")]
+    assert roles, f"{grown!r}: the added figure has no role in the evidence"
+    if "geteld" in roles:
+        money = lambda a: (  # noqa: E731
+            a.structural_low_eur,
+            a.structural_high_eur,
+            a.incidental_low_eur,
+            a.incidental_high_eur,
+        )
+        assert money(after) != money(before), f"{grown!r}: counted, yet the figures are the same"
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=1_000, max_value=9_000_000),
+    st.sampled_from(
+        [
+            ("eenmalig", "per jaar"),
+            ("eenmalig", "structureel"),
+            ("incidenteel", "jaarlijks"),
+            ("investering", "structureel"),
+            ("opstartkosten", "per jaar"),
+            ("tijdelijk", "structureel"),
+        ]
+    ),
+    st.sampled_from(["{a} € {n} {b}", "{b} € {n} {a}", "€ {n} {a}, {b}", "{a} {b} € {n}"]),
+)
+def test_conflicting_cues_flag_the_reading(value, cues, form):
+    a, b = cues
+    text = form.format(a=a, b=b, n=format_dutch_number(value))
+    assert _flagged_or_refused(text), text
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from(_UNFLAGGED),
+    st.sampled_from(["1.250.00", "12.34.567", "1,250,00", "1.2.3"]),
+)
+def test_a_malformed_number_flags_the_reading(text, number):
+    assert _flagged_or_refused(f"{text} {number}"), text
+
+
+def test_a_reading_carries_its_evidence():
+    a = parse_amount("geraamd op € 80.000; nu rond € 120.000 per jaar")
+    assert a.structural_low_eur == 120_000 and not a.flags
+    assert "€ 80.000: eerdere raming, vervangen door de nieuwe" in a.evidence
+    assert "nu: een nieuwe raming" in a.evidence
+
+
+def test_words_are_data(tmp_path):
+    """A new spelling is a change to amount_words.yaml, not to Python."""
+    from stmh_analysis.amounts.words import DEFAULT_FILE, load_amount_words
+
+    text = "€ 40.000 jaarlyks"  # a partner's spelling nobody listed
+    assert "basis_assumed" in parse_amount(text).flags
+    edited = tmp_path / "amount_words.yaml"
+    edited.write_text(
+        DEFAULT_FILE.read_text(encoding="utf-8").replace(
+            "per_year:        # a yearly amount\n",
+            "per_year:        # a yearly amount\n  - jaarlyks\n",
+        ),
+        encoding="utf-8",
+    )
+    a = parse_amount(text, words=load_amount_words(edited))
+    assert a.structural_low_eur == 40_000 and not a.flags
+
+
+def test_a_broken_word_list_names_the_list_and_entry(tmp_path):
+    from stmh_analysis.amounts.words import DEFAULT_FILE, AmountWordsError, read_amount_words
+
+    broken = tmp_path / "amount_words.yaml"
+    broken.write_text(
+        DEFAULT_FILE.read_text(encoding="utf-8").replace("  - per jaar\n", "  - per (jaar\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(AmountWordsError, match=r"per_year.*per \(jaar"):
+        read_amount_words(broken)

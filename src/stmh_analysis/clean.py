@@ -184,6 +184,7 @@ def _parse_row_cost(
             "scale": scale_of.get(fieldname, 1.0),
             "fte_rate_eur": reference.fte_rate_eur,
             "max_amount_eur": reference.max_amount_eur,
+            "words": reference.amount_words,
         }
         try:
             if fieldname in number_of:
@@ -235,7 +236,10 @@ def _parse_year_columns(years: str, basis: str, reference: Reference) -> Amount 
     for year, cell in json.loads(years).items():
         try:
             if "number" in cell:
-                a = amount_from_number(cell["number"], scale=cell["scale"], basis="eenmalig")
+                a = amount_from_number(
+                    cell["number"], scale=cell["scale"], basis="eenmalig",
+                    words=reference.amount_words,
+                )  # fmt: skip
             else:
                 a = parse_amount(
                     cell["text"],
@@ -243,6 +247,7 @@ def _parse_year_columns(years: str, basis: str, reference: Reference) -> Amount 
                     scale=cell["scale"],
                     fte_rate_eur=reference.fte_rate_eur,
                     max_amount_eur=reference.max_amount_eur,
+                    words=reference.amount_words,
                 )
         except AmountError as exc:
             exc.column_field = "cost"  # type: ignore[attr-defined]
@@ -253,7 +258,7 @@ def _parse_year_columns(years: str, basis: str, reference: Reference) -> Amount 
         )
         flags += [f for f in a.flags if f != "basis_assumed"]
         notes += a.notes
-    total = amount_from_years(by_year, basis=basis)
+    total = amount_from_years(by_year, basis=basis, words=reference.amount_words)
     return Amount(
         *(
             total.structural_low_eur,

@@ -166,11 +166,12 @@ def cmd_amount(args: argparse.Namespace) -> int:
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import load_reference
 
-    rate = load_reference(Paths.default().reference).fte_rate_eur
+    reference = load_reference(Paths.default().reference)
     try:
         result = parse_amount(
-            args.text, basis=args.basis, duration=args.duration, scale=args.scale, fte_rate_eur=rate
-        )
+            args.text, basis=args.basis, duration=args.duration, scale=args.scale,
+            fte_rate_eur=reference.fte_rate_eur, words=reference.amount_words,
+        )  # fmt: skip
     except AmountError as exc:
         import json
 

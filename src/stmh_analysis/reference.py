@@ -13,6 +13,12 @@ from typing import Any
 
 import yaml
 
+from stmh_analysis.amounts.words import (
+    WORDS_FILE,
+    AmountWords,
+    AmountWordsError,
+    load_amount_words,
+)
 from stmh_analysis.text import match_key
 
 FALLBACK_THEME = "overig"  # the theme of anything that fits none (flagged, never dropped)
@@ -73,6 +79,7 @@ class Reference:
     ]  # scenarios.yaml as written; scenarios.load_scenarios reads it
     files: tuple[Path, ...] = field(default=())
     memo: MemoHeader = field(default_factory=lambda: MemoHeader())
+    amount_words: AmountWords | None = None  # amount_words.yaml: the words the amount reader knows
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -191,6 +198,11 @@ def load_reference(folder: Path) -> Reference:
         _read_yaml(p) for p in files
     )
     appraisals = _appraisals(appraisals_doc)
+    try:
+        amount_words = load_amount_words(folder / WORDS_FILE)
+    except AmountWordsError as exc:
+        raise ReferenceError(str(exc)) from exc
+    files = (*files, folder / WORDS_FILE)
 
     labels: dict[str, str] = {}
     theme_aliases: dict[str, str] = {}
@@ -265,6 +277,7 @@ def load_reference(folder: Path) -> Reference:
             appraisals=appraisals,
             scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
             files=files,
+            amount_words=amount_words,
             memo=MemoHeader(
                 to=str(memo.get("to", MemoHeader.to)),
                 sender=str(memo.get("from", "")),

@@ -26,6 +26,7 @@ from stmh_analysis.amounts.tokens import (
     _tokenise,
     _word_number,
 )
+from stmh_analysis.amounts.words import AmountWords, load_amount_words
 
 # --- the parse -----------------------------------------------------------------------------------
 
@@ -37,12 +38,14 @@ _ERROR_VALUES = re.compile(
 )
 
 
-def _basis_keywords(text: str) -> tuple[set[str], tuple[int, int] | None, float | None]:
+def _basis_keywords(
+    text: str, words: AmountWords | None = None
+) -> tuple[set[str], tuple[int, int] | None, float | None]:
     """Period words, year span and duration from a Structureel/incidenteel or Looptijd cell."""
     keywords: set[str] = set()
     span = None
     duration = None
-    for tok in _tokenise(_normalise(text)):
+    for tok in _tokenise(_normalise(text), words):
         if tok.kind in _PERIOD_KINDS:
             keywords.add(tok.kind)
         elif tok.kind == "YEARSPAN":
@@ -68,6 +71,7 @@ def parse_amount(
     scale: float = 1.0,
     fte_rate_eur: float = 100_000.0,
     max_amount_eur: float | None = 100_000_000.0,
+    words: AmountWords | None = None,
 ) -> Amount:
     """Read one cost text as a careful analyst would.
 
@@ -75,6 +79,7 @@ def parse_amount(
     duration: the Looptijd cell, if any. scale: the column's unit (1000 for a `x € 1.000` header),
     applied to numbers written without a magnitude. fte_rate_eur: euros per fte per year.
     max_amount_eur: larger amounts are rejected as implausible (None: no limit).
+    words: the reader's words (data/reference/amount_words.yaml when None).
     """
     raw = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     s = _normalise(raw)
@@ -102,7 +107,8 @@ def parse_amount(
         scale = _scale_value(marker.group(1) or marker.group(2))
         s = (s[: marker.start()] + " " + s[marker.end() :]).strip()
 
-    tokens = _tokenise(s)
+    words = words or load_amount_words()
+    tokens = _tokenise(s, words)
     has_pm = any(t.kind == "PM" for t in tokens)
     has_zero = any(t.kind == "ZERO" for t in tokens)
     money, rest = _build_mentions(tokens, in_units=scale != 1.0)
@@ -122,7 +128,9 @@ def parse_amount(
     _apply_counts(money, tokens)
     rest_idx = [i for i, _ in enumerate(tokens) if not any(m.first <= i <= m.last for m in money)]
     relations = _attach(money, tokens, rest_idx)
-    col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
+    col = _basis_keywords(
+        " ".join(str(x) for x in (basis, duration) if x is not None and x == x), words
+    )
 
     def quiet_read(m: _Money) -> _Part:
         return _read_mention(m, _Reader(), col, scale, fte_rate_eur)
@@ -197,6 +205,7 @@ def amount_from_number(
     scale: float = 1.0,
     fte_rate_eur: float = 100_000.0,
     max_amount_eur: float | None = 100_000_000.0,
+    words: AmountWords | None = None,
 ) -> Amount:
     """A cell typed as a number: its value is exact, only the column's unit and the row's basis
     and period are applied. A full amount typed under a unit header (75.000 under `x € 1.000`,
@@ -215,7 +224,9 @@ def amount_from_number(
     if euros == 0:
         return Amount(reading="number cell", notes=())
     m = _Money(euros, euros, 0, 0, 0, 0, has_magnitude=True, explicit_unit=True)
-    col = _basis_keywords(" ".join(str(x) for x in (basis, duration) if x is not None and x == x))
+    col = _basis_keywords(
+        " ".join(str(x) for x in (basis, duration) if x is not None and x == x), words
+    )
     part = _read_mention(m, r, col, 1.0, fte_rate_eur)
     _check_plausible(part.high, max_amount_eur, format_dutch_number(value))
     structural = part.kind == "structural"
@@ -237,6 +248,7 @@ def amount_from_years(
     by_year: dict[int, tuple[float, float]],
     *,
     basis: object = None,
+    words: AmountWords | None = None,
 ) -> Amount:
     """Amounts spread over year columns (`2024 | 2025 | 2026`), low and high per year in euros.
 
@@ -248,7 +260,9 @@ def amount_from_years(
         return Amount(cost_status="pm", flags=("amount_missing",), reading="year columns")
     lows = [by_year[y][0] for y in years]
     highs = [by_year[y][1] for y in years]
-    keywords, _, _ = _basis_keywords(str(basis) if basis is not None and basis == basis else "")
+    keywords, _, _ = _basis_keywords(
+        str(basis) if basis is not None and basis == basis else "", words
+    )
     r = _Reader()
     if _kind(keywords) == "structural" and len(set(lows)) == 1 and len(set(highs)) == 1:
         return Amount(

@@ -37,7 +37,8 @@ def _normalise(text: str) -> str:
     text = text.lower().replace("\u00a0", " ")
     text = re.sub(r"[\r\n]+", " ; ", text)  # two parts on two lines are two clauses
     text = re.sub(r",-{1,2}(?!\d)", " ", text)  # 250.000,- : the dash only closes the amount
-    text = re.sub(r"(\d),00\b", r"\1", text)
+    # 12.500,00 -> 12.500; a malformed '1,250,00' stays as written (the evidence rule flags it)
+    text = re.sub(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*|\d+),00\b(?![.,]\d)", r"\1", text)
     text = re.sub(r"(\d)\s*(?:k€|keur)\b", r"\1k", text)
     text = re.sub(r"\been\s+hal(?:f|ve)\b", "half", text)
     text = re.sub(r"\btussen\s+(.+?)\s+en\s+", r"\1 - ", text)  # tussen 3 en 5 ton
