@@ -480,6 +480,7 @@ def merge_duplicates(
             proposals.at[idx, "duplicate_amounts_differ"] = len(amounts) > 1
     proposals["possible_duplicate_of"] = ""
     proposals["possible_duplicate"] = False
+    _separate_same_ids(proposals)
     if near:
         by_key = proposals.set_index(["theme", "_title_key"])["proposal_id"]
         by_key = by_key[~by_key.index.duplicated()]
@@ -495,6 +496,27 @@ def merge_duplicates(
                 )
                 proposals.loc[mask, "possible_duplicate"] = True
     return proposals, id_map
+
+
+def _separate_same_ids(proposals: pd.DataFrame) -> None:
+    """One organisation's title in two themes (a consolidation workbook's tab and its overview
+    with another theme) would give two proposals one id: the later ones get an id that also
+    hashes their theme, and each names the other as a possible duplicate, so the analyst
+    decides; never a traceback."""
+    ids = proposals["proposal_id"]
+    repeated = ids.duplicated(keep="first")
+    if not repeated.any():
+        return
+    new_ids = ids.copy()
+    for idx in proposals.index[repeated]:
+        key = f"{ids[idx]}|{proposals.at[idx, 'theme']}|{proposals.at[idx, 'source_sheet']}"
+        new_ids[idx] = "P-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    for _, members in new_ids[ids.duplicated(keep=False)].groupby(ids):
+        for idx in members.index:
+            others = [i for i in members if i != new_ids[idx]]
+            proposals.at[idx, "possible_duplicate_of"] = ";".join(others)
+            proposals.at[idx, "possible_duplicate"] = True
+    proposals["proposal_id"] = new_ids.astype("string")
 
 
 # --- appraisals ----------------------------------------------------------------------------------
@@ -596,7 +618,15 @@ def _with_reason(text: str, hit: pd.DataFrame, code: str) -> pd.Series | str:
 
 
 # Flags ingest sets on a row (its problems already say where and why).
-_INGEST_CODES = ("text_repaired", "possible_subtotal")
+_INGEST_CODES = (
+    "text_repaired",
+    "possible_subtotal",
+    "unread_column",
+    "cost_from_details",
+    "detail_rows_differ",
+    "cost_is_total_less_own",
+    "confidential",
+)
 _AMOUNT_CODES = (
     "basis_assumed",
     "amount_ambiguous",

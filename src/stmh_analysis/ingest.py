@@ -39,10 +39,24 @@ from stmh_analysis.sheets import (
     read_file,
 )
 from stmh_analysis.store import sha256_file
+from stmh_analysis.structures import (
+    apply_cost_columns,
+    copy_sheets,
+    flag_unread_columns,
+    is_detail_row,
+    row_status,
+    settle_details,
+)
 from stmh_analysis.template import HELPER_SHEETS
 from stmh_analysis.text import match_key, normalise_whitespace
+from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
+
+DEFAULT_WORKBOOK_WORDS = (
+    Path(__file__).resolve().parents[2] / "data" / "reference" / "workbook_words.yaml"
+)
 
 SUBMISSION_SUFFIXES = (*SPREADSHEET_SUFFIXES, *TEXT_SUFFIXES)
+ACCEPTED_FORMATS = ", ".join(SUBMISSION_SUFFIXES)  # the one list, in messages and documents
 APPRAISAL_STEM = "appreciaties"
 HEADER_SEARCH_ROWS = 30
 MAX_TEXT_CHARS = 5_000  # longer cell text is cut (and said so): a report cannot show 100,000 chars
@@ -59,6 +73,12 @@ FIELDS = (
     "cost_note",
     "contact_person",
     "contact_email",
+    "cost_total",
+    "own_contribution",
+    "unit",
+    "first_year",
+    "last_year",
+    "status",
 )
 SUBMISSION_COLUMNS = [
     "source_file",
@@ -267,6 +287,11 @@ def _is_total_row(cells: list[str], raw: list, fields: dict[str, tuple[int, floa
     return False
 
 
+def _is_cost_item(text: str, words: WorkbookWords) -> bool:
+    key = match_key(text)
+    return any(key == w or key.startswith(w + " ") for w in words.cost_items)
+
+
 def _table_rows(
     sheet: Sheet, *, file: str, reference: Reference, file_stem: str
 ) -> tuple[list[dict], list[dict], list[Problem]]:
@@ -319,6 +344,7 @@ def _table_rows(
         problems.append(
             Problem("notice", file, "trailing_blank_rows", f"{trailing} lege regels onder de tabel genegeerd", sheet_name)
         )  # fmt: skip
+    words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
     hint = _org_hint(
         [*(c for cells in texts[: header.row] for c in cells if c), file_stem, sheet_name],
         reference,
@@ -403,6 +429,43 @@ def _table_rows(
                 )
                 continue
         values = {f: (cells[c] if c < len(cells) else "") for f, (c, _) in fields.items()}
+        mapped = {c for c, _ in fields.values()}
+        extra = {
+            header.cells[j]
+            if j < len(header.cells) and header.cells[j]
+            else f"kolom {j + 1}": cells[j]
+            for j in range(len(cells))
+            if j not in mapped and cells[j]
+        }
+        status = row_status(values, extra, words)
+        if status == "withdrawn":
+            skip(
+                "withdrawn",
+                "withdrawn_row",
+                "de partner heeft dit voorstel ingetrokken of laten vervallen; niet meegeteld",
+                values.get("status") or values.get("title", ""),
+            )
+            continue
+        if (
+            data
+            and data[-1]["source_sheet"] == sheet_name
+            and is_detail_row({**values, "summary": values.get("summary", "")}, extra, words)
+            and any(values.get(f) for f in cost_fields)
+            and not values.get("summary")
+        ):
+            label = values.get("title") or next(
+                (v for v in extra.values() if _is_cost_item(v, words)), ""
+            )
+            first_cost = next(f for f in cost_fields if values.get(f))
+            c = fields[first_cost][0]
+            number = float(raw[c]) if c < len(raw) and _is_number(raw[c]) else None
+            if number is not None:
+                number *= fields[first_cost][1]
+            data[-1].setdefault("_details", []).append(
+                {"label": label, "text": values[first_cost], "number": number, "row": row_no}
+            )
+            skip("detail")
+            continue
         years = {f: values[f] for f in cost_fields if f.startswith("year:") and values[f]}
         numbers = {
             f: raw[c]
@@ -466,7 +529,34 @@ def _table_rows(
         row["cost_years"] = _years_cell(years, numbers, fields)
         if years and not any(row[f] for f in reference.cost_fields):
             row["cost"] = "; ".join(f"{f[5:]}: {t}" for f, t in years.items())
+        if status == "confidential":
+            flags.append("confidential")
+            problems.append(
+                Problem("warning", file, "confidential", "door de partner als vertrouwelijk gemarkeerd; niet in de openbare bijlage", sheet_name, row_no, "Status", values.get("status", "")[:80])
+            )  # fmt: skip
         row["ingest_flags"] = ";".join(dict.fromkeys(flags))
+        raw_numbers = {
+            f: float(raw[c]) * sc
+            for f, (c, sc) in fields.items()
+            if f in ("cost", "cost_total", "own_contribution")
+            and c < len(raw)
+            and _is_number(raw[c])
+        }
+        problems.extend(apply_cost_columns(row, raw_numbers, words))
+        unread = {
+            h: raw[j]
+            for j in range(len(raw))
+            if j not in mapped and raw[j] not in (None, "")
+            for h in [
+                header.cells[j] if j < len(header.cells) and header.cells[j] else f"kolom {j + 1}"
+            ]
+        }
+        unused_years = [f for f in fields if f.startswith("year:") and f not in cost_fields]
+        for f in unused_years:  # 'Bedrag 2024 (oud)' beside the cost column
+            c = fields[f][0]
+            if c < len(raw) and raw[c] not in (None, ""):
+                unread[header.cells[c]] = raw[c]
+        row["_unread"] = unread
         for f in cost_fields:
             c = fields[f][0]
             value = raw[c] if c < len(raw) else None
@@ -475,6 +565,9 @@ def _table_rows(
         data.append(row)
         if numbers:
             block.append(row_total)
+    for row in data:
+        if row.get("_details"):
+            problems += settle_details(row, row.pop("_details"), cost_fields or ["cost"])
     if not data:
         problems.append(
             Problem(
@@ -556,7 +649,50 @@ def read_workbook(
         rows += d
         skipped += s
         problems += p
+    words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
+    rows, copied, copy_problems = _drop_copy_sheets(rows, file, words)
+    skipped += copied
+    problems += copy_problems
+    for sheet_name in dict.fromkeys(r["source_sheet"] for r in rows):
+        mine = [r for r in rows if r["source_sheet"] == sheet_name]
+        problems += flag_unread_columns(mine, file, sheet_name)
+    for r in rows:
+        r.pop("_unread", None)
     return rows, skipped, problems, True
+
+
+def _drop_copy_sheets(
+    rows: list[dict], file: str, words: WorkbookWords
+) -> tuple[list[dict], list[dict], list[Problem]]:
+    """An overview sheet that repeats the other sheets is a copy: its rows that stand on the
+    other sheets are skipped (named), the rest are kept and flagged."""
+    by_sheet: dict[str, list[dict]] = {}
+    for r in rows:
+        by_sheet.setdefault(r["source_sheet"], []).append(r)
+    copies = copy_sheets(by_sheet, words)
+    if not copies:
+        return rows, [], []
+    problems, skipped, kept = [], [], []
+    for sheet, sources in copies.items():
+        problems.append(Problem("notice", file, "copy_sheet",
+                                f"overzichtsblad: herhaalt de bladen {', '.join(map(repr, sources))}; de regels die daar staan zijn niet dubbel gelezen",
+                                sheet))  # fmt: skip
+    elsewhere = {
+        match_key(r["title"]) for r in rows if r["source_sheet"] not in copies and r["title"]
+    }
+    for r in rows:
+        if r["source_sheet"] in copies and match_key(r["title"]) in elsewhere:
+            skipped.append(
+                {k: r[k] for k in ("source_file", "source_sheet", "source_row")}
+                | {"reason": "copy"}
+            )
+        else:
+            if r["source_sheet"] in copies:
+                problems.append(Problem("warning", file, "only_in_overview",
+                                        "dit voorstel staat alleen op het overzichtsblad, niet op een blad van een partner",
+                                        r["source_sheet"], r["source_row"], "Titel voorstel", r["title"][:80]))  # fmt: skip
+            kept.append(r)
+    return kept, skipped, problems
 
 
 # --- versions of one partner's file ------------------------------------------------------------------
@@ -686,7 +822,7 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         suffix = path.suffix.lower()
         if suffix not in SUBMISSION_SUFFIXES:
             problems.append(
-                Problem("notice", name, "not_a_submission", f"'{suffix or 'geen extensie'}' is geen inzendingsformaat (.xlsx, .xls, .ods, .csv, .txt); overgeslagen")
+                Problem("error", name, "not_a_submission", f"'{suffix or 'geen extensie'}' is geen tabel die de run kan lezen (leesbaar: {ACCEPTED_FORMATS}); de voorstellen erin zijn niet meegeteld")
             )  # fmt: skip
             continue
         if digest in seen_hashes:

@@ -94,6 +94,9 @@ ACCOUNTING_COUNTS = [
     "skipped_example",
     "skipped_section",
     "skipped_superseded",
+    "skipped_detail",
+    "skipped_withdrawn",
+    "skipped_copy",
 ]
 # Rows that are not proposals, each with its reason (ingest's skip reasons, prefixed 'skipped_').
 SKIPPED_COUNTS = [c for c in ACCOUNTING_COUNTS if c.startswith("skipped_")]

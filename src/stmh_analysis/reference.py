@@ -20,6 +20,8 @@ from stmh_analysis.amounts.words import (
     load_amount_words,
 )
 from stmh_analysis.text import match_key
+from stmh_analysis.workbook_words import WORDS_FILE as WORKBOOK_WORDS_FILE
+from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
 
 FALLBACK_THEME = "overig"  # the theme of anything that fits none (flagged, never dropped)
 
@@ -80,6 +82,7 @@ class Reference:
     files: tuple[Path, ...] = field(default=())
     memo: MemoHeader = field(default_factory=lambda: MemoHeader())
     amount_words: AmountWords | None = None  # amount_words.yaml: the words the amount reader knows
+    workbook_words: WorkbookWords | None = None  # workbook_words.yaml: how partners build sheets
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -202,7 +205,11 @@ def load_reference(folder: Path) -> Reference:
         amount_words = load_amount_words(folder / WORDS_FILE)
     except AmountWordsError as exc:
         raise ReferenceError(str(exc)) from exc
-    files = (*files, folder / WORDS_FILE)
+    try:
+        workbook_words = read_workbook_words(folder / WORKBOOK_WORDS_FILE)
+    except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
+        raise ReferenceError(f"{WORKBOOK_WORDS_FILE}: niet te lezen: {exc}") from exc
+    files = (*files, folder / WORDS_FILE, folder / WORKBOOK_WORDS_FILE)
 
     labels: dict[str, str] = {}
     theme_aliases: dict[str, str] = {}
@@ -278,6 +285,7 @@ def load_reference(folder: Path) -> Reference:
             scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
             files=files,
             amount_words=amount_words,
+            workbook_words=workbook_words,
             memo=MemoHeader(
                 to=str(memo.get("to", MemoHeader.to)),
                 sender=str(memo.get("from", "")),

@@ -55,6 +55,7 @@ def _basis_keywords(
             span = (min(a, b), max(a, b))
         elif tok.kind == "FROMYEAR" and span is None:
             keywords.add("STRUCTURAL")
+            keywords.add(f"_from:{next(g for g in tok.groups if g)}")  # the first year
         elif tok.kind == "DURATION":
             w = tok.groups[0] or ""
             duration = float(w) if w.isdigit() else _word_number(w)

@@ -60,7 +60,7 @@ def _read_mention(
             "de tekst en de kolom structureel/incidenteel zeggen iets anders; de tekst is gevolgd",
         )
     span, n_years = m.span, m.duration
-    from_year = m.from_year
+    from_year = m.from_year or _column_from_year(col_keywords)
     if span and m.single_year and "STRUCTURAL" in keywords and not n_years:
         span, from_year = None, span[0]  # 'structureel in 2027': from 2027 on
     if m.from_year and m.until_year:
@@ -105,7 +105,7 @@ def _read_mention(
                 "amount_ambiguous",
                 "'structureel' met een einddatum: als bedrag per jaar voor die jaren gelezen",
             )
-        start = span[0] if span else m.from_year
+        start = span[0] if span else from_year
         end = (
             span[1]
             if span
@@ -118,7 +118,12 @@ def _read_mention(
         "incidental",
         low,
         high,
-        span[0] if span else m.from_year,
+        span[0] if span else from_year,
         span[1] if span else None,
         "TOTAL" in keywords,
     )
+
+
+def _column_from_year(keywords: set[str]) -> int | None:
+    """'vanaf 2026' in a Looptijd or Startjaar column: the first year of the amount."""
+    return next((int(k[6:]) for k in keywords if k.startswith("_from:")), None)

@@ -31,6 +31,7 @@ from stmh_analysis import store
 from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
 from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.publication import published
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.releases import Release, ReleaseError, find_release
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
@@ -443,7 +444,7 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         if not (data.proposals["theme"] == slug).any()
     ]
     unread = unread_files(data.issues)
-    public = data.proposals["appraisal"].fillna("").isin(options.public_appraisals)
+    public = published(data.proposals, options.public_appraisals)
     prov = data.provenance
     return Figures(
         proposals=figure("proposals", number(len(props))),
@@ -857,8 +858,8 @@ def changes(
         return pd.DataFrame()
     fields: tuple[str, ...] = ("cost", "appraisal", "theme", "title")
     if public:
-        cur = cur[cur["appraisal"].fillna("").isin(public)]
-        old = old[old["appraisal"].fillna("").isin(public)]
+        cur = cur[published(cur, public)]
+        old = old[published(old, public)]
         fields = ("cost", "theme", "title")
 
     def describe(name: str, rec: dict) -> str:
@@ -1044,8 +1045,7 @@ def parameter_sources(data: BriefingData) -> dict[str, str]:
 
 def public_tables(data: BriefingData, options: BriefingOptions) -> Html:
     """The public annex: per theme the published proposals with indicative amounts."""
-    pub = public_view(data.proposals)
-    pub = pub[pub["appraisal"].fillna("").isin(options.public_appraisals)]
+    pub = public_view(data.proposals[published(data.proposals, options.public_appraisals)])
     order = data.ranking.set_index("proposal_id")["rank_in_theme"]
     pub = pub.assign(_order=pub["proposal_id"].map(order)).sort_values(["theme", "_order"])
     long_names = data.reference.org_long_names

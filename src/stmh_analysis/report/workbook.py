@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.publication import published
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.store import atomic_path
@@ -221,8 +222,7 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
 
 def public_sheets(data: BriefingData, public_appraisals: Sequence[str]) -> list[Sheet]:
     """The public annex as a table: publishable columns of the published proposals only."""
-    pub = public_view(data.proposals)
-    pub = pub[pub["appraisal"].fillna("").isin(public_appraisals)]
+    pub = public_view(data.proposals[published(data.proposals, public_appraisals)])
     order = data.ranking.set_index("proposal_id")["rank_in_theme"]
     pub = _with_words(pub, data)
     pub = pub.assign(_order=_theme_order(pub, data), _rank=pub["proposal_id"].map(order))
