@@ -53,6 +53,8 @@ def _basis_keywords(
             if b < 100:
                 b += a // 100 * 100
             span = (min(a, b), max(a, b))
+        elif tok.kind == "UNTILYEAR" and span is None:
+            keywords.add(f"_until:{tok.groups[0]}")  # the last year
         elif tok.kind == "FROMYEAR" and span is None:
             keywords.add("STRUCTURAL")
             keywords.add(f"_from:{next(g for g in tok.groups if g)}")  # the first year

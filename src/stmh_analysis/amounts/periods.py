@@ -60,15 +60,16 @@ def _read_mention(
             "de tekst en de kolom structureel/incidenteel zeggen iets anders; de tekst is gevolgd",
         )
     span, n_years = m.span, m.duration
-    from_year = m.from_year or _column_from_year(col_keywords)
+    from_year = m.from_year or _column_year(col_keywords, "_from:")
     if span and m.single_year and "STRUCTURAL" in keywords and not n_years:
         span, from_year = None, span[0]  # 'structureel in 2027': from 2027 on
-    if m.from_year and m.until_year:
-        span = (m.from_year, m.until_year)
-    elif m.until_year and span is None and m.from_year is None and not m.duration:
+    until_year = m.until_year or _column_year(col_keywords, "_until:")
+    if from_year and until_year and span is None:
+        span = (from_year, until_year)
+    elif until_year and span is None and not from_year and not m.duration:
         r.flag(
             "amount_ambiguous",
-            f"een eindjaar ({m.until_year}) zonder beginjaar: als doorlopend bedrag gelezen",
+            f"een eindjaar ({until_year}) zonder beginjaar: als doorlopend bedrag gelezen",
         )
     if span is None and n_years is None:
         span, n_years = col_span, col_duration
@@ -124,6 +125,6 @@ def _read_mention(
     )
 
 
-def _column_from_year(keywords: set[str]) -> int | None:
-    """'vanaf 2026' in a Looptijd or Startjaar column: the first year of the amount."""
-    return next((int(k[6:]) for k in keywords if k.startswith("_from:")), None)
+def _column_year(keywords: set[str], prefix: str) -> int | None:
+    """'vanaf 2026' or 't/m 2028' in a Looptijd, Startjaar or Eindjaar column: that year."""
+    return next((int(k[len(prefix) :]) for k in keywords if k.startswith(prefix)), None)
