@@ -335,7 +335,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"Klaar in {seconds:.1f} s: {len(ran)} stap(pen) uitgevoerd, "
             f"{len(manifest['skipped'])} actueel{without}. Rapporten in {paths.reports}"
         )
+    _warn_unread_files(paths.processed / "issues.csv")
     return EXIT_OK
+
+
+def _warn_unread_files(issues_csv: Path) -> None:
+    """At the end of a run: the partner files that could not be read, so nobody misses that
+    their proposals are absent from every figure (the nota says it in its first point too)."""
+    import csv
+
+    if not issues_csv.is_file():
+        return
+    with issues_csv.open(encoding="utf-8-sig", newline="") as fh:
+        unread = dict.fromkeys(
+            r.get("source_file", "") for r in csv.DictReader(fh) if r.get("level") == "error"
+        )
+    if unread:
+        print(
+            f"Let op: {len(unread)} bestand(en) niet gelezen: {', '.join(unread)}. De voorstellen "
+            "daarin ontbreken in de rapporten; zie stmh check voor wat te doen."
+        )
 
 
 def cmd_release(args: argparse.Namespace) -> int:
