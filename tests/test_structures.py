@@ -264,3 +264,45 @@ def test_an_unread_column_never_changes_a_figure_silently(
         elif i in which and header not in RECOGNISED:
             # a value beside it that could change the figure, and nothing changed: named
             assert "unread_column" in flags(proposals.loc[title]), f"{header!r}: {title}"
+
+
+def test_a_proposal_is_not_a_total_because_of_its_first_word(tmp_path, reference):
+    """Silent loss seen before: an organisation called SOM, or a title starting with 'Totale',
+    made a proposal a totals row with no message. Now they are proposals, and a real totals row
+    is named in the issues."""
+    (tmp_path / "som.csv").write_text(
+        "Organisatie;Thema;Titel voorstel;Indicatieve kosten\n"
+        "SOM;Opvang van slachtoffers;Opvang jongens;€ 100.000 per jaar\n"
+        "CoMensha;Opvang;Totale herziening meldproces;€ 60.000 eenmalig\n"
+        "CoMensha;Opvang;Som van de delen;€ 10.000 eenmalig\n"
+        ";;Totaal;€ 170.000\n",
+        encoding="utf-8",
+    )
+    result = read(tmp_path, reference)
+    assert sorted(result.proposals["title"]) == [
+        "Opvang jongens",
+        "Som van de delen",
+        "Totale herziening meldproces",
+    ]
+    assert len(issues_of(result, "totals_row")) == 1
+
+
+def test_one_definition_of_a_raw_input(tmp_path, reference):
+    """An Excel lock file, the README, a hidden file and a symbolic link are no inputs: not for
+    ingest, not for the runner's step keys, not for releases (they all call raw_inputs)."""
+    from stmh_analysis import pipeline, releases
+    from stmh_analysis.paths import raw_inputs
+
+    workbook(tmp_path / "a.xlsx", {"Blad1": [HEADER, ["CoMensha", "Opvang", "A", "€ 1.000 eenmalig"]]})
+    for name in ("~$a.xlsx", "README.md", ".DS_Store"):
+        (tmp_path / name).write_bytes(b"x")
+    outside = tmp_path.parent / "elders.csv"
+    outside.write_text("Titel;Kosten\nGeheim;€ 5\n", encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(outside)
+    assert [p.name for p in raw_inputs(tmp_path)] == ["a.xlsx"]
+    assert [p.name for p in pipeline._raw_files(tmp_path)] == ["a.xlsx"]
+    assert "raw_inputs(" in Path(releases.__file__).read_text(encoding="utf-8")
+    result = read(tmp_path, reference)
+    assert list(result.proposals["title"]) == ["A"]
+    linked = issues_of(result, "linked_file")
+    assert linked["source_file"].tolist() == ["link.csv"] and (linked["level"] == "error").all()

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stmh_analysis.paths import raw_inputs
 from stmh_analysis.problems import Problem
 from stmh_analysis.reference import Reference
 from stmh_analysis.sheets import (
@@ -97,8 +98,13 @@ _UNIT_RE = re.compile(
     r"[\(\[]?\s*(?:x|×|in)\s*(?:€|euro'?s?|eur)?\s*(1[.,\s]?000[.,\s]?000|1[.,\s]?000|(?:1\s*)?mln|(?:1\s*)?miljoen\w*|duizend\w*|k€|k)(?!\w)\s*(?:€|euro'?s?|eur)?\s*[\)\]]?",
     re.I,
 )
+# A total's own label: 'Totaal', 'Subtotaal opvang', 'Totale kosten', 'Som:', 'Eindtotaal'. A
+# title that only starts with such a word ('Totale herziening meldproces') or an organisation
+# called SOM is not one.
 _TOTAL_RE = re.compile(
-    r"^(?:sub\s?-?)?tota(?:al|le|len|l)\b|^eindtotaal\b|^totaal\s?generaal\b|^som\b|^grand total\b",
+    r"^(?:sub\s?-?)?totaa?l(?:en)?\b(?!\s+(?:herziening|aanpak|verbod|plan|pakket|programma)\b)"
+    r"|^totale\s+(?:kosten|bedrag|som|begroting|raming)\b|^eindtotaal\b|^totaal\s?generaal\b"
+    r"|^som\s*:?\s*$|^som\s+(?:van\s+(?:de\s+)?)?(?:kosten|bedragen|regels|totalen)\b|^grand total\b",
     re.I,
 )
 _EXAMPLE_RE = re.compile(r"^(?:voorbeeld|bijvoorbeeld|bijv\.|vb\.|example|e\.g\.)(?:\b|:)", re.I)
@@ -272,7 +278,9 @@ def _cost_fields(fields: dict[str, tuple[int, float]], reference: Reference) -> 
     return named or sorted(f for f in fields if f.startswith("year:"))
 
 
-def _is_total_row(cells: list[str], raw: list, fields: dict[str, tuple[int, float]]) -> bool:
+def _is_total_row(
+    cells: list[str], raw: list, fields: dict[str, tuple[int, float]], reference: Reference
+) -> bool:
     """'Totaal', 'Subtotaal opvang' in a naming column (title, organisation, theme, the first filled
     cell), or anywhere in a row without a title. Free text ('Totaal over drie jaar' as a cost note)
     does not make a proposal a total."""
@@ -280,8 +288,11 @@ def _is_total_row(cells: list[str], raw: list, fields: dict[str, tuple[int, floa
     first = next((j for j, c in enumerate(cells) if c), None)
     title_col = fields["title"][0]
     untitled = title_col >= len(cells) or not cells[title_col]
+    orgs = {fields[f][0] for f in ("organisation",) if f in fields}
     for j, c in enumerate(cells):
         is_text = isinstance(raw[j] if j < len(raw) else None, str)
+        if j in orgs and match_key(c) in reference.org_aliases:
+            continue  # an organisation in the list (SOM) is never a total's label
         if c and is_text and _TOTAL_RE.match(c) and (untitled or j in naming or j == first):
             return True
     return False
@@ -410,8 +421,13 @@ def _table_rows(
                 " | ".join(filled),
             )
             continue
-        if _is_total_row(cells, raw, fields):
-            skip("totals")
+        if _is_total_row(cells, raw, fields, reference):
+            skip(
+                "totals",
+                "totals_row",
+                "totaalregel; niet als voorstel gelezen",
+                " | ".join(filled)[:200],
+            )
             below_total = True
             block = []
             continue
@@ -783,10 +799,15 @@ def supersede_versions(
 
 
 def submission_files(raw_dir: Path) -> list[Path]:
-    """Every file directly in the raw folder, sorted by name (hidden and lock files excluded)."""
+    """Every raw input of the folder (paths.is_raw_input), sorted by name."""
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"map met ruwe bestanden niet gevonden: {raw_dir}")
-    return sorted(p for p in raw_dir.iterdir() if p.is_file())
+    return raw_inputs(raw_dir)
+
+
+def linked_files(raw_dir: Path) -> list[Path]:
+    """Symbolic links in the raw folder: reported, never followed."""
+    return sorted(p for p in raw_dir.iterdir() if p.is_symlink())
 
 
 def is_appraisal_file(path: Path) -> bool:
@@ -803,10 +824,12 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
     files: list[dict] = []
     paths: dict[str, Path] = {}
     seen_hashes: dict[str, str] = {}
+    for link in linked_files(raw_dir):
+        problems.append(
+            Problem("error", link.name, "linked_file", "een koppeling (symbolische link) naar een ander bestand; niet gevolgd en niet gelezen")
+        )  # fmt: skip
     for path in submission_files(raw_dir):
         name = path.name
-        if name.startswith((".", "~$")) or name.lower() == "readme.md":
-            continue
         digest = sha256_file(path)
         info = {
             "file": name,

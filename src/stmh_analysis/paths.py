@@ -56,3 +56,21 @@ class Paths:
     def state_file(self) -> Path:
         """The record of the last run: per step what it ran on and what it wrote."""
         return self.log_dir / "state.json"
+
+
+def is_raw_input(path: Path) -> bool:
+    """The one definition of a raw input: a regular file directly in the raw folder that is not
+    hidden (`.name`), not an office lock file (`~$name.xlsx` from Excel, `.~lock.name#` from
+    LibreOffice), not the folder's README, and not a symbolic link (never followed: it could
+    point anywhere). Ingest, the runner's step keys and releases all ask this."""
+    name = path.name
+    if name.startswith((".", "~$")) or name.lower() in ("readme.md", "readme.txt", "leesmij.txt"):
+        return False
+    return path.is_file() and not path.is_symlink()
+
+
+def raw_inputs(raw: Path) -> list[Path]:
+    """Every raw input in `raw`, sorted by name (empty when the folder does not exist)."""
+    if not raw.is_dir():
+        return []
+    return sorted(p for p in raw.iterdir() if is_raw_input(p))

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from stmh_analysis.parameters import audiences, check_audience, check_date
-from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths
+from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths, raw_inputs
 from stmh_analysis.reference import Reference, ReferenceError, load_reference
 from stmh_analysis.releases import find_release
 from stmh_analysis.store import atomic_write_text, count_csv_rows, csv_column_values, sha256_file
@@ -634,11 +634,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
 
 
 def _raw_files(raw: Path) -> list[Path]:
-    return (
-        sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
-        if raw.is_dir()
-        else []
-    )
+    return raw_inputs(raw)
 
 
 def _hashes(files: Mapping[str, Path]) -> dict[str, str]:

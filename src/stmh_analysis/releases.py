@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from stmh_analysis.paths import Paths
+from stmh_analysis.paths import Paths, raw_inputs
 from stmh_analysis.store import count_csv_rows, sha256_file
 
 RELEASE_FILE = "release.json"
@@ -107,7 +107,7 @@ def _outputs_as_recorded(paths: Paths, manifest: dict) -> dict[str, Path]:
 def _raw_as_recorded(paths: Paths, manifest: dict) -> dict[str, Path]:
     """name -> raw file for every input of the last run; ReleaseError when the raw folder changed."""
     inputs = manifest.get("inputs", {})
-    now = {p.name: p for p in paths.raw.iterdir() if p.is_file() and not p.name.startswith(".")}
+    now = {p.name: p for p in raw_inputs(paths.raw)}
     changed = sorted(
         n
         for n in inputs.keys() | now.keys()
