@@ -108,6 +108,15 @@ def test_check_exits_1_and_names_the_place_of_a_rejected_row(tmp_path):
     assert "AFGEWEZEN" in out.stdout
 
 
+def test_an_implausible_budget_is_refused_with_the_reading_shown(tmp_path):
+    """'--budget 2,5' was read silently as € 2,50 (the nota then said '€ 3 per jaar')."""
+    out = stmh("run", "--budget", "2,5", "--raw", str(tmp_path))
+    assert out.returncode == 2
+    assert "€ 2,50" in out.stderr and "Bedoelt u € 2,5 mln?" in out.stderr
+    out = stmh("run", "--budget", "5 mld", "--raw", str(tmp_path))
+    assert out.returncode == 2 and "aannemelijkheidsgrens" in out.stderr
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert stmh("check", str(tmp_path / "nowhere")).returncode == 2
     assert stmh("run", "--budget", "veel").returncode == 2

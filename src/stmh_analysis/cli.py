@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict", action="store_true", help="any rejected row stops the run (exit 1)"
     )
+    run.add_argument(
+        "--confirm-budget",
+        action="store_true",
+        help="a budget below the floor or above the plausibility limit of settings.yaml is meant",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--releases", type=Path, help="folder with the releases (default: releases)")
     run.add_argument(
@@ -308,6 +313,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         strict=args.strict,
         keep_edits=args.keep_edits,
+        confirm_budget=args.confirm_budget,
         extra_scenarios=dict(args.scenario) if args.scenario else None,
         compare_with=args.compare_with,
     )

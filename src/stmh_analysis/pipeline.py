@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from stmh_analysis.amounts.figures import format_dutch_number
 from stmh_analysis.parameters import audiences, check_audience, check_date
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths, raw_inputs
 from stmh_analysis.reference import Reference, ReferenceError, load_reference
@@ -97,6 +98,7 @@ class RunOptions:
     force: bool = False
     strict: bool = False
     keep_edits: bool = False  # outputs edited by hand are kept (and the manifest says so)
+    confirm_budget: bool = False  # a budget outside the plausible range is meant as given
     kernel_name: str = ""  # "": 'stmh' when installed, else 'python3'
     now: dt.datetime | None = None  # the run's clock (tests); None: the real time
 
@@ -200,6 +202,35 @@ def check_notebook_parameters(notebook: Path, parameters: Mapping[str, Any]) -> 
             )
 
 
+def _check_budget_plausible(options: RunOptions, reference: Reference) -> None:
+    """A budget below the floor of settings.yaml ('--budget 2,5' is € 2,50) or above the
+    plausibility limit is refused with the reading shown, unless confirmed (--confirm-budget)."""
+    if options.confirm_budget:
+        return
+    floor, limit = reference.min_budget_eur, reference.max_amount_eur
+    for name in ("budget_structural_eur", "budget_incidental_eur"):
+        value = getattr(options, name)
+        if value is None or value == 0:
+            continue
+        if value < floor:
+            guess = (
+                f" Bedoelt u € {format_dutch_number(value, 1 if value % 1 else 0)} mln? Schrijf dan '{format_dutch_number(value, 1 if value % 1 else 0)} mln' of {value * 1_000_000:.0f}."
+                if value < 1000
+                else ""
+            )
+            raise ParameterError(
+                f"{name}: € {format_dutch_number(value, 2 if value % 1 else 0)} is minder dan de ondergrens van "
+                f"€ {format_dutch_number(floor)} (settings.yaml).{guess} Is het echt zo bedoeld: "
+                "voeg --confirm-budget toe."
+            )
+        if value > limit:
+            raise ParameterError(
+                f"{name}: € {format_dutch_number(value)} is meer dan de aannemelijkheidsgrens van "
+                f"€ {format_dutch_number(limit)} (settings.yaml). Is het echt zo bedoeld: voeg "
+                "--confirm-budget toe."
+            )
+
+
 def validate_options(options: RunOptions) -> Reference:
     """Everything checkable before a notebook starts; raises ParameterError naming the parameter.
     Returns the reference data it read (the run reads it once)."""
@@ -230,6 +261,7 @@ def validate_options(options: RunOptions) -> Reference:
         reference = load_reference(options.paths.reference)
     except ReferenceError as exc:
         raise ParameterError(f"reference: {exc}") from exc
+    _check_budget_plausible(options, reference)
     try:
         if options.audiences:
             for audience in options.audiences:

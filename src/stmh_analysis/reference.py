@@ -72,6 +72,7 @@ class Reference:
     budget_incidental_years: tuple[int, int]
     horizon_years: tuple[int, int]
     max_amount_eur: float
+    min_budget_eur: float  # a budget parameter below this is refused unless confirmed
     merge_similarity: float
     flag_similarity: float
     duplicate_ignore_words: frozenset[str]  # left out when titles are compared
@@ -278,6 +279,7 @@ def load_reference(folder: Path) -> Reference:
             ),
             horizon_years=(int(horizon["first_year"]), int(horizon["last_year"])),
             max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
+            min_budget_eur=float(settings["plausibility"].get("min_budget_eur", 10_000)),
             merge_similarity=float(dup["merge_similarity"]),
             flag_similarity=float(dup["flag_similarity"]),
             duplicate_ignore_words=frozenset(match_key(w) for w in dup.get("ignore_words", [])),
