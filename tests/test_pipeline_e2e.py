@@ -424,6 +424,59 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
 FORMULA_TITLE = '=HYPERLINK("https://evil.example","Klik hier")'
 
 
+def test_disguised_contact_data_and_confidential_proposals_stay_out_of_public_outputs(tmp_path):
+    """Contact data where partners put it (phone numbers in every form, e-mail written around
+    the filter, an address in the organisation cell, named contact persons) and a proposal the
+    partner marked confidential: none of it in the public bijlage (HTML, PDF, workbook), and
+    the proposals it was taken from are flagged for review."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    header = ["Organisatie", "Thema", "Titel voorstel", "Omschrijving", "Indicatieve kosten",
+              "Contactpersoon", "Status"]  # fmt: skip
+    rows = [
+        header,
+        ["OM", "Opvang", "Project van Piet Pietersen", "Bel 070 - 123 45 67 of +31 (0)6 1234 5679",
+         "€ 50.000 eenmalig", "Piet Pietersen", ""],
+        ["VNG", "Opvang", "Meldpunt gemeenten", "tel. 0800-1234, mail jan [at] vng.example of "
+         "jan.jansen @ vng.example, contactpersoon Jan Jansen", "€ 40.000 eenmalig", "", ""],
+        ["Stichting X (info@x.example, 06-11112222)", "Opvang", "Nachtopvang", "Opvang 's nachts",
+         "€ 30.000 eenmalig", "", ""],
+        ["Politie", "Opvang", "Informantenregeling", "Geheim project", "€ 20.000 eenmalig", "",
+         "vertrouwelijk"],
+    ]  # fmt: skip
+    (raw / "partner.csv").write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
+    titles = [r[2] for r in rows[1:]]
+    (raw / "appreciaties.csv").write_text(
+        "Organisatie;Titel voorstel;Appreciatie\n"
+        + "".join(f"{r[0]};{r[2]};kansrijk\n" for r in rows[1:]),
+        encoding="utf-8",
+    )
+    paths = DEFAULT.with_overrides(
+        raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports"
+    )
+    run_pipeline(
+        RunOptions(paths=paths, audiences=("bijlage",), date="2024-01-29"), say=quiet,
+        progress=False,
+    )  # fmt: skip
+    public = {
+        "html": html_text(paths.reports / "bijlage.html"),
+        "pdf": pdf_text(paths.reports / "bijlage.pdf"),
+        "xlsx": " ".join(
+            str(c.value) for c in workbook_cells(paths.reports / "bijlage.xlsx") if c.value
+        ),
+    }
+    secrets = ["Piet Pietersen", "070 - 123 45 67", "1234 5679", "0800-1234", "vng.example",
+               "Jan Jansen", "x.example", "11112222", "Informantenregeling", "Geheim project"]  # fmt: skip
+    for where, text in public.items():
+        for secret in secrets:
+            assert secret not in text, (where, secret)
+    assert "Nachtopvang" in public["html"] and "Meldpunt gemeenten" in public["pdf"]
+    p = pd.read_parquet(paths.processed / "proposals.parquet").set_index("title")
+    for title in titles[:3]:
+        assert "personal_data_removed" in p.at[title, "data_issues"], title
+    assert "confidential" in p.at["Informantenregeling", "data_issues"]
+
+
 def workbook_cells(path: Path) -> list:
     import openpyxl
 

@@ -293,7 +293,9 @@ def test_one_definition_of_a_raw_input(tmp_path, reference):
     from stmh_analysis import pipeline, releases
     from stmh_analysis.paths import raw_inputs
 
-    workbook(tmp_path / "a.xlsx", {"Blad1": [HEADER, ["CoMensha", "Opvang", "A", "€ 1.000 eenmalig"]]})
+    workbook(
+        tmp_path / "a.xlsx", {"Blad1": [HEADER, ["CoMensha", "Opvang", "A", "€ 1.000 eenmalig"]]}
+    )
     for name in ("~$a.xlsx", "README.md", ".DS_Store"):
         (tmp_path / name).write_bytes(b"x")
     outside = tmp_path.parent / "elders.csv"

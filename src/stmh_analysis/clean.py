@@ -25,6 +25,7 @@ from stmh_analysis.amounts import (
     parse_amount,
 )
 from stmh_analysis.ingest import Submissions
+from stmh_analysis.privacy import mask_personal
 from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
 from stmh_analysis.reference import Reference
 from stmh_analysis.schema import (
@@ -702,6 +703,7 @@ def clean_submissions(
         }
     )
     cand = pd.concat([cand, costs, org_flags, theme_flags], axis=1)
+    cand["personal_data_removed"] = _has_personal_data(cand)
     amount_codes = list(_AMOUNT_CODES)
     for code in amount_codes:
         cand[code] = cand["amount_flags"].str.contains(rf"(?:^|;){code}(?:;|$)", regex=True)
@@ -818,6 +820,7 @@ def clean_submissions(
             "theme_inferred": ("Thema", "theme_raw"),
             "theme_from_file": ("Thema", "theme_raw"),
             "theme_unknown": ("Thema", "theme_raw"),
+            "personal_data_removed": ("Titel voorstel", "title"),
             **{c: ("Indicatieve kosten", "cost_text") for c in amount_codes},
         },
     )
@@ -858,6 +861,18 @@ def clean_submissions(
     issues = _sorted_issues(issues)
     accounting = account_rows(subs, ok, rejected, proposals)
     return CleanResult(proposals, rejected.reset_index(drop=True), issues, accounting)
+
+
+def _has_personal_data(cand: pd.DataFrame) -> pd.Series:
+    """True where the public filter would take something out of the title, summary or the
+    organisation as typed (the public documents never show it; the analyst should know)."""
+    names = cand["contact_person"].fillna("").astype(str).tolist()
+    text = (
+        cand["title"].fillna("").astype(str)
+        + " | " + cand["summary"].fillna("").astype(str)
+        + " | " + cand["organisation_raw"].fillna("").astype(str)
+    )  # fmt: skip
+    return pd.Series([bool(mask_personal(t, names)[1]) for t in text], index=cand.index)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import pandas as pd
 from stmh_analysis import store
 from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
+from stmh_analysis.privacy import mask_personal
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
 from stmh_analysis.reference import Reference, load_reference
@@ -63,8 +63,6 @@ PUBLIC_COLUMNS = (
     "last_year",
     "appraisal",
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)")
 
 
 class DocumentError(ValueError):
@@ -259,13 +257,9 @@ def load(
 
 
 def public_view(proposals: pd.DataFrame) -> pd.DataFrame:
-    """Only publishable columns; e-mail addresses and phone numbers in free text are masked."""
-    out = proposals[[c for c in PUBLIC_COLUMNS if c in proposals.columns]].copy()
-    for col in ("title", "summary"):
-        text = out[col].fillna("").astype(str)
-        text = text.str.replace(_EMAIL, "[e-mailadres verwijderd]", regex=True)
-        out[col] = text.str.replace(_PHONE, "[telefoonnummer verwijderd]", regex=True)
-    return out
+    """Only publishable columns; e-mail addresses, phone numbers and person names in the title,
+    summary and organisation are masked by the one privacy filter (privacy.mask_personal)."""
+    return _masked(proposals)[[c for c in PUBLIC_COLUMNS if c in proposals.columns]].copy()
 
 
 # --- sentences written in the notebook ----------------------------------------------------------
@@ -861,6 +855,7 @@ def changes(
         cur = cur[published(cur, public)]
         old = old[published(old, public)]
         fields = ("cost", "theme", "title")
+        cur, old = _masked(cur), _masked(old)  # the public filter, as in public_view
 
     def describe(name: str, rec: dict) -> str:
         if name == "cost":
@@ -875,6 +870,16 @@ def changes(
     if theme is not None and len(found):
         found = found[(found["theme"] == theme) | (found["old_theme"] == theme)]
     return found
+
+
+def _masked(proposals: pd.DataFrame) -> pd.DataFrame:
+    """The proposals with their title, summary and organisation through the privacy filter."""
+    names = proposals.get("contact_person", pd.Series(dtype=str)).fillna("").astype(str).tolist()
+    out = proposals.copy()
+    for col in ("title", "summary", "organisation"):
+        if col in out.columns:
+            out[col] = [mask_personal(t, names)[0] for t in out[col].fillna("").astype(str)]
+    return out
 
 
 def changes_table(data: BriefingData, theme: str | None = None, public: Sequence[str] = ()) -> Html:
