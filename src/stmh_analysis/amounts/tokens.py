@@ -131,6 +131,10 @@ def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
             rf"\b(?:vanaf|per|from|m\.?\s?i\.?\s?v\.?|met ingang van|ingaande|sinds|starting)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?(?:het jaar\s+)?({_Y})\b"
             rf"|\b({_Y})\s*(?:e\.\s?v\.?|e\.v\b|ev\b|en verder|en volgende jaren|en later|en daarna)",
         ),
+        (
+            "YEARSPAN",  # '1 januari 2025 tot en met 31 december 2026': the years of a period
+            rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+({_Y})\s*(?:-|t/m|tm|tot en met|tot)\s*\d{{1,2}}\s+(?:{_MONTHS})\s+({_Y})\b",
+        ),
         ("DATEWORD", rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+({_Y})\b"),
         (
             "PRICELEVEL",
