@@ -308,3 +308,37 @@ def test_one_definition_of_a_raw_input(tmp_path, reference):
     assert list(result.proposals["title"]) == ["A"]
     linked = issues_of(result, "linked_file")
     assert linked["source_file"].tolist() == ["link.csv"] and (linked["level"] == "error").all()
+
+
+def test_a_budget_sheet_keyed_by_proposal_number(tmp_path, reference):
+    workbook(tmp_path / "riec.xlsx", {
+        "Voorstellen": [["Nr", "Organisatie", "Titel voorstel", "Omschrijving", "Soort kosten"],
+                        [1, "RIEC", "Barrièremodel", "x", "eenmalig"],
+                        [2, "RIEC", "Bestuurlijke aanpak", "y", "eenmalig"]],
+        "Begroting": [["Nr", "Kostenpost", "Bedrag"],
+                      [1, "Personeel", 80000], [1, "Materieel", 20000],
+                      [2, "Personeel", 50000], [3, "Onbekend", 9000]],
+    })  # fmt: skip
+    result = read(tmp_path, reference)
+    p = result.proposals.set_index("title")
+    assert p.at["Barrièremodel", "incidental_low_eur"] == 100_000
+    assert p.at["Bestuurlijke aanpak", "incidental_low_eur"] == 50_000
+    assert "cost_from_details" in flags(p.loc["Barrièremodel"])
+    assert len(issues_of(result, "budget_line_unmatched")) == 1  # line 3: named, not dropped
+    assert result.rejected.empty
+
+
+def test_struck_through_rows_are_withdrawn(tmp_path, reference):
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [HEADER, ["CoMensha", "Opvang", "Blijft", "€ 1.000 eenmalig"],
+                ["CoMensha", "Opvang", "Doorgehaald", "€ 9.000 eenmalig"]]:  # fmt: skip
+        ws.append(row)
+    for cell in ws[3]:
+        cell.font = Font(strike=True)
+    wb.save(tmp_path / "c.xlsx")
+    result = read(tmp_path, reference)
+    assert list(result.proposals["title"]) == ["Blijft"]
+    assert result.accounting.iloc[0]["skipped_withdrawn"] == 1

@@ -74,6 +74,7 @@ FIELDS = (
     "cost_note",
     "contact_person",
     "contact_email",
+    "number",
     "cost_total",
     "own_contribution",
     "unit",
@@ -453,7 +454,7 @@ def _table_rows(
             for j in range(len(cells))
             if j not in mapped and cells[j]
         }
-        status = row_status(values, extra, words)
+        status = "withdrawn" if row_no in sheet.struck_rows else row_status(values, extra, words)
         if status == "withdrawn":
             skip(
                 "withdrawn",
@@ -656,7 +657,18 @@ def read_workbook(
             problems.append(
                 Problem("notice", file, "hidden_sheet", "verborgen blad; niet gelezen (maak het blad zichtbaar als het meetelt)", sheet.name)
             )  # fmt: skip
+    budget_lines: dict[str, list[dict]] = {}
     for sheet in visible:
+        lines = read_budget_sheet(sheet, reference)
+        if lines is not None:  # cost lines keyed by proposal number, on a sheet of their own
+            for line in lines:
+                budget_lines.setdefault(line["key"], []).append(line)
+                skipped.append({"source_file": file, "source_sheet": sheet.name,
+                                "source_row": line["row"], "reason": "detail"})  # fmt: skip
+            problems.append(Problem("notice", file, "budget_sheet",
+                                    f"begrotingsblad: {len(lines)} kostenregels bij de voorstellen met hetzelfde nummer gelezen",
+                                    sheet.name))  # fmt: skip
+            continue
         if any("\ufffd" in c for row in sheet.cells for c in row if isinstance(c, str)):
             problems.append(
                 Problem("warning", file, "encoding_damaged", "het bestand bevat beschadigde tekens (\ufffd); controleer de accenten", sheet.name)
@@ -666,6 +678,7 @@ def read_workbook(
         skipped += s
         problems += p
     words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
+    problems += _apply_budget_lines(rows, budget_lines, file)
     rows, copied, copy_problems = _drop_copy_sheets(rows, file, words)
     skipped += copied
     problems += copy_problems
@@ -675,6 +688,57 @@ def read_workbook(
     for r in rows:
         r.pop("_unread", None)
     return rows, skipped, problems, True
+
+
+def read_budget_sheet(sheet: Sheet, reference: Reference) -> list[dict] | None:
+    """A sheet of cost lines keyed by proposal number ('Nr | Kostenpost | Bedrag'), without a
+    title column: its lines, or None when the sheet is not one."""
+    texts = [[normalise_whitespace(cell_text(v)) for v in row] for row in sheet.cells]
+    for r, cells in enumerate(texts[:HEADER_SEARCH_ROWS]):
+        mapping = map_header(cells, reference)
+        fields = {f: (c, sc) for c, (f, sc) in mapping.items()}
+        costs = [f for f in reference.cost_fields if f in fields]
+        if "number" not in fields or "title" in fields or not costs:
+            continue
+        key_col, (cost_col, scale) = fields["number"][0], fields[costs[0]]
+        label_cols = [j for j in range(len(cells)) if j not in mapping and cells[j]]
+        lines = []
+        for i in range(r + 1, len(texts)):
+            raw, row = sheet.cells[i], texts[i]
+            key = match_key(row[key_col]) if key_col < len(row) else ""
+            text = row[cost_col] if cost_col < len(row) else ""
+            if not key or not text or _TOTAL_RE.match(row[key_col]):
+                continue
+            value = raw[cost_col] if cost_col < len(raw) else None
+            lines.append({
+                "key": key.removesuffix(".0"), "row": sheet.row_numbers[i], "text": text,
+                "sheet": sheet.name,
+                "number": float(value) * scale if _is_number(value) else None,
+                "label": " ".join(row[j] for j in label_cols if j < len(row) and row[j]),
+            })  # fmt: skip
+        return lines
+    return None
+
+
+def _apply_budget_lines(rows: list[dict], lines: dict[str, list[dict]], file: str) -> list[Problem]:
+    """Each proposal's cost lines from the budget sheet, by its number; lines whose number no
+    proposal has are named, never dropped silently."""
+    problems: list[Problem] = []
+    used = set()
+    for row in rows:
+        key = match_key(row.get("number", "")).removesuffix(".0")
+        if not key or key not in lines:
+            continue
+        used.add(key)
+        row["cost_scale"] = row["cost_scale"] or "cost=1"
+        row["cost_columns"] = row["cost_columns"] or "cost=begrotingsblad"
+        problems += settle_details(row, lines[key], ["cost"])
+    for key in sorted(set(lines) - used):
+        for line in lines[key]:
+            problems.append(Problem("warning", file, "budget_line_unmatched",
+                                    f"kostenregel bij voorstelnummer {key!r}, maar geen voorstel heeft dat nummer; niet meegeteld",
+                                    line["sheet"], line["row"], "Nr", line["text"][:80]))  # fmt: skip
+    return problems
 
 
 def _drop_copy_sheets(

@@ -64,6 +64,7 @@ class Sheet:
         default_factory=dict
     )  # (i, j) -> top-left
     repaired: list[tuple[int, int, str, str]] = field(default_factory=list)  # (i, j, before, after)
+    struck_rows: set[int] = field(default_factory=set)  # rows whose text is all struck through
 
 
 @dataclass
@@ -142,9 +143,13 @@ def _read_openpyxl(path: Path) -> list[Sheet]:
                     if (r, c) != (rng.min_row, rng.min_col):
                         merged[(r - 1, c - 1)] = (rng.min_row - 1, rng.min_col - 1)
         cells: list[list[Cell]] = []
-        for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        struck: set[int] = set()
+        for r_idx, row in enumerate(ws.iter_rows(), start=1):
             out: list[Cell] = []
-            for c_idx, value in enumerate(row, start=1):
+            texts = [c for c in row if isinstance(c.value, str) and c.value.strip()]
+            if texts and all(c.font is not None and c.font.strike for c in texts):
+                struck.add(r_idx)  # a partner strikes a withdrawn proposal through
+            for c_idx, value in enumerate((c.value for c in row), start=1):
                 cell = _typed(value)
                 if isinstance(cell, Formula):
                     if cached is None:
@@ -171,6 +176,7 @@ def _read_openpyxl(path: Path) -> list[Sheet]:
                     hidden=ws.sheet_state != "visible",
                     hidden_rows=hidden_rows,
                     merged_from=merged,
+                    struck_rows=struck,
                 )
             )
         )

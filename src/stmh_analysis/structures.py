@@ -220,10 +220,11 @@ _KIND_WORDS = (
 def column_kind(header: str, values: list[Any]) -> str:
     """What an unread column holds, from its header and its values: bedragen, jaren, eenheid,
     frequentie, fte, status, titel, or '' (free text that changes no figure)."""
-    words = set(match_key(header).split())
+    key = match_key(header)
+    words = set(key.split())
     for kind, hints in _KIND_WORDS:
-        if words & set(hints):
-            return kind
+        if words & set(hints) or any(len(h) >= 4 and h in key for h in hints):
+            return kind  # 'Projectnaam', 'Jaarbedrag': a hint inside a compound word
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
     if numbers and all(1990 <= n <= 2100 and float(n).is_integer() for n in numbers):
         return "jaren"
