@@ -342,3 +342,29 @@ def test_struck_through_rows_are_withdrawn(tmp_path, reference):
     result = read(tmp_path, reference)
     assert list(result.proposals["title"]) == ["Blijft"]
     assert result.accounting.iloc[0]["skipped_withdrawn"] == 1
+
+
+def test_a_cost_note_that_could_change_the_figure_is_flagged(tmp_path, reference):
+    workbook(tmp_path / "om.xlsx", {"Blad1": [
+        ["Organisatie", "Titel", "Indicatieve kosten", "Toelichting kosten"],
+        ["OM", "Uitleg", "€ 90.000 per jaar", "2 fte à € 45.000"],  # what it consists of: fine
+        ["OM", "Periode", "€ 90.000", "totaal voor 2025-2027"],  # changes the basis
+        ["OM", "Gedekt", "€ 90.000 eenmalig", "€ 30.000 is al beschikbaar"],
+    ]})  # fmt: skip
+    p = read(tmp_path, reference).proposals.set_index("title")
+    assert "unread_column" not in flags(p.loc["Uitleg"])
+    assert "unread_column" in flags(p.loc["Periode"])
+    assert "unread_column" in flags(p.loc["Gedekt"])
+
+
+def test_a_file_without_any_table_is_an_error(tmp_path, reference):
+    """A transposed layout (proposals as columns) or a letter pasted in a sheet: the file is
+    named as not read in stmh check, the run's warning and the nota; never 'read' with nothing."""
+    workbook(tmp_path / "dwars.xlsx", {"Blad1": [
+        ["", "Voorstel 1", "Voorstel 2"],
+        ["Omschrijving van het plan", "Meldpunt", "Campagne"],
+        ["Wat het kost", "€ 100.000", "€ 50.000"],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    errors = result.issues[result.issues["level"] == "error"]
+    assert errors["code"].tolist() == ["no_table_in_file"]

@@ -43,6 +43,7 @@ from stmh_analysis.store import sha256_file
 from stmh_analysis.structures import (
     apply_cost_columns,
     copy_sheets,
+    flag_cost_note,
     flag_unread_columns,
     is_detail_row,
     row_status,
@@ -560,6 +561,7 @@ def _table_rows(
             and _is_number(raw[c])
         }
         problems.extend(apply_cost_columns(row, raw_numbers, words))
+        problems.extend(flag_cost_note(row))
         unread = {
             h: raw[j]
             for j in range(len(raw))
@@ -926,6 +928,10 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         paths[name] = path
         d, s, p, readable = read_workbook(path, reference)
         info["read"] = readable and bool(d or s)
+        if readable and not (d or s) and path.stat().st_size > 0:
+            p.append(
+                Problem("error", name, "no_table_in_file", "geen tabel met voorstellen herkend in dit bestand; de voorstellen erin zijn niet meegeteld")
+            )  # fmt: skip
         rows += d
         skipped += s
         problems += p

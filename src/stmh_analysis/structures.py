@@ -182,6 +182,59 @@ def _year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# --- the cost note ------------------------------------------------------------------------------
+
+_NOTE_PERIODS = {
+    "PERYEAR", "PERMONTH", "PERQUARTER", "PERWEEK", "STRUCTURAL", "ONEOFF", "ONEOFFWEAK",
+    "TEMPORARY", "TOTAL",
+}  # fmt: skip
+_NOTE_YEARS = {
+    "YEARSPAN",
+    "YEARLIST",
+    "YEARBOTH",
+    "FROMYEAR",
+    "UNTILYEAR",
+    "DURATION",
+    "DURATIONMONTHS",
+}
+_NOTE_CHANGES = {"PM", "ZERO", "AVAILABLE", "COFUND", "OLD", "NEW"}
+
+
+def flag_cost_note(row: dict) -> list[Problem]:
+    """A 'Toelichting kosten' may say what the amount consists of (fte, assignments: the
+    template asks for that). When it names a period or years the cost cells do not, or says the
+    cost is unknown, zero, partly covered or replaced, it could change how the cost reads; the
+    reader does not read notes, so the proposal is flagged."""
+    from stmh_analysis.amounts.tokens import _normalise, _tokenise
+
+    note = row.get("cost_note", "")
+    if not note:
+        return []
+
+    def kinds(text: str) -> dict[str, str]:
+        return {t.kind: t.text for t in _tokenise(_normalise(text))} if text else {}
+
+    said = kinds(note)
+    cells = kinds(
+        " ; ".join(
+            row.get(f, "")
+            for f in ("cost", "cost_structural", "cost_incidental", "basis", "duration")
+        )
+    )
+    new_periods = {k for k in said if k in _NOTE_PERIODS} - set(cells)
+    new_years = {k for k in said if k in _NOTE_YEARS} if not set(cells) & _NOTE_YEARS else set()
+    changes = {k for k in said if k in _NOTE_CHANGES}
+    words = sorted({said[k] for k in new_periods | new_years | changes})
+    if not words:
+        return []
+    _add_flag(row, "unread_column")
+    return [
+        Problem("warning", row["source_file"], "unread_column",
+                f"de toelichting bij de kosten noemt {', '.join(map(repr, words[:4]))}; die is niet in het bedrag gelezen, controleer het bedrag",
+                row["source_sheet"], row["source_row"], "Toelichting kosten", note[:80])
+    ]  # fmt: skip
+
+
 # --- columns nobody reads -----------------------------------------------------------------------
 
 _KIND_WORDS = (
