@@ -368,3 +368,36 @@ def test_a_file_without_any_table_is_an_error(tmp_path, reference):
     result = read(tmp_path, reference)
     errors = result.issues[result.issues["level"] == "error"]
     assert errors["code"].tolist() == ["no_table_in_file"]
+
+
+def test_year_columns_under_a_group_header_beside_their_total(tmp_path, reference):
+    """'Kosten (x € 1.000)' merged over '2025 | 2026 | 2027 | Totaal': the years are read with the
+    group's unit, and the total column beside them is never counted a second time."""
+    wb = Workbook()
+    ws = wb.active
+    for row in [["Organisatie", "Titel voorstel", "Kosten (x € 1.000)", None, None, None],
+                [None, None, 2025, 2026, 2027, "Totaal"],
+                ["Politie", "Datateam", 100, 150, 50, 300],
+                ["Politie", "Scholing", 100, 100, 50, 900]]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("C1:F1")
+    wb.save(tmp_path / "p.xlsx")
+    p = read(tmp_path, reference).proposals.set_index("title")
+    assert p.at["Datateam", "incidental_low_eur"] == 300_000
+    assert (p.at["Datateam", "first_year"], p.at["Datateam", "last_year"]) == (2025, 2027)
+    assert not flags(p.loc["Datateam"]) & {"unread_column", "amount_ambiguous"}
+    assert "unread_column" in flags(p.loc["Scholing"])  # the years do not make its total
+
+
+def test_a_price_per_unit_beside_a_count(tmp_path, reference):
+    workbook(tmp_path / "c.xlsx", {"Blad1": [
+        ["Organisatie", "Titel voorstel", "Aantal plekken", "Bedrag per plek", "Soort kosten"],
+        ["CoMensha", "Opvangplekken", 20, 75000, "per jaar"],
+    ], "Blad2": [
+        ["Organisatie", "Titel voorstel", "Kosten per deelnemer", "Soort kosten"],
+        ["CoMensha", "Training", 350, "eenmalig"],
+    ]})  # fmt: skip
+    p = read(tmp_path, reference).proposals.set_index("title")
+    assert p.at["Opvangplekken", "structural_low_eur"] == 1_500_000
+    assert "count_times_price" in flags(p.loc["Opvangplekken"])
+    assert "unread_column" in flags(p.loc["Training"])  # per participant, how many? never silent

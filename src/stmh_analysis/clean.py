@@ -626,6 +626,7 @@ _INGEST_CODES = (
     "cost_from_details",
     "detail_rows_differ",
     "cost_is_total_less_own",
+    "count_times_price",
     "confidential",
 )
 _AMOUNT_CODES = (

@@ -42,6 +42,7 @@ from stmh_analysis.sheets import (
 from stmh_analysis.store import sha256_file
 from stmh_analysis.structures import (
     apply_cost_columns,
+    apply_unit_price,
     copy_sheets,
     flag_cost_note,
     flag_unread_columns,
@@ -232,13 +233,21 @@ def _find_header(sheet: Sheet, texts: list[list[str]], reference: Reference) -> 
             spread |= {c0 for (i, _), (i0, c0) in sheet.merged_from.items() if i == r and i0 == r}
             below = texts[r + 1]
             below_raw = sheet.cells[r + 1] if r + 1 < len(sheet.cells) else []
-            numeric = any(isinstance(v, int | float) and not isinstance(v, bool) for v in below_raw)
+            # numbers below are data, unless they are the years of a group ('Kosten' over
+            # '2025 | 2026 | 2027 | Totaal')
+            numeric = any(
+                isinstance(v, int | float) and not isinstance(v, bool)
+                and not (j in spread and 1990 <= v <= 2100 and float(v).is_integer())
+                for j, v in enumerate(below_raw)
+            )  # fmt: skip
             subs = {
                 c: below[c] for c in spread if c < len(below) and below[c] and below[c] != header[c]
             }
             if subs and not numeric and len(set(subs.values())) == len(subs):
                 for c, sub in subs.items():
-                    header[c] = f"{header_name(header[c])} {sub}"
+                    name, scale = header_unit_scale(header[c])
+                    unit = f" (x {scale:g})" if scale != 1 else ""  # the group's unit stays
+                    header[c] = f"{header_name(name)} {sub}{unit}"
                 data_start = r + 2
         return _Header(r, data_start, header, map_header(header, reference))
     return None
@@ -571,10 +580,20 @@ def _table_rows(
             ]
         }
         unused_years = [f for f in fields if f.startswith("year:") and f not in cost_fields]
+        if unused_years and _years_make_the_total(raw, fields, unused_years, cost_fields):
+            # a multi-year total beside its yearly columns: the years are read, never both
+            in_years = {f: values[f] for f in unused_years if values[f]}
+            row["cost_years"] = _years_cell(
+                in_years, {f: raw[fields[f][0]] for f in in_years}, fields
+            )
+            unused_years = []
         for f in unused_years:  # 'Bedrag 2024 (oud)' beside the cost column
             c = fields[f][0]
             if c < len(raw) and raw[c] not in (None, ""):
                 unread[header.cells[c]] = raw[c]
+        named = [f for f in cost_fields if not f.startswith("year:")]
+        if named:
+            problems.extend(apply_unit_price(row, header.cells[fields[named[0]][0]], unread))
         row["_unread"] = unread
         for f in cost_fields:
             c = fields[f][0]
@@ -607,6 +626,23 @@ def _table_rows(
             )
         )  # fmt: skip
     return data, skipped, problems
+
+
+def _years_make_the_total(
+    raw: list, fields: dict[str, tuple[int, float]], years: list[str], cost_fields: list[str]
+) -> bool:
+    """The yearly columns of a row add up to its total column (both typed as numbers)."""
+
+    def number(f: str) -> float | None:
+        c, scale = fields[f]
+        v = raw[c] if c < len(raw) else None
+        return float(v) * scale if _is_number(v) else None
+
+    named = [number(f) for f in cost_fields if not f.startswith("year:")]
+    yearly = [number(f) for f in years]
+    if len(named) != 1 or named[0] is None or not any(y is not None for y in yearly):
+        return False
+    return abs(sum(y for y in yearly if y is not None) - named[0]) <= 0.5
 
 
 def _years_cell(years: dict[str, str], numbers: dict, fields: dict[str, tuple[int, float]]) -> str:

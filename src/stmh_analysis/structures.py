@@ -182,6 +182,40 @@ def _year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# --- a price per unit ----------------------------------------------------------------------------
+
+_PER_UNIT = re.compile(
+    r"\bper\s+(?!jaar\b|jr\b|maand\b|kwartaal\b|week\b|fte\b|annum\b)([a-z]{3,})"
+)
+
+
+def apply_unit_price(row: dict, cost_header: str, unread: dict[str, Any]) -> list[Problem]:
+    """'Bedrag per plek' beside 'Aantal plekken': the cost is count times price. Without a count
+    the amount is per unit of an unknown number: flagged, never read as the whole cost."""
+    unit = _PER_UNIT.search(match_key(cost_header))
+    field = next((f for f in ("cost", "cost_structural", "cost_incidental") if row.get(f)), None)
+    if not unit or field is None:
+        return []
+    where = (row["source_file"], row["source_sheet"], row["source_row"])
+    counts = [(h, v) for h, v in unread.items() if match_key(h).startswith("aantal")]
+    numbers = dict(p.split("=", 1) for p in row["cost_values"].split(";") if "=" in p)
+    if len(counts) == 1 and isinstance(counts[0][1], int | float) and field in numbers:
+        header, count = counts[0]
+        total = float(numbers[field]) * float(count)
+        numbers[field] = repr(total)
+        row["cost_values"] = ";".join(f"{k}={v}" for k, v in numbers.items())
+        row[field] = f"{total:g}"
+        unread.pop(header)
+        _add_flag(row, "count_times_price")
+        return [Problem("warning", where[0], "count_times_price",
+                        f"{cost_header!r} is een bedrag per {unit.group(1)}: maal {header!r} ({count:g}) uitgerekend",
+                        where[1], where[2], cost_header, f"{total:g}")]  # fmt: skip
+    _add_flag(row, "unread_column")
+    return [Problem("warning", where[0], "unread_column",
+                    f"{cost_header!r} is een bedrag per {unit.group(1)}, maar het aantal is niet gelezen: het bedrag is één keer geteld",
+                    where[1], where[2], cost_header, row[field][:80])]  # fmt: skip
+
+
 # --- the cost note ------------------------------------------------------------------------------
 
 _NOTE_PERIODS = {
@@ -246,6 +280,7 @@ _KIND_WORDS = (
         ("frequentie", "periodiciteit", "jaarlijks", "eenmalig", "structureel", "incidenteel"),
     ),
     ("fte", ("fte", "formatie", "capaciteit", "vte")),
+    ("aantallen", ("aantal", "stuks", "plekken", "deelnemers", "number", "volume")),
     (
         "bedragen",
         (
