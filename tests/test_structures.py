@@ -401,3 +401,23 @@ def test_a_price_per_unit_beside_a_count(tmp_path, reference):
     assert p.at["Opvangplekken", "structural_low_eur"] == 1_500_000
     assert "count_times_price" in flags(p.loc["Opvangplekken"])
     assert "unread_column" in flags(p.loc["Training"])  # per participant, how many? never silent
+
+
+def test_one_row_per_proposal_per_year(tmp_path, reference):
+    workbook(tmp_path / "vng.xlsx", {"Blad1": [
+        ["Organisatie", "Titel voorstel", "Jaar", "Bedrag"],
+        ["VNG", "Regionale coördinatie", 2025, 100000],
+        ["VNG", "Regionale coördinatie", 2026, 120000],
+        ["VNG", "Regionale coördinatie", 2027, 120000],
+        ["VNG", "Handreiking", 2025, 30000],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    p = result.proposals.set_index("title")
+    assert sorted(p.index) == ["Handreiking", "Regionale coördinatie"]
+    assert p.at["Regionale coördinatie", "incidental_low_eur"] == 340_000
+    assert (
+        p.at["Regionale coördinatie", "first_year"],
+        p.at["Regionale coördinatie", "last_year"],
+    ) == (2025, 2027)
+    assert p.at["Handreiking", "incidental_low_eur"] == 30_000
+    assert p.at["Handreiking", "first_year"] == 2025

@@ -77,6 +77,7 @@ FIELDS = (
     "contact_person",
     "contact_email",
     "number",
+    "year",
     "cost_total",
     "own_contribution",
     "unit",
@@ -717,6 +718,9 @@ def read_workbook(
         problems += p
     words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
     problems += _apply_budget_lines(rows, budget_lines, file)
+    rows, year_rows, year_problems = _join_year_rows(rows, file)
+    skipped += year_rows
+    problems += year_problems
     rows, copied, copy_problems = _drop_copy_sheets(rows, file, words)
     skipped += copied
     problems += copy_problems
@@ -777,6 +781,55 @@ def _apply_budget_lines(rows: list[dict], lines: dict[str, list[dict]], file: st
                                     f"kostenregel bij voorstelnummer {key!r}, maar geen voorstel heeft dat nummer; niet meegeteld",
                                     line["sheet"], line["row"], "Nr", line["text"][:80]))  # fmt: skip
     return problems
+
+
+def _join_year_rows(rows: list[dict], file: str) -> tuple[list[dict], list[dict], list[Problem]]:
+    """One row per proposal per year ('Jaar' column): the rows of one organisation's title on a
+    sheet are one proposal whose amounts stand per year, as in year columns."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        year = _year_of(r.get("year", ""))
+        if year is not None:
+            key = (r["source_sheet"], match_key(r["organisation"]), match_key(r["title"]))
+            groups.setdefault(key, []).append(r)
+    joined, skipped, problems = set(), [], []
+    for members in groups.values():
+        years = [_year_of(m["year"]) for m in members]
+        first = members[0]
+        if len(members) == 1:
+            first["duration"] = f"{first['duration']} {years[0]}".strip()
+            continue
+        if len(set(years)) != len(years):
+            continue  # two rows for one year: left to the duplicate check, which flags them
+        by_year = {}
+        for m, y in zip(members, years, strict=True):
+            values = dict(p.split("=", 1) for p in m["cost_values"].split(";") if "=" in p)
+            scales = dict(p.split("=", 1) for p in m["cost_scale"].split(";") if "=" in p)
+            field = next(
+                (f for f in ("cost", "cost_structural", "cost_incidental") if m.get(f)), "cost"
+            )
+            scale = float(scales.get(field, 1))
+            by_year[str(y)] = (
+                {"number": float(values[field]), "scale": scale}
+                if field in values
+                else {"text": m.get(field, ""), "scale": scale}
+            )
+        first["cost_years"] = json.dumps(by_year, ensure_ascii=False, sort_keys=True)
+        for m in members[1:]:
+            joined.add(id(m))
+            skipped.append(
+                {k: m[k] for k in ("source_file", "source_sheet", "source_row")}
+                | {"reason": "detail"}
+            )
+        problems.append(Problem("notice", file, "year_rows",
+                                f"{len(members)} regels met jaren {min(years)}–{max(years)} gelezen als één voorstel met bedragen per jaar",
+                                first["source_sheet"], first["source_row"], "Jaar", first["title"][:80]))  # fmt: skip
+    return [r for r in rows if id(r) not in joined], skipped, problems
+
+
+def _year_of(text: str) -> int | None:
+    m = re.fullmatch(r"\s*((?:19|20)\d\d)(?:\.0)?\s*", str(text))
+    return int(m.group(1)) if m else None
 
 
 def _drop_copy_sheets(
