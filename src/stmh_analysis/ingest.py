@@ -315,318 +315,409 @@ def _is_cost_item(text: str, words: WorkbookWords) -> bool:
     return any(key == w or key.startswith(w + " ") for w in words.cost_items)
 
 
+@dataclass
+class _Table:
+    """One sheet's table while it is read row by row: its columns, the theme a section row set,
+    the amounts since the last (sub)total, and what came out so far."""
+
+    sheet: Sheet
+    file: str
+    reference: Reference
+    words: WorkbookWords
+    header: _Header
+    hint: str
+    sheet_theme: str
+    fields: dict[str, tuple[int, float]] = field(default_factory=dict)
+    cost_fields: list[str] = field(default_factory=list)
+    section_theme: str = ""
+    block: list[float] = field(default_factory=list)  # amounts since the last section or total
+    below_total: bool = False
+    data: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def use_header(self, header: _Header) -> None:
+        self.header = header
+        self.fields = {f: (i, s) for i, (f, s) in header.mapping.items()}
+        self.cost_fields = _cost_fields(self.fields, self.reference)
+        self.block = []
+
+    @property
+    def title_col(self) -> int:
+        return self.fields["title"][0]
+
+    def column_name(self, j: int) -> str:
+        cells = self.header.cells
+        return cells[j] if j < len(cells) and cells[j] else f"kolom {j + 1}"
+
+    def skip(
+        self, row: _Row, reason: str, code: str = "", message: str = "", value: str = ""
+    ) -> None:
+        self.skipped.append({**row.where, "reason": reason})
+        if code:
+            self.problems.append(
+                Problem("skipped", self.file, code, message, self.sheet.name, row.row_no, value=value[:200])
+            )  # fmt: skip
+
+
+@dataclass
+class _Row:
+    """One row of a table: its cells as text and as typed, and its cells by field."""
+
+    i: int
+    row_no: int
+    cells: list[str]
+    raw: list
+    where: dict
+    values: dict[str, str]  # field -> text
+    extra: dict[str, str]  # column name -> text, for the columns no field reads
+    numbers: dict[str, object]  # cost field -> value typed as a number
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+    @property
+    def shown(self) -> str:
+        return " | ".join(self.filled)
+
+    @property
+    def amount_total(self) -> float:
+        return sum(float(v) for v in self.numbers.values())
+
+
+def _row_at(table: _Table, i: int, texts: list[list[str]]) -> _Row:
+    cells, raw = texts[i], table.sheet.cells[i]
+    row_no = table.sheet.row_numbers[i]
+    mapped = {c for c, _ in table.fields.values()}
+    return _Row(
+        i, row_no, cells, raw,
+        {"source_file": table.file, "source_sheet": table.sheet.name, "source_row": row_no},
+        {f: (cells[c] if c < len(cells) else "") for f, (c, _) in table.fields.items()},
+        {table.column_name(j): cells[j] for j in range(len(cells)) if j not in mapped and cells[j]},
+        {f: raw[c] for f, (c, _) in table.fields.items()
+         if f in table.cost_fields and c < len(raw) and _is_number(raw[c])},
+    )  # fmt: skip
+
+
+# what a row that is no proposal is, and what the analyst is told (no code: nothing to say)
+_SKIPS = {
+    "blank": ("blank", "", ""),
+    "hidden": ("hidden", "hidden_row", "verborgen regel; niet gelezen (maak de regel zichtbaar als hij meetelt)"),
+    "header": ("section", "repeated_header", "nieuwe kopregel; de regels eronder zijn met deze kolommen gelezen"),
+    "example": ("example", "example_row", "voorbeeldregel uit het sjabloon; niet gelezen"),
+    "totals": ("totals", "totals_row", "totaalregel; niet als voorstel gelezen"),
+    "withdrawn": ("withdrawn", "withdrawn_row", "de partner heeft dit voorstel ingetrokken of laten vervallen; niet meegeteld"),
+    "subtotal": ("totals", "subtotal_row", "regel zonder titel die de regels erboven optelt; als subtotaal overgeslagen"),
+    "note": ("note", "note_row", "opmerkingsregel, geen voorstel"),
+    "detail": ("detail", "", ""),
+}  # fmt: skip
+
+
+def classify_row(table: _Table, row: _Row) -> str:
+    """What one row is: a kind of _SKIPS, 'section', or 'proposal'. One question per line."""
+    if not row.filled:
+        return "blank"
+    if row.row_no in table.sheet.hidden_rows:
+        return "hidden"
+    if _second_header(table, row) is not None:
+        return "header"
+    texts = [c for c, v in zip(row.cells, row.raw, strict=False) if c and isinstance(v, str)]
+    if any(_EXAMPLE_RE.match(c) for c in texts):
+        return "example"
+    if _is_total_row(row.cells, row.raw, table.fields, table.reference):
+        return "totals"
+    if _section_theme(table, row) is not None:
+        return "section"
+    if row.row_no in table.sheet.struck_rows:
+        return "withdrawn"
+    if row_status(row.values, row.extra, table.words) == "withdrawn":
+        return "withdrawn"
+    if _is_cost_line(table, row):
+        return "detail"
+    if _sums_the_block(table, row) and not row.values.get("title"):
+        return "subtotal"
+    has_cost = any(row.values.get(f) for f in table.cost_fields)
+    if not row.values.get("title") and not has_cost and (table.below_total or len(row.filled) == 1):
+        return "note"
+    return "proposal"
+
+
+def _second_header(table: _Table, row: _Row) -> dict | None:
+    """A second table on the sheet: a row that names the title column again and another field."""
+    again = map_header(row.cells, table.reference)
+    named_title = again.get(table.title_col, ("",))[0] == "title"
+    return again if _is_header({f for f, _ in again.values()}) and named_title else None
+
+
+def _section_theme(table: _Table, row: _Row) -> str | None:
+    """'Thema: Opvang' or a theme's name alone in a row: the theme of the rows below ('' when the
+    section names no known theme), else None."""
+    distinct = _distinct_filled(row.raw)
+    if len(distinct) != 1 or not isinstance(distinct[0], str) or len(distinct[0]) > 100:
+        return None
+    named = _theme_named(distinct[0], table.reference)
+    return named if named or _SECTION_PREFIX.match(distinct[0]) else None
+
+
+def _is_cost_line(table: _Table, row: _Row) -> bool:
+    """A cost line of the proposal above it (structures.is_detail_row), with an amount."""
+    return (
+        bool(table.data)
+        and table.data[-1]["source_sheet"] == table.sheet.name
+        and is_detail_row(row.values, row.extra, table.words)
+        and any(row.values.get(f) for f in table.cost_fields)
+        and not row.values.get("summary")
+    )
+
+
+def _sums_the_block(table: _Table, row: _Row) -> bool:
+    """The row's amount is the sum of two or more rows above it since the last (sub)total."""
+    total = row.amount_total
+    return (
+        bool(row.numbers)
+        and len(table.block) >= 2
+        and abs(total - sum(table.block)) < 0.5
+        and total > 0
+    )
+
+
 def _table_rows(
     sheet: Sheet, *, file: str, reference: Reference, file_stem: str
 ) -> tuple[list[dict], list[dict], list[Problem]]:
     """One sheet -> data rows, skipped rows (with reason) and problems."""
-    problems: list[Problem] = []
-    sheet_name = sheet.name
     texts = [
-        [
-            normalise_whitespace(cell_text(v))
-            if not isinstance(v, str) or "\n" not in v
-            else v.strip()
-            for v in row
-        ]
+        [normalise_whitespace(cell_text(v)) if not isinstance(v, str) or "\n" not in v else v.strip() for v in row]
         for row in sheet.cells
-    ]
+    ]  # fmt: skip
     last = max((i for i, cells in enumerate(texts) if any(cells)), default=-1)
     if last < 0:
         return (
             [],
             [],
-            [Problem("notice", file, "empty_sheet", "het blad is leeg; niets gelezen", sheet_name)],
+            [Problem("notice", file, "empty_sheet", "het blad is leeg; niets gelezen", sheet.name)],
         )
-    trailing = len(texts) - 1 - last
-    texts = texts[: last + 1]
+    trailing, texts = len(texts) - 1 - last, texts[: last + 1]
     header = _find_header(sheet, texts, reference)
     if header is None:
-        first = next((c for c in texts[0] if c), "") if texts else ""
-        if HELPER_SHEETS.get(sheet_name) == first:  # our own template's instructions and lists
-            return [], [], []
-        best = max(texts[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
-        seen = ", ".join(repr(c) for c in best if c)[:300]
-        return [], [], [
-            Problem(
-                "notice", file, "no_table",
-                "geen herkenbare tabel: geen kopregel met een titelkolom en nog een bekende kolom in "
-                f"de eerste {HEADER_SEARCH_ROWS} regels. Gevonden kolommen: {seen or 'geen'}. Voeg de "
-                "kolomnamen van de partner toe aan data/reference/headers.yaml als dit een inzending is.",
-                sheet_name,
+        return [], [], _no_table(sheet, texts, file)
+    table = _Table(
+        sheet, file, reference, reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS),
+        header, _org_hint([*(c for cells in texts[: header.row] for c in cells if c), file_stem, sheet.name], reference),
+        _theme_named(sheet.name, reference) if sheet.name else "",
+    )  # fmt: skip
+    table.use_header(header)
+    table.problems += _header_notices(table, trailing)
+    for i in range(header.data_start, len(texts)):
+        row = _row_at(table, i, texts)
+        _READ[classify_row(table, row)](table, row, i)
+    for row in table.data:
+        if row.get("_details"):
+            table.problems += settle_details(
+                row, row.pop("_details"), table.cost_fields or ["cost"]
             )
-        ]  # fmt: skip
-    fields = {f: (i, s) for i, (f, s) in header.mapping.items()}
-    cost_fields = _cost_fields(fields, reference)
-    header_row_no = sheet.row_numbers[header.row]
+    table.problems += _table_notices(table)
+    return table.data, table.skipped, table.problems
+
+
+def _no_table(sheet: Sheet, texts: list[list[str]], file: str) -> list[Problem]:
+    first = next((c for c in texts[0] if c), "") if texts else ""
+    if HELPER_SHEETS.get(sheet.name) == first:  # our own template's instructions and lists
+        return []
+    best = max(texts[:HEADER_SEARCH_ROWS], key=lambda cells: sum(bool(c) for c in cells))
+    seen = ", ".join(repr(c) for c in best if c)[:300]
+    return [
+        Problem(
+            "notice", file, "no_table",
+            "geen herkenbare tabel: geen kopregel met een titelkolom en nog een bekende kolom in "
+            f"de eerste {HEADER_SEARCH_ROWS} regels. Gevonden kolommen: {seen or 'geen'}. Voeg de "
+            "kolomnamen van de partner toe aan data/reference/headers.yaml als dit een inzending is.",
+            sheet.name,
+        )
+    ]  # fmt: skip
+
+
+def _header_notices(table: _Table, trailing: int) -> list[Problem]:
+    header, name = table.header, table.sheet.name
+    out = []
     unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping]
     if unused:
-        problems.append(
-            Problem("notice", file, "columns_unused", f"kolommen niet gebruikt: {', '.join(map(repr, unused))}", sheet_name, header_row_no)
-        )  # fmt: skip
+        out.append(Problem("notice", table.file, "columns_unused", f"kolommen niet gebruikt: {', '.join(map(repr, unused))}", name, table.sheet.row_numbers[header.row]))  # fmt: skip
     if trailing > 0:
-        problems.append(
-            Problem("notice", file, "trailing_blank_rows", f"{trailing} lege regels onder de tabel genegeerd", sheet_name)
-        )  # fmt: skip
-    words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
-    hint = _org_hint(
-        [*(c for cells in texts[: header.row] for c in cells if c), file_stem, sheet_name],
-        reference,
+        out.append(Problem("notice", table.file, "trailing_blank_rows", f"{trailing} lege regels onder de tabel genegeerd", name))  # fmt: skip
+    return out
+
+
+def _table_notices(table: _Table) -> list[Problem]:
+    out = []
+    if not table.data:
+        out.append(Problem("notice", table.file, "no_data_rows", "kopregel gevonden, maar geen gegevens eronder", table.sheet.name))  # fmt: skip
+    if not table.cost_fields and table.data:
+        out.append(Problem(
+            "notice", table.file, "missing_cost_column",
+            "geen kostenkolom gevonden (zoals 'Indicatieve kosten'); aanwezige kolommen: "
+            + ", ".join(repr(c) for c in table.header.cells if c),
+            table.sheet.name, table.sheet.row_numbers[table.header.row],
+        ))  # fmt: skip
+    return out
+
+
+# --- what each kind of row does ---------------------------------------------------------------------
+
+
+def _read_skip(table: _Table, row: _Row, i: int, kind: str) -> None:
+    reason, code, message = _SKIPS[kind]
+    value = (
+        row.values.get("status") or row.values.get("title", "")
+        if kind == "withdrawn"
+        else row.shown
     )
-    sheet_theme = _theme_named(sheet_name, reference) if sheet_name else ""
-    section_theme = ""
-    block: list[float] = []  # numeric costs of the rows since the last section or subtotal
-    data: list[dict] = []
-    skipped: list[dict] = []
-    below_total = False
-    title_col = fields["title"][0]
-    for i in range(header.data_start, len(texts)):
-        cells, raw, row_no = texts[i], sheet.cells[i], sheet.row_numbers[i]
-        where = {"source_file": file, "source_sheet": sheet_name, "source_row": row_no}
+    table.skip(row, reason, code, message, (row.filled[0] if kind == "note" else value))
+    if kind in ("totals", "subtotal"):
+        table.block = []
+        table.below_total = table.below_total or kind == "totals"
 
-        def skip(
-            reason: str,
-            code: str = "",
-            message: str = "",
-            value: str = "",
-            where: dict = where,
-            row_no: int = row_no,
-        ) -> None:
-            skipped.append({**where, "reason": reason})
-            if code:
-                problems.append(
-                    Problem("skipped", file, code, message, sheet_name, row_no, value=value[:200])
-                )
 
-        filled = [c for c in cells if c]
-        if not filled:
-            skip("blank")
-            continue
-        if row_no in sheet.hidden_rows:
-            skip(
-                "hidden",
-                "hidden_row",
-                "verborgen regel; niet gelezen (maak de regel zichtbaar als hij meetelt)",
-                " | ".join(filled)[:200],
-            )
-            continue
-        again = map_header(cells, reference)
-        if _is_header({f for f, _ in again.values()}) and again.get(title_col, ("",))[0] == "title":
-            # a second table on the sheet: its own header row, read with its own columns
-            fields = {f: (c, sc) for c, (f, sc) in again.items()}
-            cost_fields = _cost_fields(fields, reference)
-            header = _Header(i, i + 1, list(cells), again)
-            title_col = fields["title"][0]
-            block = []
-            skip(
-                "section",
-                "repeated_header",
-                "nieuwe kopregel; de regels eronder zijn met deze kolommen gelezen",
-                " | ".join(filled),
-            )
-            continue
-        text_cells = [c for c, v in zip(cells, raw, strict=False) if c and isinstance(v, str)]
-        if any(_EXAMPLE_RE.match(c) for c in text_cells):
-            skip(
-                "example",
-                "example_row",
-                "voorbeeldregel uit het sjabloon; niet gelezen",
-                " | ".join(filled),
-            )
-            continue
-        if _is_total_row(cells, raw, fields, reference):
-            skip(
-                "totals",
-                "totals_row",
-                "totaalregel; niet als voorstel gelezen",
-                " | ".join(filled)[:200],
-            )
-            below_total = True
-            block = []
-            continue
-        distinct = _distinct_filled(raw)
-        if len(distinct) == 1 and isinstance(distinct[0], str) and len(distinct[0]) <= 100:
-            named = _theme_named(distinct[0], reference)
-            if named or _SECTION_PREFIX.match(distinct[0]):
-                section_theme = named
-                block = []
-                skip(
-                    "section",
-                    "section_row",
-                    f"tussenkop; geldt als thema voor de regels eronder ({named or 'onbekend thema'})",
-                    distinct[0],
-                )
-                continue
-        values = {f: (cells[c] if c < len(cells) else "") for f, (c, _) in fields.items()}
-        mapped = {c for c, _ in fields.values()}
-        extra = {
-            header.cells[j]
-            if j < len(header.cells) and header.cells[j]
-            else f"kolom {j + 1}": cells[j]
-            for j in range(len(cells))
-            if j not in mapped and cells[j]
-        }
-        status = "withdrawn" if row_no in sheet.struck_rows else row_status(values, extra, words)
-        if status == "withdrawn":
-            skip(
-                "withdrawn",
-                "withdrawn_row",
-                "de partner heeft dit voorstel ingetrokken of laten vervallen; niet meegeteld",
-                values.get("status") or values.get("title", ""),
-            )
-            continue
-        if (
-            data
-            and data[-1]["source_sheet"] == sheet_name
-            and is_detail_row({**values, "summary": values.get("summary", "")}, extra, words)
-            and any(values.get(f) for f in cost_fields)
-            and not values.get("summary")
-        ):
-            label = values.get("title") or next(
-                (v for v in extra.values() if _is_cost_item(v, words)), ""
-            )
-            first_cost = next(f for f in cost_fields if values.get(f))
-            c = fields[first_cost][0]
-            number = float(raw[c]) if c < len(raw) and _is_number(raw[c]) else None
-            if number is not None:
-                number *= fields[first_cost][1]
-            data[-1].setdefault("_details", []).append(
-                {"label": label, "text": values[first_cost], "number": number, "row": row_no}
-            )
-            skip("detail")
-            continue
-        years = {f: values[f] for f in cost_fields if f.startswith("year:") and values[f]}
-        numbers = {
-            f: raw[c]
-            for f, (c, _) in fields.items()
-            if f in cost_fields and c < len(raw) and _is_number(raw[c])
-        }
-        has_title = bool(values.get("title"))
-        has_cost = any(values.get(f) for f in cost_fields)
-        row_total = sum(float(v) for v in numbers.values())
-        flags: list[str] = []
-        if numbers and len(block) >= 2 and abs(row_total - sum(block)) < 0.5 and row_total > 0:
-            if not has_title:
-                skip(
-                    "totals",
-                    "subtotal_row",
-                    "regel zonder titel die de regels erboven optelt; als subtotaal overgeslagen",
-                    " | ".join(filled),
-                )
-                block = []
-                continue
-            flags.append("possible_subtotal")
-            problems.append(
-                Problem(
-                    "warning", file, "possible_subtotal",
-                    "het bedrag is gelijk aan de som van de regels erboven: is dit een subtotaal?",
-                    sheet_name, row_no, header.cells[fields[cost_fields[0]][0]], cells[title_col][:80],
-                )
-            )  # fmt: skip
-        if not has_title and not has_cost and (below_total or len(filled) == 1):
-            skip("note", "note_row", "opmerkingsregel, geen voorstel", filled[0])
-            continue
-        row = {**where, **{f: values.get(f, "") for f in FIELDS}}
-        for f in FIELDS:
-            if len(row[f]) > MAX_TEXT_CHARS:
-                problems.append(
-                    Problem(
-                        "warning", file, "value_truncated",
-                        f"tekst van {len(row[f]):,} tekens ingekort tot {MAX_TEXT_CHARS:,}".replace(",", "."),
-                        sheet_name, row_no, header.cells[fields[f][0]], row[f][:80],
-                    )
-                )  # fmt: skip
-                row[f] = row[f][:MAX_TEXT_CHARS]
-        for j, before, after in ((j, b, a) for (ri, j, b, a) in sheet.repaired if ri == i):
-            flags.append("text_repaired")
-            column = header.cells[j] if j < len(header.cells) else ""
-            problems.append(
-                Problem("warning", file, "text_repaired", f"beschadigde tekens hersteld: {before[:60]!r} wordt {after[:60]!r}", sheet_name, row_no, column, before[:80])
-            )  # fmt: skip
-        row["organisation_hint"] = hint
-        row["theme_hint"] = section_theme or sheet_theme
-        named_costs = [f for f in cost_fields if not f.startswith("year:")]
-        row["cost_scale"] = ";".join(f"{f}={fields[f][1]:g}" for f in named_costs) or (
-            "cost=1" if years or cost_fields else ""
+def _read_header(table: _Table, row: _Row, i: int) -> None:
+    again = _second_header(table, row)
+    assert again is not None
+    table.use_header(_Header(i, i + 1, list(row.cells), again))
+    _read_skip(table, row, i, "header")
+
+
+def _read_section(table: _Table, row: _Row, i: int) -> None:
+    named = _section_theme(table, row) or ""
+    table.section_theme, table.block = named, []
+    table.skip(row, "section", "section_row",
+               f"tussenkop; geldt als thema voor de regels eronder ({named or 'onbekend thema'})",
+               _distinct_filled(row.raw)[0])  # fmt: skip
+
+
+def _read_cost_line(table: _Table, row: _Row, i: int) -> None:
+    """Keep the line with the proposal above; settle_details sums or checks them at the end."""
+    label = row.values.get("title") or next(
+        (v for v in row.extra.values() if _is_cost_item(v, table.words)), ""
+    )
+    first_cost = next(f for f in table.cost_fields if row.values.get(f))
+    c, scale = table.fields[first_cost]
+    number = float(row.raw[c]) * scale if c < len(row.raw) and _is_number(row.raw[c]) else None
+    table.data[-1].setdefault("_details", []).append(
+        {"label": label, "text": row.values[first_cost], "number": number, "row": row.row_no}
+    )
+    _read_skip(table, row, i, "detail")
+
+
+def _read_proposal(table: _Table, row: _Row, i: int) -> None:
+    flags: list[str] = []
+    if _sums_the_block(table, row):
+        flags.append("possible_subtotal")
+        table.problems.append(Problem(
+            "warning", table.file, "possible_subtotal",
+            "het bedrag is gelijk aan de som van de regels erboven: is dit een subtotaal?",
+            table.sheet.name, row.row_no, table.header.cells[table.fields[table.cost_fields[0]][0]],
+            row.cells[table.title_col][:80],
+        ))  # fmt: skip
+    record = {**row.where, **{f: row.values.get(f, "") for f in FIELDS}}
+    flags += _truncate_and_repair(table, row, record)
+    record["organisation_hint"] = table.hint
+    record["theme_hint"] = table.section_theme or table.sheet_theme
+    record.update(_cost_cells(table, row))
+    if row_status(row.values, row.extra, table.words) == "confidential":
+        flags.append("confidential")
+        table.problems.append(Problem("warning", table.file, "confidential", "door de partner als vertrouwelijk gemarkeerd; niet in de openbare bijlage", table.sheet.name, row.row_no, "Status", row.values.get("status", "")[:80]))  # fmt: skip
+    record["ingest_flags"] = ";".join(dict.fromkeys(flags))
+    _apply_structures(table, row, record)
+    table.data.append(record)
+    if row.numbers:
+        table.block.append(row.amount_total)
+
+
+def _truncate_and_repair(table: _Table, row: _Row, record: dict) -> list[str]:
+    """Overlong text cut (said so); repaired characters named. Returns the flags raised."""
+    flags = []
+    for f in FIELDS:
+        if len(record[f]) > MAX_TEXT_CHARS:
+            table.problems.append(Problem(
+                "warning", table.file, "value_truncated",
+                f"tekst van {len(record[f]):,} tekens ingekort tot {MAX_TEXT_CHARS:,}".replace(",", "."),
+                table.sheet.name, row.row_no, table.header.cells[table.fields[f][0]], record[f][:80],
+            ))  # fmt: skip
+            record[f] = record[f][:MAX_TEXT_CHARS]
+    for j, before, after in ((j, b, a) for (ri, j, b, a) in table.sheet.repaired if ri == row.i):
+        flags.append("text_repaired")
+        table.problems.append(Problem("warning", table.file, "text_repaired", f"beschadigde tekens hersteld: {before[:60]!r} wordt {after[:60]!r}", table.sheet.name, row.row_no, table.column_name(j) if j < len(table.header.cells) else "", before[:80]))  # fmt: skip
+    return flags
+
+
+def _cost_cells(table: _Table, row: _Row) -> dict[str, str]:
+    """The record of a proposal's cost cells: per cost field its unit (scale), column name and
+    typed number, and the year columns as JSON."""
+    fields, cells = table.fields, table.header.cells
+    years = {f: row.values[f] for f in table.cost_fields if f.startswith("year:") and row.values[f]}
+    named = [f for f in table.cost_fields if not f.startswith("year:")]
+    out = {
+        "cost_scale": ";".join(f"{f}={fields[f][1]:g}" for f in named)
+        or ("cost=1" if years or table.cost_fields else ""),
+        "cost_columns": ";".join(f"{f}={cells[fields[f][0]]}" for f in named)
+        or ("cost=" + ", ".join(cells[fields[f][0]] for f in table.cost_fields)),
+        "cost_values": ";".join(
+            f"{f}={float(v)!r}" for f, v in row.numbers.items() if not f.startswith("year:")
+        ),
+        "cost_years": _years_cell(years, row.numbers, fields),
+    }
+    if years and not any(row.values.get(f) for f in table.reference.cost_fields):
+        out["cost"] = "; ".join(f"{f[5:]}: {t}" for f, t in years.items())
+    for f in table.cost_fields:
+        c = fields[f][0]
+        value = row.raw[c] if c < len(row.raw) else None
+        if isinstance(value, dt.date | dt.datetime | dt.time | ErrorValue | Formula):
+            out[f] = cell_text(value)  # the amount reader rejects these with the reason
+    return out
+
+
+def _apply_structures(table: _Table, row: _Row, record: dict) -> None:
+    """Columns of their own that change the cost (structures.py), and the cells no field reads."""
+    fields, raw = table.fields, row.raw
+    raw_numbers = {
+        f: float(raw[c]) * sc
+        for f, (c, sc) in fields.items()
+        if f in ("cost", "cost_total", "own_contribution") and c < len(raw) and _is_number(raw[c])
+    }
+    table.problems.extend(apply_cost_columns(record, raw_numbers, table.words))
+    table.problems.extend(flag_cost_note(record))
+    mapped = {c for c, _ in fields.values()}
+    unread = {
+        table.column_name(j): raw[j]
+        for j in range(len(raw))
+        if j not in mapped and raw[j] not in (None, "")
+    }
+    unused_years = [f for f in fields if f.startswith("year:") and f not in table.cost_fields]
+    if unused_years and _years_make_the_total(raw, fields, unused_years, table.cost_fields):
+        # a multi-year total beside its yearly columns: the years are read, never both
+        in_years = {f: row.values[f] for f in unused_years if row.values[f]}
+        record["cost_years"] = _years_cell(
+            in_years, {f: raw[fields[f][0]] for f in in_years}, fields
         )
-        row["cost_columns"] = ";".join(
-            f"{f}={header.cells[fields[f][0]]}" for f in named_costs
-        ) or ("cost=" + ", ".join(header.cells[fields[f][0]] for f in cost_fields))
-        row["cost_values"] = ";".join(
-            f"{f}={float(v)!r}" for f, v in numbers.items() if not f.startswith("year:")
+        unused_years = []
+    for f in unused_years:  # 'Bedrag 2024 (oud)' beside the cost column
+        c = fields[f][0]
+        if c < len(raw) and raw[c] not in (None, ""):
+            unread[table.header.cells[c]] = raw[c]
+    named = [f for f in table.cost_fields if not f.startswith("year:")]
+    if named:
+        table.problems.extend(
+            apply_unit_price(record, table.header.cells[fields[named[0]][0]], unread)
         )
-        row["cost_years"] = _years_cell(years, numbers, fields)
-        if years and not any(row[f] for f in reference.cost_fields):
-            row["cost"] = "; ".join(f"{f[5:]}: {t}" for f, t in years.items())
-        if status == "confidential":
-            flags.append("confidential")
-            problems.append(
-                Problem("warning", file, "confidential", "door de partner als vertrouwelijk gemarkeerd; niet in de openbare bijlage", sheet_name, row_no, "Status", values.get("status", "")[:80])
-            )  # fmt: skip
-        row["ingest_flags"] = ";".join(dict.fromkeys(flags))
-        raw_numbers = {
-            f: float(raw[c]) * sc
-            for f, (c, sc) in fields.items()
-            if f in ("cost", "cost_total", "own_contribution")
-            and c < len(raw)
-            and _is_number(raw[c])
-        }
-        problems.extend(apply_cost_columns(row, raw_numbers, words))
-        problems.extend(flag_cost_note(row))
-        unread = {
-            h: raw[j]
-            for j in range(len(raw))
-            if j not in mapped and raw[j] not in (None, "")
-            for h in [
-                header.cells[j] if j < len(header.cells) and header.cells[j] else f"kolom {j + 1}"
-            ]
-        }
-        unused_years = [f for f in fields if f.startswith("year:") and f not in cost_fields]
-        if unused_years and _years_make_the_total(raw, fields, unused_years, cost_fields):
-            # a multi-year total beside its yearly columns: the years are read, never both
-            in_years = {f: values[f] for f in unused_years if values[f]}
-            row["cost_years"] = _years_cell(
-                in_years, {f: raw[fields[f][0]] for f in in_years}, fields
-            )
-            unused_years = []
-        for f in unused_years:  # 'Bedrag 2024 (oud)' beside the cost column
-            c = fields[f][0]
-            if c < len(raw) and raw[c] not in (None, ""):
-                unread[header.cells[c]] = raw[c]
-        named = [f for f in cost_fields if not f.startswith("year:")]
-        if named:
-            problems.extend(apply_unit_price(row, header.cells[fields[named[0]][0]], unread))
-        row["_unread"] = unread
-        for f in cost_fields:
-            c = fields[f][0]
-            value = raw[c] if c < len(raw) else None
-            if isinstance(value, dt.date | dt.datetime | dt.time | ErrorValue | Formula):
-                row[f] = cell_text(value)  # the amount reader rejects these with the reason
-        data.append(row)
-        if numbers:
-            block.append(row_total)
-    for row in data:
-        if row.get("_details"):
-            problems += settle_details(row, row.pop("_details"), cost_fields or ["cost"])
-    if not data:
-        problems.append(
-            Problem(
-                "notice",
-                file,
-                "no_data_rows",
-                "kopregel gevonden, maar geen gegevens eronder",
-                sheet_name,
-            )
-        )
-    if not cost_fields and data:
-        problems.append(
-            Problem(
-                "notice", file, "missing_cost_column",
-                "geen kostenkolom gevonden (zoals 'Indicatieve kosten'); aanwezige kolommen: "
-                + ", ".join(repr(c) for c in header.cells if c),
-                sheet_name, header_row_no,
-            )
-        )  # fmt: skip
-    return data, skipped, problems
+    record["_unread"] = unread
+
+
+_READ = {
+    **{kind: (lambda t, r, i, k=kind: _read_skip(t, r, i, k)) for kind in _SKIPS},
+    "header": _read_header,
+    "section": _read_section,
+    "detail": _read_cost_line,
+    "proposal": _read_proposal,
+}
 
 
 def _years_make_the_total(
