@@ -274,3 +274,60 @@ def test_header_matching_never_fails(reference, cells):
     assert all(0 <= i < len(cells) for i in mapping)
     fields = [f for f, _ in mapping.values()]
     assert len(fields) == len(set(fields))
+
+
+def _zip_bomb(path: Path, megabytes: int) -> None:
+    """A workbook of some kB on disk whose sheet unpacks to `megabytes` MB."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"<row>" + b"0" * (1 << 20)
+            for _ in range(megabytes):
+                sheet.write(chunk)
+
+
+def test_a_zip_bomb_a_huge_file_and_an_endless_line_are_refused_within_bounds(tmp_path):
+    """Each is an error naming the file and the limit, in seconds and within a stated memory
+    bound (600 MB for the whole check), while the good file beside them is read."""
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "goed.csv").write_text(
+        "Organisatie;Titel voorstel;Indicatieve kosten\nOM;Goed voorstel;€ 1.000 eenmalig\n",
+        encoding="utf-8",
+    )
+    _zip_bomb(tmp_path / "bom.xlsx", 40)
+    with (tmp_path / "groot.txt").open("wb") as fh:
+        block = b"a;b;c\n" * 174_763  # about 1 MB
+        for _ in range(60):
+            fh.write(block)
+    (tmp_path / "regel.csv").write_bytes(b"Titel;Kosten;" + b"x" * 2_000_000 + b"\n")
+    code = (
+        "import resource, sys, json\n"
+        "from pathlib import Path\n"
+        "from stmh_analysis.steps import clean_raw\n"
+        "from stmh_analysis.reference import load_reference\n"
+        "from stmh_analysis.paths import Paths\n"
+        "r = clean_raw(Path(sys.argv[1]), load_reference(Paths.default().reference)).result\n"
+        "errors = r.issues[r.issues['level'] == 'error']\n"
+        "print(json.dumps({'errors': dict(zip(errors['source_file'], errors['message'])),"
+        " 'titles': list(r.proposals['title']),"
+        " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    seconds = time.perf_counter() - start
+    import json
+
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["titles"] == ["Goed voorstel"]
+    assert set(result["errors"]) == {"bom.xlsx", "groot.txt", "regel.csv"}
+    assert "300 MB" in result["errors"]["bom.xlsx"] or "200×" in result["errors"]["bom.xlsx"]
+    assert "50 MB" in result["errors"]["groot.txt"]
+    assert "1.000.000" in result["errors"]["regel.csv"]
+    assert seconds < 30 and result["rss_mb"] < 600, (seconds, result["rss_mb"])

@@ -757,7 +757,7 @@ def read_workbook(
 ) -> tuple[list[dict], list[dict], list[Problem], bool]:
     """Every visible sheet of one file. Returns rows, skipped, problems and whether it could be read."""
     file = name or path.name
-    result = read_file(path)
+    result = read_file(path, reference.limits)
     if result.error_code:
         return (
             [],

@@ -19,6 +19,7 @@ from stmh_analysis.amounts.words import (
     AmountWordsError,
     load_amount_words,
 )
+from stmh_analysis.limits import Limits, limits_from_settings
 from stmh_analysis.text import match_key
 from stmh_analysis.workbook_words import WORDS_FILE as WORKBOOK_WORDS_FILE
 from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
@@ -84,6 +85,7 @@ class Reference:
     memo: MemoHeader = field(default_factory=lambda: MemoHeader())
     amount_words: AmountWords | None = None  # amount_words.yaml: the words the amount reader knows
     workbook_words: WorkbookWords | None = None  # workbook_words.yaml: how partners build sheets
+    limits: Limits = field(default_factory=Limits)  # settings.yaml: what one file may cost
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -288,6 +290,7 @@ def load_reference(folder: Path) -> Reference:
             files=files,
             amount_words=amount_words,
             workbook_words=workbook_words,
+            limits=limits_from_settings(settings.get("limits")),
             memo=MemoHeader(
                 to=str(memo.get("to", MemoHeader.to)),
                 sender=str(memo.get("from", "")),

@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stmh_analysis.limits import Limits
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _EXCEL_ERRORS = re.compile(
@@ -259,10 +261,18 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d])
 
 
-def _read_text(path: Path) -> tuple[list[Sheet], str]:
+def _read_text(path: Path, limits: Limits | None = None) -> tuple[list[Sheet], str]:
     raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableFile("empty_file", "het bestand is leeg")
+    limit = (limits or Limits()).line_chars
+    longest = max((len(line) for line in raw.splitlines()), default=0)
+    if longest > limit:
+        raise UnreadableFile(
+            "over_limit",
+            f"een regel van {longest:,} tekens, meer dan de grens van {limit:,} (settings.yaml: "
+            "limits); niet gelezen als tabel".replace(",", "."),
+        )
     start = raw[:1024].lstrip().lower()
     if start.startswith((b"<!doctype", b"<html", b"<?xml", b"<table")) or b"<html" in start:
         raise UnreadableFile(
@@ -291,12 +301,55 @@ def _read_text(path: Path) -> tuple[list[Sheet], str]:
     return [_finish(sheet)], encoding
 
 
-def read_file(path: Path) -> ReadResult:
+def check_limits(path: Path, limits: Limits) -> None:
+    """Raise UnreadableFile when `path` is over a limit; reads no more than the zip directory."""
+    size = path.stat().st_size
+    if size > limits.file_mb * 1e6:
+        raise UnreadableFile(
+            "over_limit",
+            f"het bestand is {size / 1e6:.0f} MB, meer dan de grens van {limits.file_mb:g} MB voor "
+            "één inzending (settings.yaml: limits); niet gelezen",
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xlsb") and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as z:
+                parts = z.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise UnreadableFile("unreadable_file", f"beschadigde werkmap: {exc}") from exc
+        unpacked = sum(p.file_size for p in parts)
+        blown = [
+            p for p in parts
+            if p.file_size > 10e6 and p.file_size > limits.ratio * max(p.compress_size, 1)
+        ]  # fmt: skip
+        if unpacked > limits.unpacked_mb * 1e6 or blown:
+            raise UnreadableFile(
+                "over_limit",
+                f"de werkmap pakt uit tot {unpacked / 1e6:.0f} MB"
+                + (f" ({blown[0].filename} {blown[0].file_size / max(blown[0].compress_size, 1):.0f}× groter dan ingepakt)" if blown else "")
+                + f", meer dan de grens van {limits.unpacked_mb:g} MB of {limits.ratio:g}× (settings.yaml: limits); "
+                "niet gelezen: vraag de partner om een gewone werkmap",
+            )  # fmt: skip
+
+
+def _check_cells(sheets: list[Sheet], limits: Limits) -> None:
+    cells = sum(len(row) for sheet in sheets for row in sheet.cells)
+    if cells > limits.cells:
+        raise UnreadableFile(
+            "over_limit",
+            f"{cells:,} cellen, meer dan de grens van {limits.cells:,} (settings.yaml: limits); "
+            "niet gelezen".replace(",", "."),
+        )
+
+
+def read_file(path: Path, limits: Limits | None = None) -> ReadResult:
     """Every sheet of one file, or the reason it cannot be read at all (never raises for bad input)."""
     suffix = path.suffix.lower()
+    limits = limits or Limits()
     try:
+        check_limits(path, limits)
         if suffix in TEXT_SUFFIXES:
-            sheets, encoding = _read_text(path)
+            sheets, encoding = _read_text(path, limits)
+            _check_cells(sheets, limits)
             return ReadResult(sheets, encoding=encoding)
         head = path.read_bytes()[:8]
         if suffix in (".xlsx", ".xlsm"):
@@ -311,9 +364,13 @@ def read_file(path: Path) -> ReadResult:
                     "unreadable_file",
                     "geen leesbare Excel-werkmap (beschadigd of een ander formaat)",
                 )
-            return ReadResult(_read_openpyxl(path))
+            sheets = _read_openpyxl(path)
+            _check_cells(sheets, limits)
+            return ReadResult(sheets)
         if suffix in (".xls", ".ods", ".xlsb"):
-            return ReadResult(_read_calamine(path))
+            sheets = _read_calamine(path)
+            _check_cells(sheets, limits)
+            return ReadResult(sheets)
     except UnreadableFile as exc:
         return ReadResult([], exc.code, str(exc))
     except OSError as exc:
