@@ -331,3 +331,18 @@ def test_a_zip_bomb_a_huge_file_and_an_endless_line_are_refused_within_bounds(tm
     assert "50 MB" in result["errors"]["groot.txt"]
     assert "1.000.000" in result["errors"]["regel.csv"]
     assert seconds < 30 and result["rss_mb"] < 600, (seconds, result["rss_mb"])
+
+
+def test_a_control_character_is_removed_and_named(tmp_path, reference):
+    """One bell character in a title failed the nota's workbook (openpyxl IllegalCharacterError)
+    without naming the file; now it is removed where it is read, and said so."""
+    from stmh_analysis.report.workbook import _value
+
+    (tmp_path / "p.csv").write_text(
+        "Organisatie;Titel voorstel;Indicatieve kosten\nOM;Titel\x07 met bel;€ 1.000 eenmalig\n",
+        encoding="utf-8",
+    )
+    result = clean_raw(tmp_path, reference).result
+    assert list(result.proposals["title"]) == ["Titel met bel"]
+    assert "text_repaired" in result.proposals["data_issues"].iloc[0]
+    assert _value("a\x07b\x1bc", "text") == "abc"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from stmh_analysis.limits import Limits
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _EXCEL_ERRORS = re.compile(
@@ -117,6 +118,10 @@ def _finish(sheet: Sheet) -> Sheet:
     """Repair mojibake in every text cell, remembering what changed."""
     for i, row in enumerate(sheet.cells):
         for j, value in enumerate(row):
+            if isinstance(value, str) and _CONTROL.search(value):
+                row[j] = _CONTROL.sub("", value)  # a bell or escape from a pasted terminal text
+                sheet.repaired.append((i, j, value, row[j]))
+                value = row[j]
             if isinstance(value, str) and not value.isascii():
                 fixed = repair_text(value)
                 if fixed != value:

@@ -8,6 +8,7 @@ workbook is built from `document.public_view` and the bijlage's appraisal rule, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,10 @@ def _value(value: object, kind: str) -> object:
         return round(float(value))
     if kind == "int":
         return int(value)
-    return str(value)
+    return _CONTROL.sub("", str(value))  # a control character cannot stand in a worksheet
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
