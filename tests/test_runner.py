@@ -462,3 +462,17 @@ def test_a_scenario_added_for_one_run_is_in_the_key_the_manifest_and_the_nota(ba
     assert manifest["given"]["extra_scenarios"] == {"Kabinet 3 mln": 3_000_000}
     assert [s["name"] for s in manifest["used"]["rank"]["scenarios"]][-1] == "Kabinet 3 mln"
     assert "Kabinet 3 mln" in page_text(paths.reports / "nota.html")
+
+
+def test_a_damaged_record_of_themes_deletes_no_briefing(base, tmp_path):
+    """'"themes": []' in a damaged logs/state.json deleted every theme briefing and said
+    'Alles actueel'; the themes now come from the proposals themselves."""
+    import json
+
+    paths = copy_of(base, tmp_path)
+    state_file = paths.state_file
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["themes"] = []
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    run(paths, audiences=(*BRIEFINGS, "opvang"))
+    assert (paths.reports / "opvang.html").is_file()

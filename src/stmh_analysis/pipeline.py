@@ -953,13 +953,16 @@ NO_PROPOSALS = "geen voorstellen in dit thema: geen document"
 
 
 def _themes(recorded: list[str] | None, paths: Paths) -> set[str]:
-    """The themes that have proposals: as the last rank step recorded them, else read from the
-    proposals (only the theme column)."""
-    if recorded is not None:
-        return set(recorded)
-    # the CSV twin of proposals.parquet: importing pyarrow here would cost the run a third of a
-    # second between rank and the briefings
-    return csv_column_values(paths.processed / "proposals.csv", "theme")
+    """The themes that have proposals, read from the proposals themselves (only the theme
+    column), never trusted from the record of the last run: a damaged logs/state.json
+    ('"themes": []') must not delete every theme briefing. The record is the fallback only when
+    there is no proposals table yet."""
+    table = paths.processed / "proposals.csv"
+    if table.is_file():
+        # the CSV twin of proposals.parquet: importing pyarrow here would cost the run a third
+        # of a second between rank and the briefings
+        return csv_column_values(table, "theme")
+    return set(recorded or ())
 
 
 def _with_proposals(briefings: list[Step], present: set[str], say: Say | None) -> list[Step]:
