@@ -153,3 +153,12 @@ def test_the_notebooks_run_top_to_bottom_from_the_root_and_from_notebooks(tmp_pa
         )
         assert shown, name
         assert "_eur" not in shown.replace("data-figure", ""), f"{name} shows contract names"
+
+
+def test_a_reports_path_that_is_a_file_is_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "rapporten"
+    blocker.write_text("een bestand, geen map", encoding="utf-8")
+    for reports in (blocker, blocker / "sub"):
+        out = stmh("run", "--reports", str(reports), "--processed", str(tmp_path / "p"))
+        assert out.returncode == 2
+        assert "is een bestand, geen map" in out.stderr and "Traceback" not in out.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
@@ -330,6 +331,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StepFailed as exc:
         print(f"stmh run: mislukt: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:
+        print(f"stmh run: {folder_problem(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     ran = [s for s in manifest["steps"] if s["status"] == "ran"]
     empty = sum(1 for s in manifest["steps"] if s["status"] == "empty")
     without = f", {empty} thema('s) zonder voorstellen (geen document)" if empty else ""
@@ -363,6 +367,28 @@ def _warn_unread_files(issues_csv: Path) -> None:
         )
 
 
+_OS_REASONS = {
+    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+    errno.EEXIST: "er staat al een bestand met die naam waar een map hoort",
+    errno.EISDIR: "er staat een map waar een bestand hoort",
+    errno.EACCES: "u mag daar niet schrijven",
+    errno.EPERM: "u mag daar niet schrijven",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.ENOSPC: "de schijf is vol",
+    errno.ENOENT: "de map bestaat niet",
+}
+
+
+def folder_problem(exc: OSError) -> str:
+    """A fault a user can cause with folders, in Dutch: the path, why, and what to do."""
+    where = exc.filename or "?"
+    why = _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return (
+        f"kan niet schrijven naar {where}: {why}. Kies een andere map (--reports, --processed) of "
+        "maak ruimte of rechten vrij, en voer stmh run opnieuw uit."
+    )
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -376,6 +402,9 @@ def cmd_release(args: argparse.Namespace) -> int:
         release = make_release(args.name, paths, paths.releases, dt.datetime.now())
     except ReleaseError as exc:
         print(f"stmh release: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"stmh release: {folder_problem(exc)}", file=sys.stderr)
         return EXIT_USAGE
     print(
         f"Release {release.name} vastgelegd in {release.folder} (alleen-lezen); "

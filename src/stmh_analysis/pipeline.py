@@ -276,6 +276,18 @@ def validate_options(options: RunOptions) -> Reference:
         raise ParameterError(f"jobs: moet 0 (automatisch) of meer zijn, niet {options.jobs}")
     if not options.paths.raw.is_dir():
         raise ParameterError(f"raw: map niet gevonden: {options.paths.raw}")
+    for name, folder in (
+        ("processed", options.paths.processed),
+        ("reports", options.paths.reports),
+        ("logs", options.paths.log_dir),
+    ):
+        blocked = next(
+            (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
+        )
+        if blocked is not None:
+            raise ParameterError(
+                f"{name}: {blocked} is een bestand, geen map; kies een andere map voor {folder}"
+            )
     for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA):
         if not (options.paths.notebooks / nb).is_file():
             raise ParameterError(f"notebook ontbreekt: {options.paths.notebooks / nb}")
