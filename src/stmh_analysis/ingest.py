@@ -49,6 +49,7 @@ from stmh_analysis.structures import (
     is_detail_row,
     row_status,
     settle_details,
+    year_of,
 )
 from stmh_analysis.template import HELPER_SHEETS
 from stmh_analysis.text import match_key, normalise_whitespace
@@ -879,13 +880,13 @@ def _join_year_rows(rows: list[dict], file: str) -> tuple[list[dict], list[dict]
     sheet are one proposal whose amounts stand per year, as in year columns."""
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        year = _year_of(r.get("year", ""))
+        year = year_of(r.get("year", ""))
         if year is not None:
             key = (r["source_sheet"], match_key(r["organisation"]), match_key(r["title"]))
             groups.setdefault(key, []).append(r)
     joined, skipped, problems = set(), [], []
     for members in groups.values():
-        years = [_year_of(m["year"]) for m in members]
+        years = [year_of(m["year"]) for m in members]
         first = members[0]
         if len(members) == 1:
             first["duration"] = f"{first['duration']} {years[0]}".strip()
@@ -916,11 +917,6 @@ def _join_year_rows(rows: list[dict], file: str) -> tuple[list[dict], list[dict]
                                 f"{len(members)} regels met jaren {min(years)}–{max(years)} gelezen als één voorstel met bedragen per jaar",
                                 first["source_sheet"], first["source_row"], "Jaar", first["title"][:80]))  # fmt: skip
     return [r for r in rows if id(r) not in joined], skipped, problems
-
-
-def _year_of(text: str) -> int | None:
-    m = re.fullmatch(r"\s*((?:19|20)\d\d)(?:\.0)?\s*", str(text))
-    return int(m.group(1)) if m else None
 
 
 def _drop_copy_sheets(

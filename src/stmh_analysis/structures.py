@@ -139,7 +139,7 @@ def apply_cost_columns(
         elif factor != 1:
             scales = dict(p.split("=", 1) for p in row["cost_scale"].split(";") if "=" in p)
             row["cost_scale"] = ";".join(f"{f}={float(s) * factor:g}" for f, s in scales.items())
-    first, last = _year(row.get("first_year", "")), _year(row.get("last_year", ""))
+    first, last = year_of(row.get("first_year", "")), year_of(row.get("last_year", ""))
     if (row.get("first_year") and first is None) or (row.get("last_year") and last is None):
         _add_flag(row, "unread_column")
         problems.append(Problem("warning", where[0], "unread_column",
@@ -177,7 +177,8 @@ def apply_cost_columns(
     return problems
 
 
-def _year(text: str) -> int | None:
+def year_of(text: object) -> int | None:
+    """'2025' or 2025.0 typed in a cell -> 2025; anything else -> None."""
     m = re.fullmatch(r"\s*((?:19|20)\d\d)(?:\.0)?\s*", str(text))
     return int(m.group(1)) if m else None
 
