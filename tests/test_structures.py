@@ -421,3 +421,13 @@ def test_one_row_per_proposal_per_year(tmp_path, reference):
     ) == (2025, 2027)
     assert p.at["Handreiking", "incidental_low_eur"] == 30_000
     assert p.at["Handreiking", "first_year"] == 2025
+
+
+def test_text_in_a_column_without_a_header_is_named(tmp_path, reference):
+    workbook(tmp_path / "om.xlsx", {"Blad1": [
+        ["Organisatie", "Titel voorstel", "Indicatieve kosten", None],
+        ["OM", "Ketenregie", "€ 50.000 eenmalig", "navragen bij Piet"],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    named = issues_of(result, "cells_unread")
+    assert len(named) == 1 and "navragen" in named["message"].iloc[0]

@@ -335,6 +335,13 @@ def flag_unread_columns(rows: list[dict], file: str, sheet: str) -> list[Problem
     for header in headers:
         filled = [(r, r["_unread"][header]) for r in rows if header in r.get("_unread", {})]
         kind = column_kind(header, [v for _, v in filled])
+        if not kind and header.startswith("kolom "):
+            # text in a column without a header: not listed with the unused headers, so named here
+            shown = ", ".join(repr(str(v)[:40]) for _, v in filled[:3])
+            problems.append(Problem("notice", file, "cells_unread",
+                                    f"{len(filled)} cel(len) in {header} (zonder kop) niet gelezen: {shown}",
+                                    sheet, filled[0][0]["source_row"], header))  # fmt: skip
+            continue
         if not kind:
             continue
         for row, value in filled:
