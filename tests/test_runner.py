@@ -476,3 +476,15 @@ def test_a_damaged_record_of_themes_deletes_no_briefing(base, tmp_path):
     state_file.write_text(json.dumps(state), encoding="utf-8")
     run(paths, audiences=(*BRIEFINGS, "opvang"))
     assert (paths.reports / "opvang.html").is_file()
+
+
+def test_every_reference_file_is_in_the_steps_keys(reference):
+    """Editing problems.csv, amount_words.yaml or workbook_words.yaml reruns the steps that read
+    the reference, as data/reference/README.md promises (problems.csv reran nothing before)."""
+    from stmh_analysis.pipeline import declare_steps
+
+    steps = declare_steps(RunOptions(paths=DEFAULT), DEFAULT, reference)
+    clean = next(s for s in steps if s.name == "clean")
+    keyed = {label for label in clean.inputs if label.startswith("reference/")}
+    for name in ("problems.csv", "amount_words.yaml", "workbook_words.yaml", "headers.yaml"):
+        assert f"reference/{name}" in keyed, name

@@ -212,7 +212,8 @@ def load_reference(folder: Path) -> Reference:
         workbook_words = read_workbook_words(folder / WORKBOOK_WORDS_FILE)
     except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
         raise ReferenceError(f"{WORKBOOK_WORDS_FILE}: niet te lezen: {exc}") from exc
-    files = (*files, folder / WORDS_FILE, folder / WORKBOOK_WORDS_FILE)
+    # every file here is an input of the steps that read the reference: an edit reruns them
+    files = (*files, folder / WORDS_FILE, folder / WORKBOOK_WORDS_FILE, folder / "problems.csv")
 
     labels: dict[str, str] = {}
     theme_aliases: dict[str, str] = {}
