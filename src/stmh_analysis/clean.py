@@ -25,7 +25,7 @@ from stmh_analysis.amounts import (
     parse_amount,
 )
 from stmh_analysis.ingest import Submissions
-from stmh_analysis.privacy import mask_personal
+from stmh_analysis.privacy import known_names, mask_personal
 from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
 from stmh_analysis.reference import Reference
 from stmh_analysis.schema import (
@@ -867,13 +867,14 @@ def clean_submissions(
 def _has_personal_data(cand: pd.DataFrame) -> pd.Series:
     """True where the public filter would take something out of the title, summary or the
     organisation as typed (the public documents never show it; the analyst should know)."""
-    names = cand["contact_person"].fillna("").astype(str).tolist()
+    names = known_names(cand["contact_person"].fillna("").astype(str))
     text = (
         cand["title"].fillna("").astype(str)
         + " | " + cand["summary"].fillna("").astype(str)
         + " | " + cand["organisation_raw"].fillna("").astype(str)
     )  # fmt: skip
-    return pd.Series([bool(mask_personal(t, names)[1]) for t in text], index=cand.index)
+    seen = {t: bool(mask_personal(t, names)[1]) for t in set(text)}  # each distinct text once
+    return text.map(seen).astype(bool)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

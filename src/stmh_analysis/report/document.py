@@ -29,7 +29,7 @@ import pandas as pd
 from stmh_analysis import store
 from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
-from stmh_analysis.privacy import mask_personal
+from stmh_analysis.privacy import known_names, mask_personal
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
 from stmh_analysis.reference import Reference, load_reference
@@ -874,7 +874,9 @@ def changes(
 
 def _masked(proposals: pd.DataFrame) -> pd.DataFrame:
     """The proposals with their title, summary and organisation through the privacy filter."""
-    names = proposals.get("contact_person", pd.Series(dtype=str)).fillna("").astype(str).tolist()
+    names = known_names(
+        proposals.get("contact_person", pd.Series(dtype=str)).fillna("").astype(str)
+    )
     out = proposals.copy()
     for col in ("title", "summary", "organisation"):
         if col in out.columns:
