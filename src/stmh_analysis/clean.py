@@ -37,6 +37,7 @@ from stmh_analysis.schema import (
     schema_failures,
     validate_proposals,
 )
+from stmh_analysis.structures import cell_pairs
 from stmh_analysis.text import match_keys
 
 
@@ -155,7 +156,7 @@ _FIELD_BASIS = {"cost": None, "cost_structural": "structureel", "cost_incidental
 
 
 def _scales(text: str) -> dict[str, float]:
-    return {k: float(v) for k, v in (p.split("=") for p in text.split(";") if "=" in p)}
+    return {k: float(v) for k, v in cell_pairs(text).items()}
 
 
 def _parse_row_cost(
@@ -716,8 +717,7 @@ def clean_submissions(
         bad = cand[cost_bad]
         columns = rows.loc[cost_bad, "cost_columns"].fillna("")
         col_names = [
-            dict(p.split("=", 1) for p in c.split(";") if "=" in p).get(f, f)
-            for c, f in zip(columns, bad["cost_error_field"], strict=True)
+            cell_pairs(c).get(f, f) for c, f in zip(columns, bad["cost_error_field"], strict=True)
         ]
         reasons.append(
             pd.DataFrame(

@@ -43,6 +43,7 @@ from stmh_analysis.store import sha256_file
 from stmh_analysis.structures import (
     apply_cost_columns,
     apply_unit_price,
+    cell_pairs,
     copy_sheets,
     flag_cost_note,
     flag_unread_columns,
@@ -311,6 +312,11 @@ def _is_total_row(
     return False
 
 
+def workbook_words(reference: Reference) -> WorkbookWords:
+    """The reference's workbook words; the repository's file for a Reference made by hand."""
+    return reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
+
+
 def _is_cost_item(text: str, words: WorkbookWords) -> bool:
     key = match_key(text)
     return any(key == w or key.startswith(w + " ") for w in words.cost_items)
@@ -503,7 +509,7 @@ def _table_rows(
     if header is None:
         return [], [], _no_table(sheet, texts, file)
     table = _Table(
-        sheet, file, reference, reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS),
+        sheet, file, reference, workbook_words(reference),
         header, _org_hint([*(c for cells in texts[: header.row] for c in cells if c), file_stem, sheet.name], reference),
         _theme_named(sheet.name, reference) if sheet.name else "",
     )  # fmt: skip
@@ -808,7 +814,7 @@ def read_workbook(
         rows += d
         skipped += s
         problems += p
-    words = reference.workbook_words or read_workbook_words(DEFAULT_WORKBOOK_WORDS)
+    words = workbook_words(reference)
     problems += _apply_budget_lines(rows, budget_lines, file)
     rows, year_rows, year_problems = _join_year_rows(rows, file)
     skipped += year_rows
@@ -827,8 +833,12 @@ def read_workbook(
 def read_budget_sheet(sheet: Sheet, reference: Reference) -> list[dict] | None:
     """A sheet of cost lines keyed by proposal number ('Nr | Kostenpost | Bedrag'), without a
     title column: its lines, or None when the sheet is not one."""
-    texts = [[normalise_whitespace(cell_text(v)) for v in row] for row in sheet.cells]
-    for r, cells in enumerate(texts[:HEADER_SEARCH_ROWS]):
+
+    def text_of(i: int) -> list[str]:
+        return [normalise_whitespace(cell_text(v)) for v in sheet.cells[i]]
+
+    for r in range(min(HEADER_SEARCH_ROWS, len(sheet.cells))):
+        cells = text_of(r)
         mapping = map_header(cells, reference)
         fields = {f: (c, sc) for c, (f, sc) in mapping.items()}
         costs = [f for f in reference.cost_fields if f in fields]
@@ -837,8 +847,8 @@ def read_budget_sheet(sheet: Sheet, reference: Reference) -> list[dict] | None:
         key_col, (cost_col, scale) = fields["number"][0], fields[costs[0]]
         label_cols = [j for j in range(len(cells)) if j not in mapping and cells[j]]
         lines = []
-        for i in range(r + 1, len(texts)):
-            raw, row = sheet.cells[i], texts[i]
+        for i in range(r + 1, len(sheet.cells)):
+            raw, row = sheet.cells[i], text_of(i)
             key = match_key(row[key_col]) if key_col < len(row) else ""
             text = row[cost_col] if cost_col < len(row) else ""
             if not key or not text or _TOTAL_RE.match(row[key_col]):
@@ -895,8 +905,8 @@ def _join_year_rows(rows: list[dict], file: str) -> tuple[list[dict], list[dict]
             continue  # two rows for one year: left to the duplicate check, which flags them
         by_year = {}
         for m, y in zip(members, years, strict=True):
-            values = dict(p.split("=", 1) for p in m["cost_values"].split(";") if "=" in p)
-            scales = dict(p.split("=", 1) for p in m["cost_scale"].split(";") if "=" in p)
+            values = cell_pairs(m["cost_values"])
+            scales = cell_pairs(m["cost_scale"])
             field = next(
                 (f for f in ("cost", "cost_structural", "cost_incidental") if m.get(f)), "cost"
             )

@@ -24,6 +24,12 @@ from stmh_analysis.text import match_key
 from stmh_analysis.workbook_words import WorkbookWords
 
 
+def cell_pairs(text: str) -> dict[str, str]:
+    """'cost=1000.0;cost_structural=1' (the field=value cells ingest hands to clean: cost_scale,
+    cost_values, cost_columns) -> {'cost': '1000.0', 'cost_structural': '1'}."""
+    return dict(p.split("=", 1) for p in text.split(";") if "=" in p)
+
+
 def _starts_with(key: str, words: tuple[str, ...]) -> str:
     return next((w for w in words if w and (key == w or key.startswith(w + " "))), "")
 
@@ -106,7 +112,7 @@ def settle_details(row: dict, details: list[dict], cost_fields: list[str]) -> li
 
 
 def _row_numbers(row: dict, cost_fields: list[str]) -> float | None:
-    values = dict(p.split("=", 1) for p in row["cost_values"].split(";") if "=" in p)
+    values = cell_pairs(row["cost_values"])
     found = [float(values[f]) for f in cost_fields if f in values]
     return sum(found) if found else None
 
@@ -137,7 +143,7 @@ def apply_cost_columns(
                                     f"eenheid {unit!r} niet herkend; het bedrag is gelezen zoals het er staat",
                                     where[1], where[2], "Eenheid", unit))  # fmt: skip
         elif factor != 1:
-            scales = dict(p.split("=", 1) for p in row["cost_scale"].split(";") if "=" in p)
+            scales = cell_pairs(row["cost_scale"])
             row["cost_scale"] = ";".join(f"{f}={float(s) * factor:g}" for f, s in scales.items())
     first, last = year_of(row.get("first_year", "")), year_of(row.get("last_year", ""))
     if (row.get("first_year") and first is None) or (row.get("last_year") and last is None):
@@ -199,7 +205,7 @@ def apply_unit_price(row: dict, cost_header: str, unread: dict[str, Any]) -> lis
         return []
     where = (row["source_file"], row["source_sheet"], row["source_row"])
     counts = [(h, v) for h, v in unread.items() if match_key(h).startswith("aantal")]
-    numbers = dict(p.split("=", 1) for p in row["cost_values"].split(";") if "=" in p)
+    numbers = cell_pairs(row["cost_values"])
     if len(counts) == 1 and isinstance(counts[0][1], int | float) and field in numbers:
         header, count = counts[0]
         total = float(numbers[field]) * float(count)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from stmh_analysis.amounts.figures import format_dutch_number
 from stmh_analysis.amounts.mentions import _Money
 from stmh_analysis.amounts.model import RECURRENCE, _Reader
 from stmh_analysis.amounts.tokens import _Token
@@ -131,19 +130,19 @@ def _cue_agreement(tokens: list[_Token], money: list[_Money], r: _Reader) -> lis
         for i in m.cues:
             if tokens[i].kind in ("MULT", "RANGE", "WORD", "OTHER", "JOIN"):
                 continue
-            lines.append(f"{tokens[i].text}: bij {_euro(m)}")
+            lines.append(f"{tokens[i].text}: bij {m.euros()}")
         recurring = [words[k] for k in words if k in RECURRENCE]
         if recurring and "ONEOFF" in words:
             r.flag(
                 "amount_ambiguous",
                 f"'{words['ONEOFF']}' en '{recurring[0]}' staan bij hetzelfde bedrag "
-                f"({_euro(m)}): als eenmalig gelezen",
+                f"({m.euros()}): als eenmalig gelezen",
             )
         elif recurring and "ONEOFFWEAK" in words:
             r.flag(
                 "amount_ambiguous",
                 f"'{words['ONEOFFWEAK']}' (meestal eenmalig) en '{recurring[0]}' staan bij "
-                f"hetzelfde bedrag ({_euro(m)}): als structureel gelezen",
+                f"hetzelfde bedrag ({m.euros()}): als structureel gelezen",
             )
         if "TEMPORARY" in words and "STRUCTURAL" in words:
             r.flag(
@@ -153,13 +152,13 @@ def _cue_agreement(tokens: list[_Token], money: list[_Money], r: _Reader) -> lis
         elif "TEMPORARY" in words and recurring and not (m.span or m.duration):
             r.flag(
                 "amount_ambiguous",
-                f"'{words['TEMPORARY']}' per jaar zonder looptijd ({_euro(m)}): als "
+                f"'{words['TEMPORARY']}' per jaar zonder looptijd ({m.euros()}): als "
                 "doorlopend bedrag gelezen",
             )
         if "_each" in m.keywords and "EACH" not in r.used and not m.computed:
             r.flag(
                 "amount_ambiguous",
-                f"'elk' of 'ieder' bij {_euro(m)} zonder dat het aantal bekend is: het bedrag is "
+                f"'elk' of 'ieder' bij {m.euros()} zonder dat het aantal bekend is: het bedrag is "
                 "één keer geteld",
             )
     return lines
@@ -221,9 +220,3 @@ def _well_formed_numbers(text: str, tokens: list[_Token], r: _Reader) -> None:
                 "amount_ambiguous",
                 f"het getal {run!r} is geen gewoon geschreven getal: controleer het bedrag",
             )
-
-
-def _euro(m: _Money) -> str:
-    if m.is_fte:
-        return f"{format_dutch_number(m.low, 1)} fte"
-    return f"€ {format_dutch_number(m.low)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from stmh_analysis.amounts.figures import _magnitude, _read_number
+from stmh_analysis.amounts.figures import _magnitude, _read_number, format_dutch_number
 from stmh_analysis.amounts.tokens import _Y, _Token
 
 # --- mentions ------------------------------------------------------------------------------------
@@ -34,6 +34,12 @@ class _Money:
     single_year: bool = False  # the span is one year written on its own ('in 2025')
     dropped: str = ""  # why this mention is not counted (old estimate, breakdown, ...)
     cues: list[int] = field(default_factory=list)  # token indices of the words attached to it
+
+    def euros(self) -> str:
+        """The mention as a note names it: '€ 80.000', or '0,6 fte'."""
+        if self.is_fte:
+            return f"{format_dutch_number(self.low, 1)} fte"
+        return f"€ {format_dutch_number(self.low)}"
 
 
 def _read_value(tokens: list[_Token], i: int) -> tuple[dict, int] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stmh_analysis.amounts.figures import format_dutch_number
 from stmh_analysis.amounts.mentions import _Money
 from stmh_analysis.amounts.model import _kind, _Part, _Reader
 from stmh_analysis.amounts.tokens import _PERIOD_KINDS, _Token
@@ -442,7 +441,7 @@ def _parts_added(live: list[_Money], ctx: _Context) -> str | None:
         if (not joined and not distinct) or (not distinct and not labelled):
             ctx.r.flag(
                 "amount_ambiguous",
-                f"meerdere bedragen ({_euro(a)}, {_euro(b)}) zonder dat de tekst zegt hoe ze "
+                f"meerdere bedragen ({a.euros()}, {b.euros()}) zonder dat de tekst zegt hoe ze "
                 "samenhangen: ze zijn opgeteld",
             )
             break
@@ -457,10 +456,6 @@ def _labelled(tokens: list[_Token], a: _Money, b: _Money) -> bool:
     if any(t.kind == "JOIN" and t.text.strip() not in (",", ";") for t in between):
         return True
     return any(t.kind == "WORD" for t in between)
-
-
-def _euro(m: _Money) -> str:
-    return f"€ {format_dutch_number(m.low)}"
 
 
 _STEPS = (
