@@ -30,6 +30,12 @@ def test_the_accounting_columns_are_documented():
     assert documented_columns("accounting") == ["source_file", "source_sheet", *ACCOUNTING_COUNTS]
 
 
+def test_the_decisions_columns_are_documented():
+    from stmh_analysis.review import LOG_COLUMNS
+
+    assert documented_columns("decisions") == LOG_COLUMNS
+
+
 def test_every_data_issue_code_is_documented():
     section = CONTRACT.split("## Codes in `data_issues`", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"`([a-z_]+)`", section))

@@ -336,7 +336,7 @@ def test_a_zip_bomb_a_huge_file_and_an_endless_line_are_refused_within_bounds(tm
 def test_a_control_character_is_removed_and_named(tmp_path, reference):
     """One bell character in a title failed the nota's workbook (openpyxl IllegalCharacterError)
     without naming the file; now it is removed where it is read, and said so."""
-    from stmh_analysis.report.workbook import _value
+    from stmh_analysis.report.cells import cell_value as _value
 
     (tmp_path / "p.csv").write_text(
         "Organisatie;Titel voorstel;Indicatieve kosten\nOM;Titel\x07 met bel;€ 1.000 eenmalig\n",

@@ -270,6 +270,7 @@ def test_reports_hold_only_what_is_circulated(base):
         "manifest.json",
         "voorstellen.xlsx",
         "bijlage.xlsx",
+        "te-beoordelen.xlsx",  # the analyst's review queue (internal, like voorstellen.xlsx)
         *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf")),
     }
     assert (base.log_dir / "executed" / "02-rank-proposals.ipynb").exists()

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,10 +24,12 @@ from stmh_analysis.amounts import (
     amount_from_years,
     parse_amount,
 )
+from stmh_analysis.changes import match_retitled
 from stmh_analysis.ingest import Submissions
 from stmh_analysis.privacy import known_names, mask_personal
 from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
 from stmh_analysis.reference import Reference
+from stmh_analysis.review import build_questions, mark_decided, no_decisions, settle
 from stmh_analysis.schema import (
     ACCOUNTING_COUNTS,
     AMOUNT_COLUMNS,
@@ -47,6 +49,8 @@ class CleanResult:
     rejected: pd.DataFrame
     issues: pd.DataFrame
     accounting: pd.DataFrame
+    questions: pd.DataFrame = field(default_factory=pd.DataFrame)  # the review queue
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)  # what became of each decision
 
 
 # --- vocabularies --------------------------------------------------------------------------------
@@ -344,7 +348,33 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             extra == "", np.where(cost_text == "", extra, cost_text + " | " + extra)
         )
     out["cost_text"] = cost_text.astype("string")
+    out["cost_cells"] = pd.array([_cost_cells_text(k, cost_fields) for k in keys], dtype="string")
     return out
+
+
+_CELL_LABELS = ("structureel/incidenteel", "looptijd", "eenheid", "bedragen", "jaren")
+
+
+def _cost_cells_text(key: tuple, cost_fields: list[str]) -> str:
+    """Every cell the amount reader read for a row, labelled: what an analyst's decision on the
+    amount is about (its fingerprint changes when any of them does)."""
+    n = len(cost_fields)
+    named = [
+        *((_COST_LABELS.get(f, f), t) for f, t in zip(cost_fields, key[:n], strict=True)),
+        *zip(_CELL_LABELS, key[n:], strict=True),
+    ]
+    return " | ".join(
+        f"{name}: {text}"
+        for name, text in named
+        if str(text).strip() and not (name == "eenheid" and set(_scales(text).values()) <= {1.0})
+    )
+
+
+_COST_LABELS = {
+    "cost": "kosten",
+    "cost_structural": "structureel",
+    "cost_incidental": "incidenteel",
+}
 
 
 # --- ids and duplicates --------------------------------------------------------------------------
@@ -443,8 +473,9 @@ def find_duplicates(
 
 def merge_duplicates(
     candidates: pd.DataFrame, reference: Reference
-) -> tuple[pd.DataFrame, pd.Series]:
-    """One row per proposal. Returns proposals and a map from every row's own id to the merged id."""
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """One row per proposal. Returns proposals, a map from every row's own id to the merged id,
+    and every row's place (file, sheet, row) with the proposal it went into."""
     frame = candidates.copy()
     frame["_title_key"] = match_keys(frame["title"])
     frame["_group"], near = find_duplicates(
@@ -497,7 +528,11 @@ def merge_duplicates(
                     filter(None, [current, other])
                 )
                 proposals.loc[mask, "possible_duplicate"] = True
-    return proposals, id_map
+    places = ["source_file", "source_sheet", "source_row"]
+    locations = frame[[*places, "_group"]].merge(
+        proposals[["_group", "proposal_id"]], on="_group", how="left"
+    )[[*places, "proposal_id"]]
+    return proposals, id_map, locations.reset_index(drop=True)
 
 
 def _separate_same_ids(proposals: pd.DataFrame) -> None:
@@ -557,6 +592,12 @@ def attach_appraisals(
         )
 
     known = set(out["proposal_id"])
+    for new_id, old_id, evidence in _follow_retitles(a, out, org):
+        a.loc[a["proposal_id"] == old_id, "proposal_id"] = new_id
+        row = a[a["proposal_id"] == new_id].iloc[0]
+        issue(row, "Titel voorstel", "followed_retitle",
+              f"appreciatie gevolgd naar het hernoemde voorstel {new_id} "
+              f"({out.loc[out['proposal_id'] == new_id, 'title'].iloc[0]!r}; {evidence})", row["title"])  # fmt: skip
     keep = []
     for idx, row in a.iterrows():
         if row["appraisal_value"] is None or pd.isna(row["appraisal_value"]):
@@ -598,6 +639,29 @@ def attach_appraisals(
     out["appraisal"] = out["appraisal"].fillna("").astype("string")
     out["appraisal_note"] = out["appraisal_note"].fillna("").astype("string")
     return out, pd.DataFrame(issues, columns=PROBLEM_COLUMNS)
+
+
+def _follow_retitles(
+    appraisals: pd.DataFrame, proposals: pd.DataFrame, organisation: pd.Series
+) -> list[tuple[str, str, str]]:
+    """(proposal id, appraisal's id, evidence) for appraisals whose proposal its partner
+    retitled: matched as 'what changed' matches a retitle, among proposals without an appraisal."""
+    gone = appraisals[~appraisals["proposal_id"].isin(proposals["proposal_id"])]
+    if gone.empty:
+        return []
+    old = pd.DataFrame(
+        {
+            "proposal_id": gone["proposal_id"],
+            "organisation": organisation[gone.index],
+            "title": gone["title"],
+            "summary": "",
+            "source_file": "",
+            "source_row": "",
+            "cost_text": "",
+        }
+    ).drop_duplicates("proposal_id")
+    free = proposals[~proposals["proposal_id"].isin(appraisals["proposal_id"])]
+    return match_retitled(free, old)
 
 
 # --- the whole cleaning --------------------------------------------------------------------------
@@ -670,9 +734,14 @@ def _flag_issues(
 
 
 def clean_submissions(
-    subs: Submissions, appraisals: pd.DataFrame, reference: Reference
+    subs: Submissions,
+    appraisals: pd.DataFrame,
+    reference: Reference,
+    decisions: pd.DataFrame | None = None,
 ) -> CleanResult:
-    """Everything from submission rows to the proposals table, with rejects, issues and accounting."""
+    """Everything from submission rows to the proposals table, with rejects, issues, accounting,
+    the analyst's questions and what became of their `decisions` (review.read_decisions)."""
+    decisions = no_decisions() if decisions is None else decisions
     rows = subs.rows.reset_index(drop=True)
     text = (rows["title"].fillna("") + " " + rows["summary"].fillna("")).astype("string")
     org, org_flags = normalise_organisation(
@@ -788,9 +857,39 @@ def clean_submissions(
     rejected = rejected.rename(columns={"organisation_raw": "organisation", "theme_raw": "theme"})
 
     ok = cand.drop(index=rejected_idx)
-    proposals, id_map = merge_duplicates(ok, reference)
+    proposals, id_map, locations = merge_duplicates(ok, reference)
     proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
+    for code in ("analyst_decided", "decision_outdated"):
+        proposals[code] = False
     codes = flag_codes()
+    issues = _sorted_issues(
+        _concat_issues(
+            problems_frame(subs.problems),
+            reject_issues,
+            _flag_issues(ok, [c for c in codes if c not in (*_PROPOSAL_CODES, *_INGEST_CODES)], _FLAG_PLACES),
+            _flag_issues(proposals, list(_PROPOSAL_CODES), {c: ("Titel voorstel", "title") for c in _PROPOSAL_CODES}),
+            appraisal_issues,
+        )
+    )  # fmt: skip
+
+    # The analyst's review: a question per flag an analyst can settle, then their decisions.
+    rules = reference.review
+    questions = build_questions(proposals, issues, locations, rules, reference.theme_labels)
+    settled = settle(proposals, questions, decisions, rules, reference)
+    proposals, questions = settled.proposals, settled.settled_questions()
+    gone = locations["proposal_id"].isin(settled.withdrawn)
+    withdrawn_rows = locations[gone]
+    ok = ok.merge(withdrawn_rows.drop(columns="proposal_id"), how="left", indicator=True)
+    ok = ok[ok.pop("_merge") == "left_only"]
+    proposals = proposals[~proposals["proposal_id"].isin([*settled.withdrawn, *settled.merged])]
+    issues = _sorted_issues(
+        _concat_issues(
+            mark_decided(issues, questions, locations),
+            pd.DataFrame(settled.problems, columns=PROBLEM_COLUMNS),
+            _review_notices(withdrawn_rows, settled.merged, locations),
+        )
+    )
+
     proposals["data_issues"] = _join_flags(proposals[[c for c in codes if c in proposals.columns]])
     proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(
         drop=True
@@ -799,69 +898,55 @@ def clean_submissions(
     validate_proposals(proposals, reference.theme_slugs, reference.appraisal_codes)
     if proposals["proposal_id"].duplicated().any():
         raise AssertionError("proposal ids are not unique after merging duplicates")
+    skipped = pd.concat(
+        [subs.skipped, withdrawn_rows.drop(columns="proposal_id").assign(reason="withdrawn")],
+        ignore_index=True,
+    )
+    accounting = account_rows(subs, ok, rejected, proposals, skipped)
+    return CleanResult(
+        proposals, rejected.reset_index(drop=True), issues, accounting, questions, settled.log
+    )
 
-    flag_issues = _flag_issues(
-        ok,
-        [
-            c
-            for c in codes
-            if c
-            not in (
-                "duplicate_merged",
-                "duplicate_amounts_differ",
-                "possible_duplicate",
-                *_INGEST_CODES,
-            )
-        ],
-        {
-            "org_unknown": ("Organisatie", "organisation_raw"),
-            "org_fuzzy": ("Organisatie", "organisation_raw"),
-            "org_inferred": ("Organisatie", "organisation"),
-            "theme_fuzzy": ("Thema", "theme_raw"),
-            "theme_inferred": ("Thema", "theme_raw"),
-            "theme_from_file": ("Thema", "theme_raw"),
-            "theme_unknown": ("Thema", "theme_raw"),
-            "personal_data_removed": ("Titel voorstel", "title"),
-            **{c: ("Indicatieve kosten", "cost_text") for c in amount_codes},
-        },
-    )
-    dup_issues = _flag_issues(
-        proposals.assign(
-            **{
-                c: proposals["data_issues"].str.contains(c)
-                for c in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
-            }
-        ),
-        ["duplicate_merged", "duplicate_amounts_differ", "possible_duplicate"],
-        {
-            c: ("Titel voorstel", "title")
-            for c in ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
-        },
-    )
-    issues = (
-        pd.concat(
-            [
-                f
-                for f in (
-                    problems_frame(subs.problems),
-                    reject_issues,
-                    flag_issues,
-                    dup_issues,
-                    appraisal_issues,
-                )
-                if len(f)
-            ],
-            ignore_index=True,
-        )
-        if any(
-            len(f)
-            for f in (subs.problems, reject_issues, flag_issues, dup_issues, appraisal_issues)
-        )
-        else pd.DataFrame(columns=PROBLEM_COLUMNS)
-    )
-    issues = _sorted_issues(issues)
-    accounting = account_rows(subs, ok, rejected, proposals)
-    return CleanResult(proposals, rejected.reset_index(drop=True), issues, accounting)
+
+# Flags set on the proposal after merging (the rest on each row before it).
+_PROPOSAL_CODES = ("duplicate_merged", "duplicate_amounts_differ", "possible_duplicate")
+# Where each row flag points in the partner's file: (column in words, the value shown).
+_FLAG_PLACES = {
+    "org_unknown": ("Organisatie", "organisation_raw"),
+    "org_fuzzy": ("Organisatie", "organisation_raw"),
+    "org_inferred": ("Organisatie", "organisation"),
+    "theme_fuzzy": ("Thema", "theme_raw"),
+    "theme_inferred": ("Thema", "theme_raw"),
+    "theme_from_file": ("Thema", "theme_raw"),
+    "theme_unknown": ("Thema", "theme_raw"),
+    "personal_data_removed": ("Titel voorstel", "title"),
+    **{c: ("Indicatieve kosten", "cost_text") for c in _AMOUNT_CODES},
+}
+
+
+def _concat_issues(*frames: pd.DataFrame) -> pd.DataFrame:
+    used = [f for f in frames if len(f)]
+    return pd.concat(used, ignore_index=True) if used else pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+
+def _review_notices(
+    withdrawn_rows: pd.DataFrame, merged: dict[str, str], locations: pd.DataFrame
+) -> pd.DataFrame:
+    """A line per row an analyst withdrew (skipped) and per proposal merged into another."""
+    rows = [
+        {**r, "level": "skipped", "column": "", "value": "", "code": "analyst_withdrawn",
+         "message": DUTCH_TEXT["analyst_withdrawn"]}
+        for r in withdrawn_rows.drop(columns="proposal_id").to_dict("records")
+    ]  # fmt: skip
+    for pid, target in merged.items():
+        for r in (
+            locations[locations["proposal_id"] == pid]
+            .drop(columns="proposal_id")
+            .to_dict("records")
+        ):
+            rows.append({**r, "level": "notice", "column": "", "value": target, "code": "analyst_merged",
+                         "message": f"{DUTCH_TEXT['analyst_merged']}: {target}"})  # fmt: skip
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 def _has_personal_data(cand: pd.DataFrame) -> pd.Series:
@@ -908,9 +993,14 @@ def _sorted_issues(issues: pd.DataFrame) -> pd.DataFrame:
 
 
 def account_rows(
-    subs: Submissions, kept: pd.DataFrame, rejected: pd.DataFrame, proposals: pd.DataFrame
+    subs: Submissions,
+    kept: pd.DataFrame,
+    rejected: pd.DataFrame,
+    proposals: pd.DataFrame,
+    skipped: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per file and sheet: rows in = in proposals (first or merged) + rejected + skipped."""
+    """Per file and sheet: rows in = in proposals (first or merged) + rejected + skipped.
+    `skipped`: ingest's skipped rows and any an analyst withdrew (default: ingest's)."""
     keys = ["source_file", "source_sheet"]
 
     def count(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -919,9 +1009,9 @@ def account_rows(
             return pd.Series(dtype="int64", index=empty, name=name)
         return frame.groupby(keys).size().rename(name)
 
-    skipped = subs.skipped
+    skipped = subs.skipped if skipped is None else skipped
     parts = [
-        count(pd.concat([subs.rows[keys], skipped[keys]]), "rows_in"),
+        count(pd.concat([subs.rows[keys], subs.skipped[keys]]), "rows_in"),
         count(kept, "in_proposals"),
         count(rejected, "rejected"),
         *(

@@ -63,6 +63,7 @@ DEFAULT_WORKBOOK_WORDS = (
 SUBMISSION_SUFFIXES = (*SPREADSHEET_SUFFIXES, *TEXT_SUFFIXES)
 ACCEPTED_FORMATS = ", ".join(SUBMISSION_SUFFIXES)  # the one list, in messages and documents
 APPRAISAL_STEM = "appreciaties"
+DECISIONS_STEM = "beoordeling"  # beoordelingen.xlsx: the analyst's review decisions
 HEADER_SEARCH_ROWS = 30
 MAX_TEXT_CHARS = 5_000  # longer cell text is cut (and said so): a report cannot show 100,000 chars
 FIELDS = (
@@ -1062,6 +1063,13 @@ def linked_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.iterdir() if p.is_symlink())
 
 
+def is_decisions_file(path: Path) -> bool:
+    """data/raw/beoordelingen.xlsx (.csv, .ods): the analyst's decisions, not a submission."""
+    return (
+        path.stem.lower().startswith(DECISIONS_STEM) and path.suffix.lower() in SUBMISSION_SUFFIXES
+    )
+
+
 def is_appraisal_file(path: Path) -> bool:
     return (
         path.stem.lower().startswith(APPRAISAL_STEM) and path.suffix.lower() in SUBMISSION_SUFFIXES
@@ -1093,6 +1101,9 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
         files.append(info)
         if is_appraisal_file(path):
             info["role"] = "appraisals"
+            continue
+        if is_decisions_file(path):
+            info["role"] = "decisions"  # the analyst's review, read by review.read_decisions
             continue
         suffix = path.suffix.lower()
         if suffix not in SUBMISSION_SUFFIXES:

@@ -15,6 +15,8 @@ CLEAN_OUTPUTS = (
     "issues.csv",
     "accounting.csv",
     "inputs.csv",
+    "review.csv",
+    "decisions.csv",
 )
 RANK_OUTPUTS = (
     "ranking.parquet",
@@ -38,6 +40,7 @@ BRIEFING_INPUTS = (
     "issues.csv",
     "accounting.csv",
     "inputs.csv",
+    "review.csv",
     "ranking.parquet",
     "portfolio.parquet",
     "portfolio_summary.csv",
@@ -49,6 +52,8 @@ BRIEFING_INPUTS = (
     "charts.json",
 )
 
+# The analyst's review queue, written by the clean step (report/review_workbook.py).
+REVIEW_WORKBOOK = "te-beoordelen.xlsx"
 # The workbooks beside the PDFs, per document (report/workbook.py writes them).
 WORKBOOKS = {"nota": "voorstellen.xlsx", "bijlage": "bijlage.xlsx"}
 

@@ -599,6 +599,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         CLEAN_OUTPUTS,
         RANK_INPUTS,
         RANK_OUTPUTS,
+        REVIEW_WORKBOOK,
         WORKBOOKS,
     )
 
@@ -635,9 +636,12 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         Step(
             "clean",
             NOTEBOOK_CLEAN,
-            {"raw_dir": str(paths.raw), **folders},
+            {"raw_dir": str(paths.raw), "reports_dir": str(paths.reports), **folders},
             {**raw, **ref},
-            processed(CLEAN_OUTPUTS),
+            {
+                **processed(CLEAN_OUTPUTS),
+                f"reports/{REVIEW_WORKBOOK}": paths.reports / REVIEW_WORKBOOK,
+            },
             CLEAN_PRELOAD,
         ),
         Step(
@@ -700,7 +704,7 @@ def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None)
     }
 
 
-FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir", "releases_dir")
+FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir", "releases_dir", "reports_dir")
 
 
 def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]) -> list[str]:

@@ -11,8 +11,10 @@ import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # level: "error" (a whole file could not be read: a partner's proposals are missing),
 # "rejected" (the row is not used), "skipped" (not a data row: blank, totals, a note),
@@ -119,6 +121,8 @@ class Problem:
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    import pandas as pd  # here, not at the top: the runner reads the codes without pandas
+
     """Problems as a table in a stable order (file, sheet, row, then level)."""
     if not problems:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})

@@ -20,6 +20,9 @@ from stmh_analysis.amounts.words import (
     load_amount_words,
 )
 from stmh_analysis.limits import Limits, limits_from_settings
+from stmh_analysis.problems import problem_codes
+from stmh_analysis.review_rules import RULES_FILE as REVIEW_RULES_FILE
+from stmh_analysis.review_rules import ReviewRules, ReviewRulesError, read_review_rules
 from stmh_analysis.text import match_key
 from stmh_analysis.workbook_words import WORDS_FILE as WORKBOOK_WORDS_FILE
 from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
@@ -86,6 +89,7 @@ class Reference:
     amount_words: AmountWords | None = None  # amount_words.yaml: the words the amount reader knows
     workbook_words: WorkbookWords | None = None  # workbook_words.yaml: how partners build sheets
     limits: Limits = field(default_factory=Limits)  # settings.yaml: what one file may cost
+    review: ReviewRules | None = None  # review.yaml: which flags ask the analyst what
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -212,8 +216,18 @@ def load_reference(folder: Path) -> Reference:
         workbook_words = read_workbook_words(folder / WORKBOOK_WORDS_FILE)
     except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
         raise ReferenceError(f"{WORKBOOK_WORDS_FILE}: niet te lezen: {exc}") from exc
+    try:
+        review = read_review_rules(folder / REVIEW_RULES_FILE, set(problem_codes(folder)))
+    except (ReviewRulesError, OSError) as exc:
+        raise ReferenceError(str(exc)) from exc
     # every file here is an input of the steps that read the reference: an edit reruns them
-    files = (*files, folder / WORDS_FILE, folder / WORKBOOK_WORDS_FILE, folder / "problems.csv")
+    files = (
+        *files,
+        folder / WORDS_FILE,
+        folder / WORKBOOK_WORDS_FILE,
+        folder / "problems.csv",
+        folder / REVIEW_RULES_FILE,
+    )
 
     labels: dict[str, str] = {}
     theme_aliases: dict[str, str] = {}
@@ -292,6 +306,7 @@ def load_reference(folder: Path) -> Reference:
             amount_words=amount_words,
             workbook_words=workbook_words,
             limits=limits_from_settings(settings.get("limits")),
+            review=review,
             memo=MemoHeader(
                 to=str(memo.get("to", MemoHeader.to)),
                 sender=str(memo.get("from", "")),

@@ -18,6 +18,7 @@ from stmh_analysis.parameters import parse_euros
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.report.format import euro_short
+from stmh_analysis.review import REVIEW_WORKBOOK, read_decisions
 
 
 @dataclass
@@ -30,13 +31,21 @@ def clean_raw(raw_dir: Path, reference: Reference) -> CleanOutput:
     """Read and clean everything in `raw_dir` (read-only)."""
     subs = read_submissions(raw_dir, reference)
     appraisals, appraisal_problems = read_appraisals(raw_dir)
-    subs.problems.extend(appraisal_problems)
-    result = clean_submissions(subs, appraisals, reference)
+    decisions, decision_problems = read_decisions(raw_dir, reference.limits)
+    subs.problems.extend([*appraisal_problems, *decision_problems])
+    result = clean_submissions(subs, appraisals, reference, decisions)
     return CleanOutput(result, subs.files)
 
 
-def write_clean(out: CleanOutput, processed: Path) -> None:
-    """proposals.csv/.parquet, rejected.csv, issues.csv, accounting.csv, inputs.csv.
+def write_clean(
+    out: CleanOutput,
+    processed: Path,
+    reports: Path | None = None,
+    reference: Reference | None = None,
+) -> None:
+    """proposals.csv/.parquet, rejected.csv, issues.csv, accounting.csv, inputs.csv, the review
+    queue (review.csv) and what became of each decision (decisions.csv); with `reports` and
+    `reference`, the review workbook reports/te-beoordelen.xlsx too.
 
     'What changed' compares with the last release (releases.py), never with an earlier run.
     """
@@ -49,6 +58,15 @@ def write_clean(out: CleanOutput, processed: Path) -> None:
     store.write_table(out.result.issues, processed / "issues")
     store.write_table(out.result.accounting, processed / "accounting")
     store.write_table(out.inputs, processed / "inputs")
+    store.write_table(out.result.questions, processed / "review")
+    store.write_table(out.result.decisions, processed / "decisions")
+    if reports is not None and reference is not None:
+        from stmh_analysis.report.review_workbook import write_review_workbook
+
+        reports.mkdir(parents=True, exist_ok=True)
+        write_review_workbook(
+            reports / REVIEW_WORKBOOK, out.result.questions, reference.review, reference
+        )
 
 
 @dataclass

@@ -8,7 +8,6 @@ workbook is built from `document.public_view` and the bijlage's appraisal rule, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +16,10 @@ import pandas as pd
 
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
+from stmh_analysis.report.cells import Col, cell_value
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.store import atomic_path
-
-KINDS = ("text", "long", "eur", "int")
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column of a sheet: Dutch header, the frame's column, and its kind (KINDS)."""
-
-    header: str
-    source: str
-    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -38,19 +27,6 @@ class Sheet:
     name: str  # at most 31 characters (Excel's limit)
     frame: pd.DataFrame
     columns: Sequence[Col]
-
-
-def _value(value: object, kind: str) -> object:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if kind == "eur":
-        return round(float(value))
-    if kind == "int":
-        return int(value)
-    return _CONTROL.sub("", str(value))  # a control character cannot stand in a worksheet
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
@@ -70,7 +46,7 @@ def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
         records = sheet.frame.to_dict("records")
         for i, rec in enumerate(records, start=2):
             for j, col in enumerate(sheet.columns, start=1):
-                cell = ws.cell(row=i, column=j, value=_value(rec.get(col.source), col.kind))
+                cell = ws.cell(row=i, column=j, value=cell_value(rec.get(col.source), col.kind))
                 if col.kind == "eur":
                     cell.number_format = XLSX_EURO_FORMAT
                 elif cell.data_type == "f":  # text such as '=HYPERLINK(..)' stays text
