@@ -574,3 +574,64 @@ def test_the_nota_shows_the_scenarios_side_by_side_and_the_frontier(run):
     assert 'aria-label="Beste haalbare waarde per structureel budget' in html
     opvang = html_text(paths.reports / "opvang.html")
     assert "Voorstellen van dit thema gekozen" in opvang and ">Amendement + € 2 mln<" in opvang
+
+
+def test_the_review_round_trip_through_the_whole_run(run, tmp_path):
+    """A run writes the review workbook; the analyst decides two questions in it and saves it in
+    raw; the rerun applies them and the nota counts them; a partner's correction reopens one."""
+    from openpyxl import load_workbook
+
+    paths, _, _ = run
+    raw = tmp_path / "raw"
+    shutil.copytree(DEFAULT.raw, raw)
+    local = DEFAULT.with_overrides(
+        raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports"
+    )
+    options = RunOptions(paths=local, date="2024-01-29", audiences=("nota",))
+    run_pipeline(options, say=quiet, progress=False)
+    review = pd.read_csv(local.processed / "review.csv", keep_default_na=False)
+    open_before = len(review)
+    amount = review[review["kind"] == "bedrag"].iloc[0]
+    theme = review[review["kind"] == "thema"].iloc[0]
+    wb = load_workbook(local.reports / "te-beoordelen.xlsx")
+    ws = wb["Vragen"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        qid = row[head.index("Vraag")].value
+        if qid == amount["question_id"]:
+            row[head.index("Besluit")].value = "aangepast (zie de kolommen)"
+            row[head.index("Structureel laag (€ per jaar)")].value = 123_000
+            row[head.index("Beoordeeld door")].value = "A. Analist"
+        elif qid == theme["question_id"]:
+            row[head.index("Besluit")].value = "lezing klopt"
+    wb.save(raw / "beoordelingen.xlsx")
+
+    run_pipeline(options, say=quiet, progress=False)
+    proposals = pd.read_parquet(local.processed / "proposals.parquet").set_index("proposal_id")
+    decided = proposals.loc[amount["proposal_id"]]
+    assert decided["structural_low_eur"] == 123_000 and "analyst_decided" in decided["data_issues"]
+    nota = html_text(local.reports / "nota.html")
+    assert 'data-figure="review_decided_amounts">1 bedrag<' in nota
+    assert f'data-figure="review_open">{open_before - 2} vragen<' in nota
+    assert "A. Analist" not in html_text(local.reports / "nota.html").split("Bijlage 2")[0]
+
+    # the partner changes the cells that decision was about
+    source = raw / amount["source_file"]
+    cost = proposals.loc[amount["proposal_id"], "cost_text"]
+    data = source.read_bytes()
+    for encoding in ("utf-8", "cp1252"):
+        if cost.encode(encoding) in data:
+            source.write_bytes(
+                data.replace(cost.encode(encoding), (cost + " ca.").encode(encoding))
+            )
+            break
+    else:
+        pytest.skip("cost text not found verbatim in the file")
+    run_pipeline(options, say=quiet, progress=False)
+    proposals = pd.read_parquet(local.processed / "proposals.parquet").set_index("proposal_id")
+    assert "decision_outdated" in proposals.loc[amount["proposal_id"], "data_issues"]
+    assert proposals.loc[amount["proposal_id"], "structural_low_eur"] != 123_000
+    issues = pd.read_csv(local.processed / "issues.csv", keep_default_na=False)
+    outdated = issues[issues["code"] == "decision_outdated"]["message"].iloc[0]
+    assert cost in outdated and f"{cost} ca." in outdated
+    assert "opnieuw omdat de partner" in html_text(local.reports / "nota.html")

@@ -330,3 +330,37 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
     options.compare_with = "januari"
     nota_vs_first, _ = run()
     assert changes_rows(nota_vs_first) == rows
+
+
+def _with_open_question(paths: Paths, status: str, touches: bool = True) -> None:
+    review = pd.DataFrame(
+        [{"question_id": "a/bedrag", "status": status, "kind": "bedrag", "proposal_id": "a",
+          "organisation": "VNG", "title": "Voorstel a", "touches_public_figure": touches}]
+    )  # fmt: skip
+    review.to_csv(paths.processed / "review.csv", index=False, encoding="utf-8-sig")
+    manifest = json.loads((paths.reports / "manifest.json").read_text(encoding="utf-8"))
+    write_manifest(paths)
+    again = json.loads((paths.reports / "manifest.json").read_text(encoding="utf-8"))
+    again["outputs"]["processed/review.csv"] = sha256_file(paths.processed / "review.csv")
+    again["used"] = manifest.get("used", {"public_appraisals": ["kansrijk"]})
+    (paths.reports / "manifest.json").write_text(json.dumps(again), encoding="utf-8")
+
+
+def test_a_release_waits_for_open_questions_on_public_figures_unless_forced(project):
+    _with_open_question(project, "open")
+    with pytest.raises(ReleaseError, match="Voorstel a") as refused:
+        make_release("jan", project, project.releases, NOW)
+    assert "--force" in str(refused.value) and "te-beoordelen.xlsx" in str(refused.value)
+    assert not list(project.releases.glob("*/release.json"))
+    release = make_release("jan", project, project.releases, NOW, force=True)
+    info = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert info["forced_with_open_questions"] == ["VNG: Voorstel a (bedrag)"]
+    assert (release.folder / "processed" / "review.csv").is_file()  # frozen with the release
+
+
+@pytest.mark.parametrize(("status", "touches"), [("besloten", True), ("open", False)])
+def test_decided_or_internal_questions_do_not_hold_a_release(project, status, touches):
+    _with_open_question(project, status, touches)
+    release = make_release("jan", project, project.releases, NOW)
+    info = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert info["forced_with_open_questions"] == []

@@ -1,4 +1,4 @@
-"""The `stmh` command: run, check, release, template, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
+"""The `stmh` command: run, review, check, release, template, amount. Exit codes: 0 success, 1 input problems, 2 usage error."""
 
 from __future__ import annotations
 
@@ -142,6 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--processed", type=Path, help="default: data/processed")
     release.add_argument("--reports", type=Path, help="default: reports")
     release.add_argument("--releases", type=Path, help="default: releases")
+    release.add_argument(
+        "--force",
+        action="store_true",
+        help="release even with open review questions that touch a public figure (recorded)",
+    )
+
+    review = sub.add_parser(
+        "review",
+        help="run what changed and list the questions for the analyst (reports/te-beoordelen.xlsx)",
+    )
+    for flag, default in (
+        ("--raw", "data/raw"),
+        ("--processed", "data/processed"),
+        ("--reports", "reports"),
+        ("--reference", "data/reference"),
+    ):
+        review.add_argument(flag, type=Path, help=f"default: {default}")  # fmt: skip
+    review.add_argument("--quiet", action="store_true", help="no progress bar")
 
     check = sub.add_parser("check", help="read and validate submissions; write nothing")
     check.add_argument("dir", type=Path, help="folder with submissions")
@@ -389,6 +407,70 @@ def folder_problem(exc: OSError) -> str:
     )
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """`stmh run` for everything that changed, then the review queue in words."""
+    for name in (
+        "budget",
+        "incidental_budget",
+        "require_each_theme",
+        "criteria",
+        "weight",
+        "scenario",
+        "audience",
+        "title",
+        "reference_code",
+        "releases",
+        "compare_with",
+    ):
+        setattr(args, name, None)  # fmt: skip
+    args.date, args.jobs, args.force, args.strict = "", 0, False, False
+    args.keep_edits, args.confirm_budget = False, False
+    code = cmd_run(args)
+    if code != EXIT_OK:
+        return code
+    from stmh_analysis.paths import Paths
+
+    paths = Paths.default().with_overrides(processed=args.processed, reports=args.reports)
+    print(review_summary(paths.processed, paths.reports))
+    return EXIT_OK
+
+
+def review_summary(processed: Path, reports: Path) -> str:
+    """The questions per kind and status, and what became of the decisions, in Dutch."""
+    import csv
+    from collections import Counter
+
+    def rows(name: str) -> list[dict]:
+        path = processed / name
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    questions, decisions = rows("review.csv"), rows("decisions.csv")
+    per = Counter((q["kind"], q["status"]) for q in questions)
+    still_open = sum(n for (_, status), n in per.items() if status != "besloten")
+    lines = [f"Te beoordelen: {still_open} open vraag/vragen, "
+             f"{len(questions) - still_open} besloten ({reports / 'te-beoordelen.xlsx'})"]  # fmt: skip
+    for kind in dict.fromkeys(k for k, _ in sorted(per)):
+        counts = ", ".join(
+            f"{per[(kind, s)]} {s}" for s in ("open", "opnieuw open", "besloten") if per[(kind, s)]
+        )
+        lines.append(f"  {kind:<12} {counts}")
+    fate = Counter(d["status"] for d in decisions)
+    words = {"applied": "toegepast", "outdated": "niet toegepast: de partner wijzigde de tekst",
+             "unmatched": "hoort bij geen voorstel meer", "invalid": "onvolledig of past niet bij de vraag"}  # fmt: skip
+    if decisions:
+        lines.append(
+            "Beoordelingen uit data/raw: "
+            + "; ".join(f"{n} {words.get(s, s)}" for s, n in fate.items())
+        )
+    if still_open:
+        lines.append("Vul de gele kolommen in, sla het werkblad op als data/raw/beoordelingen.xlsx "
+                     "en voer stmh review of stmh run opnieuw uit.")  # fmt: skip
+    return "\n".join(lines)
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -399,7 +481,9 @@ def cmd_release(args: argparse.Namespace) -> int:
         raw=args.raw, processed=args.processed, reports=args.reports, releases=args.releases
     )
     try:
-        release = make_release(args.name, paths, paths.releases, dt.datetime.now())
+        release = make_release(
+            args.name, paths, paths.releases, dt.datetime.now(), force=args.force
+        )
     except ReleaseError as exc:
         print(f"stmh release: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -450,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": cmd_check,
         "amount": cmd_amount,
         "release": cmd_release,
+        "review": cmd_review,
         "template": cmd_template,
     }
     handler = handlers[args.command]

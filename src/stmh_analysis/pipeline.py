@@ -1105,6 +1105,12 @@ def _write_manifest(
         },
         "used": {
             "rank": used_parameters(paths),
+            # the appraisals the public bijlage shows: given, or the bijlage notebook's own
+            "public_appraisals": options.public_appraisals
+            if options.public_appraisals is not None
+            else notebook_parameters(paths.notebooks / document_notebook("bijlage")).get(
+                "public_appraisals", []
+            ),
             "briefing_date": state.get("date") or "datum van de inhoud",
         },
         "inputs": {

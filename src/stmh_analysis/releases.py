@@ -141,8 +141,36 @@ def _freeze(folder: Path) -> None:
     os.chmod(folder, 0o555)
 
 
-def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) -> Release:
-    """Freeze the last run's reports, processed tables, manifest and raw files as release `name`."""
+def open_public_questions(processed: Path, public_appraisals: list[str]) -> list[str]:
+    """The analyst's open questions that can change a figure in the public bijlage (review.yaml
+    says which kinds do), each as 'partner: title (kind)', for proposals the bijlage shows."""
+    import pandas as pd
+
+    from stmh_analysis.publication import published
+
+    review_csv, proposals_file = processed / "review.csv", processed / "proposals.parquet"
+    if not review_csv.is_file() or not proposals_file.is_file():
+        return []
+    review = pd.read_csv(review_csv, encoding="utf-8-sig", keep_default_na=False)
+    if review.empty:
+        return []
+    proposals = pd.read_parquet(proposals_file)
+    shown = set(proposals.loc[published(proposals, public_appraisals), "proposal_id"])
+    touches = review["touches_public_figure"].astype(str).str.lower().isin(["true", "1"])
+    hit = review[
+        review["status"].isin(["open", "opnieuw open"])
+        & touches
+        & review["proposal_id"].isin(shown)
+    ]
+    return [f"{r['organisation']}: {r['title']} ({r['kind']})" for r in hit.to_dict("records")]
+
+
+def make_release(
+    name: str, paths: Paths, releases_dir: Path, now: dt.datetime, force: bool = False
+) -> Release:
+    """Freeze the last run's reports, processed tables, manifest and raw files as release `name`.
+    Refuses while questions are open that can change a public figure, unless `force` (then the
+    release records them)."""
     name = check_name(name)
     manifest_path = paths.reports / "manifest.json"
     if not manifest_path.is_file():
@@ -160,6 +188,16 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
         raise ReleaseError(f"er is al een release {name!r}; kies een andere naam")
     outputs = _outputs_as_recorded(paths, manifest)
     raw = _raw_as_recorded(paths, manifest)
+    public = manifest.get("used", {}).get("public_appraisals", ["kansrijk", "nader_uitwerken"])
+    still_open = open_public_questions(paths.processed, list(public))
+    if still_open and not force:
+        shown = "; ".join(still_open[:5]) + (" …" if len(still_open) > 5 else "")
+        raise ReleaseError(
+            f"{len(still_open)} open vraag/vragen van de analist raken een cijfer in de openbare "
+            f"bijlage ({shown}). Beantwoord ze in reports/te-beoordelen.xlsx, sla dat op als "
+            "data/raw/beoordelingen.xlsx en voer stmh run uit; of geef --force om toch vast te "
+            "leggen (de release vermeldt de open vragen)"
+        )
 
     released_at = now.astimezone().replace(microsecond=0).isoformat()
     folder = releases_dir / f"{now.date().isoformat()}-{name}"
@@ -196,6 +234,7 @@ def make_release(name: str, paths: Paths, releases_dir: Path, now: dt.datetime) 
         "git_commit": manifest.get("git_commit", ""),
         "proposals": proposals,
         "raw_files": sorted(raw),
+        "forced_with_open_questions": still_open if force else [],
         "files": {
             str(p.relative_to(tmp)): sha256_file(p)
             for p in sorted(tmp.rglob("*"))

@@ -111,6 +111,9 @@ class BriefingData:
     frontier: pd.DataFrame = field(default_factory=pd.DataFrame)
     baseline_release: Release | None = None
     charts: dict[str, str] = field(default_factory=dict)  # name -> inline SVG (charts.json)
+    review: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # the analyst's questions (review.csv)
 
     def theme_label(self, slug: str) -> str:
         return self.reference.theme_labels.get(slug, slug)
@@ -122,6 +125,7 @@ _MADE_BY = {
     "issues": "notebook 01-clean-submissions",
     "accounting": "notebook 01-clean-submissions",
     "inputs": "notebook 01-clean-submissions",
+    "review": "notebook 01-clean-submissions",
     "ranking": "notebook 02-rank-proposals",
     "portfolio": "notebook 02-rank-proposals",
     "portfolio_summary": "notebook 02-rank-proposals",
@@ -191,6 +195,7 @@ def load_briefing_data(
         scenarios=store.read_table(processed / "scenarios"),
         scenario_choices=csv("scenario_choices"),
         frontier=csv("frontier"),
+        review=csv("review"),
     )
 
 
@@ -408,6 +413,13 @@ class Figures:
     fte_rate: Html
     fte_rate_source: str
     max_amount: Html
+    review_decided: Html  # questions an analyst answered ('3 vragen')
+    review_decided_amounts: Html  # of which about an amount ('2 bedragen')
+    review_decided_other: Html  # the rest ('1 andere vraag')
+    review_open: Html  # questions still open (open again after a partner's change included)
+    n_review_decided: int
+    n_review_open: int
+    n_review_reopened: int
     run_moment: str
     package_version: str
     git_commit: str
@@ -497,6 +509,9 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         fte_rate=figure("fte_rate", euro(data.reference.fte_rate_eur)),
         fte_rate_source=esc(data.reference.fte_rate_source),
         max_amount=figure("max_amount", euro_short(data.reference.max_amount_eur)),
+        **review_figures(
+            data.review if theme is None else data.review[data.review["theme"] == theme]
+        ),
         run_moment=esc(dutch_timestamp(options.run_date or prov.get("run_date", ""))),
         package_version=esc(prov.get("package_version", "")),
         git_commit=esc(prov.get("git_commit", "onbekend")),
@@ -935,6 +950,67 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
     return tag("p", counts, cls="note") + table(records, cols, cls="data changes")
 
 
+def review_figures(review: pd.DataFrame) -> dict[str, object]:
+    """How many of the analyst's questions are decided (amounts among them) and still open,
+    each with its noun in the right number ('1 bedrag', '12 bedragen')."""
+    status = review["status"] if len(review) else pd.Series(dtype=str)
+    decided = review[status == "besloten"] if len(review) else review
+    amounts = int((decided["kind"] == "bedrag").sum()) if len(decided) else 0
+    still_open = int(status.isin(["open", "opnieuw open"]).sum())
+    return {
+        "review_decided": figure("review_decided", counted(len(decided), "vraag", "vragen")),
+        "review_decided_amounts": figure(
+            "review_decided_amounts", counted(amounts, "bedrag", "bedragen")
+        ),
+        "review_decided_other": figure(
+            "review_decided_other",
+            counted(len(decided) - amounts, "andere vraag", "andere vragen"),
+        ),
+        "review_open": figure("review_open", counted(still_open, "vraag", "vragen")),
+        "n_review_decided": len(decided),
+        "n_review_open": still_open,
+        "n_review_reopened": int((status == "opnieuw open").sum()),
+    }
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """'1 bedrag', '12 bedragen': a count with its noun in the right number."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
+def open_questions_table(data: BriefingData) -> Html:
+    """Every question still open, with the partner and the place (internal)."""
+    review = data.review
+    still_open = review[review["status"].isin(["open", "opnieuw open"])] if len(review) else review
+    if not len(still_open):
+        return tag("p", "Geen open vragen: elke vraag is door de analist beantwoord.")
+    kinds = data.reference.review.kinds
+    cols = [
+        Column("Partner", lambda r: r["organisation"]),
+        Column("Voorstel", lambda r: r["title"]),
+        Column(
+            "Vraag",
+            lambda r: (
+                kinds[r["kind"]].label
+                + (
+                    " (opnieuw: de partner wijzigde de tekst)"
+                    if r["status"] == "opnieuw open"
+                    else ""
+                )
+            ),
+        ),
+        Column(
+            "Plaats",
+            lambda r: breakable(
+                f"{r['source_file']} {r['source_sheet']} r{r['source_row']}".replace("  ", " ")
+            ),
+        ),
+        Column("Gebruikte lezing", lambda r: r["reading"]),
+    ]
+    order = still_open.sort_values(["organisation", "title", "kind"], kind="stable")
+    return table(order.to_dict("records"), cols)
+
+
 def accounting_table(data: BriefingData) -> Html:
     """Per file and sheet: rows read, in proposals, merged, flagged, rejected, skipped."""
     acc = data.accounting.copy()
@@ -1025,7 +1101,7 @@ def reason_text(code: str, reference: Reference) -> str:
 
 def inputs_table(data: BriefingData) -> Html:
     """Every input file with its kind and SHA-256 fingerprint."""
-    role = {"submission": "inzending", "appraisals": "appreciaties"}
+    role = {"submission": "inzending", "appraisals": "appreciaties", "decisions": "beoordelingen"}
     cols = [
         Column("Bestand", lambda r: breakable(r["file"])),
         Column("Soort", lambda r: role.get(r["role"], r["role"])),
