@@ -211,7 +211,8 @@ def test_a_retitled_proposal_keeps_its_decision_and_appraisal(raw, reference, tm
     assert renamed["structural_low_eur"] == 60000 and "analyst_decided" in renamed["data_issues"]
     assert renamed["appraisal"] == "kansrijk"
     followed = result.issues[result.issues["code"] == "followed_retitle"]
-    assert len(followed) == 1 and renamed["proposal_id"] in followed["message"].iloc[0]
+    assert len(followed) == 2 and set(followed["level"]) == {"notice"}  # appraisal and decision
+    assert followed["message"].str.contains(renamed["proposal_id"]).all()
     assert result.decisions["status"].tolist() == ["applied"]
 
 
@@ -320,3 +321,17 @@ def test_decisions_in_a_csv_are_read_too(raw, reference, tmp_path):
         "basis_assumed" not in proposal(result, "Extra opvangplekken slachtoffers")["data_issues"]
     )
     shutil.rmtree(tmp_path / "processed")
+
+
+def test_decisions_typed_into_the_review_workbook_itself_are_kept_aside(raw, reference, tmp_path):
+    first = clean(raw, reference, tmp_path)
+    qid = question(first, "Extra opvangplekken slachtoffers", "bedrag")
+    target = tmp_path / "reports" / "te-beoordelen.xlsx"
+    fill_in(target, target, {qid: {"Besluit": "lezing klopt"}})  # saved in place, not in raw
+    clean(raw, reference, tmp_path)
+    kept = list((tmp_path / "reports").glob("te-beoordelen (ingevuld *).xlsx"))
+    assert len(kept) == 1
+    ws = load_workbook(kept[0])["Vragen"]
+    assert "lezing klopt" in [c.value for row in ws.iter_rows() for c in row]
+    clean(raw, reference, tmp_path)  # an untouched workbook is simply replaced
+    assert len(list((tmp_path / "reports").glob("te-beoordelen (ingevuld *).xlsx"))) == 1

@@ -577,10 +577,12 @@ def attach_appraisals(
     a["proposal_id"] = own_id.map(lambda i: id_map.get(i, i)).astype("string")
     a["appraisal_value"] = match_keys(a["appraisal"]).map(reference.appraisal_aliases)
 
-    def issue(row: pd.Series, column: str, code: str, message: str, value: str) -> None:
+    def issue(
+        row: pd.Series, column: str, code: str, message: str, value: str, level: str = "warning"
+    ) -> None:
         issues.append(
             {
-                "level": "warning",
+                "level": level,
                 "source_file": row["source_file"],
                 "source_sheet": "",
                 "source_row": row["source_row"],
@@ -597,7 +599,7 @@ def attach_appraisals(
         row = a[a["proposal_id"] == new_id].iloc[0]
         issue(row, "Titel voorstel", "followed_retitle",
               f"appreciatie gevolgd naar het hernoemde voorstel {new_id} "
-              f"({out.loc[out['proposal_id'] == new_id, 'title'].iloc[0]!r}; {evidence})", row["title"])  # fmt: skip
+              f"({out.loc[out['proposal_id'] == new_id, 'title'].iloc[0]!r}; {evidence})", row["title"], "notice")  # fmt: skip
     keep = []
     for idx, row in a.iterrows():
         if row["appraisal_value"] is None or pd.isna(row["appraisal_value"]):
@@ -887,6 +889,7 @@ def clean_submissions(
             mark_decided(issues, questions, locations),
             pd.DataFrame(settled.problems, columns=PROBLEM_COLUMNS),
             _review_notices(withdrawn_rows, settled.merged, locations),
+            _followed_notices(settled.followed, proposals),
         )
     )
 
@@ -927,6 +930,22 @@ _FLAG_PLACES = {
 def _concat_issues(*frames: pd.DataFrame) -> pd.DataFrame:
     used = [f for f in frames if len(f)]
     return pd.concat(used, ignore_index=True) if used else pd.DataFrame(columns=PROBLEM_COLUMNS)
+
+
+def _followed_notices(
+    followed: list[tuple[str, str, str]], proposals: pd.DataFrame
+) -> pd.DataFrame:
+    """A notice per decision that followed a proposal its partner retitled."""
+    by_id = proposals.set_index("proposal_id")
+    rows = [
+        {"source_file": by_id.at[new, "source_file"], "source_sheet": by_id.at[new, "source_sheet"],
+         "source_row": by_id.at[new, "source_row"], "level": "notice", "column": "Titel voorstel",
+         "value": by_id.at[new, "title"], "code": "followed_retitle",
+         "message": f"beoordeling gevolgd naar het hernoemde voorstel {new} (was {old}; {why})"}
+        for new, old, why in followed
+        if new in by_id.index
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 def _review_notices(

@@ -5,6 +5,7 @@ Notebooks call these and show the results; `stmh check` calls `clean_raw` and wr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -61,9 +62,16 @@ def write_clean(
     store.write_table(out.result.questions, processed / "review")
     store.write_table(out.result.decisions, processed / "decisions")
     if reports is not None and reference is not None:
-        from stmh_analysis.report.review_workbook import write_review_workbook
+        from stmh_analysis.report.review_workbook import keep_filled_in, write_review_workbook
 
         reports.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+        aside = keep_filled_in(reports / REVIEW_WORKBOOK, stamp)
+        if aside is not None:
+            print(
+                f"Let op: {REVIEW_WORKBOOK} bevatte besluiten die nog niet in data/raw staan; "
+                f"bewaard als {aside.name}. Sla het op als data/raw/beoordelingen.xlsx."
+            )
         write_review_workbook(
             reports / REVIEW_WORKBOOK, out.result.questions, reference.review, reference
         )

@@ -30,7 +30,7 @@ from stmh_analysis import store
 from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
 from stmh_analysis.privacy import known_names, mask_personal
-from stmh_analysis.problems import DUTCH_TEXT
+from stmh_analysis.problems import DUTCH_TEXT, flag_codes
 from stmh_analysis.publication import published
 from stmh_analysis.reference import Reference, load_reference
 from stmh_analysis.releases import Release, ReleaseError, find_release
@@ -420,6 +420,8 @@ class Figures:
     n_review_decided: int
     n_review_open: int
     n_review_reopened: int
+    n_followed_retitle: int  # appraisals and decisions that followed a retitled proposal
+    followed_retitle: Html
     run_moment: str
     package_version: str
     git_commit: str
@@ -1038,10 +1040,13 @@ def accounting_table(data: BriefingData) -> Html:
 
 
 def warnings_list(data: BriefingData) -> Html:
-    """What cleaning noticed, per kind, with how often."""
+    """What cleaning noticed, per kind, with how often; and each appraisal or decision that
+    followed a proposal its partner retitled."""
     warn = data.issues[data.issues["level"] == "warning"]
     counts = warn.groupby("code").size().sort_values(ascending=False)
     items = [f"{DUTCH_TEXT.get(code, code)}: {n}×" for code, n in counts.items()]
+    followed = data.issues[data.issues["code"] == "followed_retitle"]
+    items += [f"{r['source_file']}: {r['message']}" for r in followed.to_dict("records")]
     return bullet_list(items) if items else EMPTY
 
 
@@ -1080,8 +1085,10 @@ def rejected_table(data: BriefingData) -> Html:
 def not_read_list(data: BriefingData) -> Html:
     """Files and sheets not read (or an older version given way), with the reason."""
     issues = data.issues
+    about_proposals = set(flag_codes()) | set(_REVIEW_NOTICES)  # said elsewhere in the nota
     notices = issues[
-        issues["level"].isin(["error", "notice"]) | (issues["code"] == "superseded_version")
+        (issues["level"].isin(["error", "notice"]) & ~issues["code"].isin(about_proposals))
+        | (issues["code"] == "superseded_version")
     ]
     items = [
         f"{r['source_file']}"
@@ -1090,6 +1097,10 @@ def not_read_list(data: BriefingData) -> Html:
         for r in notices.to_dict("records")
     ]
     return bullet_list(items) if items else EMPTY
+
+
+# notices about the analyst's review, counted in the data-quality section, not 'not read'
+_REVIEW_NOTICES = ("followed_retitle", "analyst_merged", "decision_file_ignored")
 
 
 def reason_text(code: str, reference: Reference) -> str:

@@ -204,6 +204,33 @@ def write_review_workbook(
         wb.save(tmp)
 
 
+def keep_filled_in(target: Path, stamp: str) -> Path | None:
+    """An analyst who typed decisions into the review workbook itself (instead of a copy in
+    data/raw) would lose them when the run writes a new one: such a workbook is moved aside to
+    `te-beoordelen (ingevuld STAMP).xlsx` first, and its path returned."""
+    from openpyxl import load_workbook
+
+    if not target.is_file():
+        return None
+    try:
+        ws = load_workbook(target, read_only=True)[SHEET]
+        rows = ws.iter_rows(values_only=True)
+        head = list(next(rows))
+        status, decision = head.index("Status"), head.index("Besluit")
+        typed = any(
+            r[decision] not in (None, "") and r[status] != "besloten"
+            for r in rows
+            if len(r) > decision
+        )
+    except (OSError, KeyError, ValueError, StopIteration, TypeError):
+        return None
+    if not typed:
+        return None
+    aside = target.with_name(f"{target.stem} (ingevuld {stamp}){target.suffix}")
+    target.replace(aside)
+    return aside
+
+
 def _present(value: object) -> bool:
     if value is None:
         return False
