@@ -512,7 +512,8 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         fte_rate_source=esc(data.reference.fte_rate_source),
         max_amount=figure("max_amount", euro_short(data.reference.max_amount_eur)),
         **review_figures(
-            data.review if theme is None else data.review[data.review["theme"] == theme]
+            data.review if theme is None else data.review[data.review["theme"] == theme],
+            data.issues,
         ),
         run_moment=esc(dutch_timestamp(options.run_date or prov.get("run_date", ""))),
         package_version=esc(prov.get("package_version", "")),
@@ -952,9 +953,11 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
     return tag("p", counts, cls="note") + table(records, cols, cls="data changes")
 
 
-def review_figures(review: pd.DataFrame) -> dict[str, object]:
-    """How many of the analyst's questions are decided (amounts among them) and still open,
-    each with its noun in the right number ('1 bedrag', '12 bedragen')."""
+def review_figures(review: pd.DataFrame, issues: pd.DataFrame) -> dict[str, object]:
+    """How many of the analyst's questions are decided (amounts among them) and still open, and
+    how many appraisals and decisions followed a retitled proposal; each with its noun in the
+    right number ('1 bedrag', '12 bedragen')."""
+    followed = int((issues["code"] == "followed_retitle").sum()) if len(issues) else 0
     status = review["status"] if len(review) else pd.Series(dtype=str)
     decided = review[status == "besloten"] if len(review) else review
     amounts = int((decided["kind"] == "bedrag").sum()) if len(decided) else 0
@@ -972,6 +975,11 @@ def review_figures(review: pd.DataFrame) -> dict[str, object]:
         "n_review_decided": len(decided),
         "n_review_open": still_open,
         "n_review_reopened": int((status == "opnieuw open").sum()),
+        "n_followed_retitle": followed,
+        "followed_retitle": figure(
+            "followed_retitle",
+            counted(followed, "appreciatie of beoordeling", "appreciaties of beoordelingen"),
+        ),
     }
 
 
