@@ -364,3 +364,33 @@ def test_decided_or_internal_questions_do_not_hold_a_release(project, status, to
     release = make_release("jan", project, project.releases, NOW)
     info = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
     assert info["forced_with_open_questions"] == []
+
+
+def test_a_release_killed_halfway_leaves_nothing_the_next_one_trips_over(project):
+    from stmh_analysis.releases import finish_interrupted, list_releases
+
+    first = make_release("jan", project, project.releases, NOW)
+    # killed after the folder was in place but before its log line: not a release yet
+    log = project.releases / "releases.csv"
+    log.write_text(log.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    # and a copy that never finished
+    half = project.releases / ".2024-01-30-feb.tmp"
+    (half / "reports").mkdir(parents=True)
+    (half / "reports" / "nota.pdf").write_bytes(b"%PDF half")
+    assert list_releases(project.releases) == []  # 'what changed' does not compare with it
+    done = finish_interrupted(project.releases)
+    assert not half.exists() and len(done) == 2
+    assert list_releases(project.releases) == [first]
+    second = make_release("feb", project, project.releases, NOW + dt.timedelta(days=1))
+    assert [r.name for r in list_releases(project.releases)] == [
+        "jan",
+        "feb",
+    ] and second.folder.is_dir()
+
+
+def test_a_release_waits_while_a_run_holds_the_project(project):
+    from stmh_analysis.runlock import ProjectBusy, exclusive
+
+    with exclusive(project.log_dir, "stmh run"), pytest.raises(ProjectBusy, match="stmh run"):
+        make_release("jan", project, project.releases, NOW)
+    assert not (project.releases / "releases.csv").exists()

@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 
 from stmh_analysis.outputs import CLEAN_OUTPUTS, RANK_OUTPUTS
 from stmh_analysis.paths import Paths
-from stmh_analysis.pipeline import RunOptions, reasons_to_run, run_pipeline, warm_next_flags
+from stmh_analysis.pipeline import (
+    ParameterError,
+    RunOptions,
+    reasons_to_run,
+    run_pipeline,
+    warm_next_flags,
+)
 from stmh_analysis.report.format import SHORT_UNITS, euro, euro_short, round_half_up, short_unit
 from stmh_analysis.store import atomic_write_text, current_umask
 
@@ -120,14 +126,39 @@ def test_an_output_edited_by_hand_is_named_and_redone(base, tmp_path):
 
 def test_an_output_edited_by_hand_can_be_kept_and_the_manifest_says_so(base, tmp_path):
     paths = copy_of(base, tmp_path)
-    ranking = paths.processed / "ranking.csv"
-    edited = ranking.read_bytes().replace(b"kansrijk", b"KANSRIJK", 1)
-    ranking.write_bytes(edited)
+    gap = paths.processed / "gap.csv"  # the documents read this CSV itself
+    edited = gap.read_bytes().replace(b"Opvang", b"OPVANG", 1)
+    gap.write_bytes(edited)
     manifest, said = run(paths, keep_edits=True)
-    assert ranking.read_bytes() == edited
-    assert manifest["kept_edits"] == {"rank": ["ranking.csv"]}
+    assert gap.read_bytes() == edited
+    assert manifest["kept_edits"] == {"rank": ["gap.csv"]}
     assert {s["name"]: s["status"] for s in manifest["steps"]}["rank"] == "kept"
     assert "behouden" in said.line("rank")
+
+
+def test_a_kept_edit_the_documents_would_not_show_is_refused(base, tmp_path):
+    """The documents read ranking.parquet: an edit kept only in ranking.csv would make the
+    manifest, the CSV and the nota disagree, so --keep-edits refuses it and says what to do."""
+    paths = copy_of(base, tmp_path)
+    ranking = paths.processed / "ranking.csv"
+    ranking.write_bytes(ranking.read_bytes().replace(b"kansrijk", b"KANSRIJK", 1))
+    with pytest.raises(ParameterError, match="ranking.csv.*ranking.parquet.*beoordelingen.xlsx"):
+        run(paths, keep_edits=True)
+    manifest, _ = run(paths)  # without the option the table is made again
+    assert b"KANSRIJK" not in ranking.read_bytes()
+
+
+def test_one_run_at_a_time_and_leftovers_of_a_killed_run_are_removed(base, tmp_path):
+    from stmh_analysis.runlock import ProjectBusy, exclusive
+
+    paths = copy_of(base, tmp_path)
+    leftover = paths.reports / ".nota.pdf.abc123.tmp"
+    leftover.write_bytes(b"%PDF half")
+    with exclusive(paths.log_dir, "stmh release"), pytest.raises(ProjectBusy, match="release"):
+        run(paths)
+    assert leftover.exists()  # nothing was touched while the other held the lock
+    manifest, said = run(paths)
+    assert not leftover.exists() and any("opgeruimd: 1" in line for line in said)
 
 
 def test_an_edited_parameters_cell_is_used_and_a_command_line_value_over_it_is_announced(

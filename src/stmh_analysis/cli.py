@@ -309,6 +309,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         StepFailed,
         run_pipeline,
     )
+    from stmh_analysis.runlock import ProjectBusy
 
     paths = Paths.default().with_overrides(
         raw=args.raw,
@@ -349,6 +350,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StepFailed as exc:
         print(f"stmh run: mislukt: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except ProjectBusy as exc:
+        print(f"stmh run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"stmh run: {folder_problem(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -476,15 +480,23 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     from stmh_analysis.paths import Paths
     from stmh_analysis.releases import ReleaseError, make_release
+    from stmh_analysis.runlock import ProjectBusy
 
     paths = Paths.default().with_overrides(
         raw=args.raw, processed=args.processed, reports=args.reports, releases=args.releases
     )
     try:
+        from stmh_analysis.releases import finish_interrupted
+        from stmh_analysis.runlock import exclusive
+
+        if paths.releases.is_dir():
+            with exclusive(paths.log_dir, "stmh release"):
+                for line in finish_interrupted(paths.releases):
+                    print(f"stmh release: {line}")
         release = make_release(
             args.name, paths, paths.releases, dt.datetime.now(), force=args.force
         )
-    except ReleaseError as exc:
+    except (ReleaseError, ProjectBusy) as exc:
         print(f"stmh release: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:

@@ -743,6 +743,25 @@ def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]
 HAND_EDITED = "uitvoer met de hand gewijzigd: "
 
 
+def refuse_unseen_edits(names: list[str], step: Step) -> None:
+    """--keep-edits keeps an edited table only where the documents read that table: a CSV the
+    next steps read as its parquet twin (proposals, ranking, ...) would be kept in the CSV and
+    absent from the nota, so the manifest, the CSV and the documents would disagree."""
+    labels = {Path(label).name for label in step.outputs}
+    unseen = [
+        n for n in names if n.endswith(".csv") and n.removesuffix(".csv") + ".parquet" in labels
+    ]
+    if unseen:
+        twin = unseen[0].removesuffix(".csv") + ".parquet"
+        raise ParameterError(
+            f"--keep-edits: {unseen[0]} is met de hand gewijzigd, maar de volgende stappen lezen "
+            f"{twin}, dus de wijziging zou niet in de nota en de bijlage komen. Leg een ander "
+            "bedrag, thema of organisatie vast als beoordeling (reports/te-beoordelen.xlsx, "
+            "opgeslagen als data/raw/beoordelingen.xlsx), of draai zonder --keep-edits; dan "
+            f"wordt {unseen[0]} opnieuw gemaakt"
+        )
+
+
 def parameter_notices(steps: list[Step], paths: Paths, options: RunOptions) -> list[str]:
     """Where the run sets a parameter that the notebook's own cell sets differently, say so: an
     analyst's edit is never replaced without a word."""
@@ -780,11 +799,23 @@ def briefing_date(options: RunOptions, state: dict) -> str:
 
 
 def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -> dict:
-    """Run what changed, saying why; return the manifest. Raises ParameterError, StepFailed or
-    InputRejected."""
-    from stmh_analysis.kernels import WarmKernel, choose_kernel
+    """Run what changed, saying why; return the manifest. One run per project at a time (the
+    project lock; ProjectBusy when another run or release holds it); what a killed run left
+    half-written is removed first. Raises ParameterError, StepFailed or InputRejected."""
+    from stmh_analysis.runlock import exclusive, remove_leftovers
 
     reference = validate_options(options)
+    paths = options.paths
+    with exclusive(paths.log_dir, "stmh run"):
+        left = remove_leftovers(paths.processed, paths.reports, paths.executed)
+        if left:
+            say(f"  opgeruimd: {len(left)} half geschreven bestand(en) van een afgebroken run")
+        return _run_locked(options, reference, say, progress)
+
+
+def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: bool) -> dict:
+    from stmh_analysis.kernels import WarmKernel, choose_kernel
+
     paths = options.paths
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths)
@@ -830,7 +861,9 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         reasons = reasons_to_run(facts, before.get(step.name), _hashes(step.outputs))
         edited = [r for r in reasons if r.startswith(HAND_EDITED)]
         if options.keep_edits and edited and len(edited) == len(reasons):
-            kept[step.name] = edited[0].removeprefix(HAND_EDITED).split(", ")
+            names = edited[0].removeprefix(HAND_EDITED).split(", ")
+            refuse_unseen_edits(names, step)
+            kept[step.name] = names
             return facts, []
         return facts, reasons
 

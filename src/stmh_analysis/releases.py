@@ -61,13 +61,51 @@ def check_name(name: str) -> str:
     )
 
 
+def _logged_folders(releases_dir: Path) -> set[str]:
+    log = releases_dir / LOG_NAME
+    if not log.is_file():
+        return set()
+    with log.open(encoding="utf-8", newline="") as fh:
+        return {row.get("folder", "") for row in csv.DictReader(fh)}
+
+
 def list_releases(releases_dir: Path) -> list[Release]:
-    """Every release under `releases_dir`, oldest first (by the moment it was made)."""
+    """Every release under `releases_dir` that is in releases.csv, oldest first. A folder a killed
+    `stmh release` left without its log line was never made: 'what changed' does not see it
+    (the next `stmh release` completes it, finish_interrupted)."""
+    logged = _logged_folders(releases_dir)
     found = []
     for meta in sorted(releases_dir.glob(f"*/{RELEASE_FILE}")):
+        if meta.parent.name not in logged:
+            continue
         info = json.loads(meta.read_text(encoding="utf-8"))
         found.append(Release(info["name"], meta.parent, info["released_at"]))
     return sorted(found, key=lambda r: r.released_at)
+
+
+def finish_interrupted(releases_dir: Path) -> list[str]:
+    """What a killed `stmh release` left: a half-copied `.…tmp` folder is removed; a complete
+    folder whose log line is missing gets it. Returns what was done, in Dutch."""
+    done = []
+    for tmp in sorted(releases_dir.glob(".*.tmp")):
+        if tmp.is_dir() and not tmp.is_symlink():
+            for root, dirs, _ in os.walk(tmp):
+                for d in dirs:
+                    os.chmod(Path(root) / d, 0o755)
+            shutil.rmtree(tmp, ignore_errors=True)
+            done.append(f"onvolledige release {tmp.name} verwijderd")
+    logged = _logged_folders(releases_dir)
+    for meta in sorted(releases_dir.glob(f"*/{RELEASE_FILE}")):
+        if meta.parent.name in logged:
+            continue
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        _append_log(releases_dir, {
+            "released_at": info["released_at"], "name": info["name"], "folder": meta.parent.name,
+            "run_date": info.get("run_date", ""), "proposals": info.get("proposals", ""),
+            "raw_files": len(info.get("raw_files", [])), "git_commit": info.get("git_commit", ""),
+        })  # fmt: skip
+        done.append(f"release {info['name']} was niet afgerond; regel in {LOG_NAME} toegevoegd")
+    return done
 
 
 def find_release(releases_dir: Path, name: str = "") -> Release | None:
@@ -170,8 +208,19 @@ def make_release(
 ) -> Release:
     """Freeze the last run's reports, processed tables, manifest and raw files as release `name`.
     Refuses while questions are open that can change a public figure, unless `force` (then the
-    release records them)."""
+    release records them). Holds the project lock, as a run does."""
+    from stmh_analysis.runlock import exclusive
+
     name = check_name(name)
+    with exclusive(paths.log_dir, "stmh release"):
+        return _release_locked(name, paths, releases_dir, now, force)
+
+
+def _release_locked(
+    name: str, paths: Paths, releases_dir: Path, now: dt.datetime, force: bool
+) -> Release:
+    if releases_dir.is_dir():
+        finish_interrupted(releases_dir)
     manifest_path = paths.reports / "manifest.json"
     if not manifest_path.is_file():
         raise ReleaseError(
