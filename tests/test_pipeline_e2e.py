@@ -635,3 +635,32 @@ def test_the_review_round_trip_through_the_whole_run(run, tmp_path):
     outdated = issues[issues["code"] == "decision_outdated"]["message"].iloc[0]
     assert cost in outdated and f"{cost} ca." in outdated
     assert "opnieuw omdat de partner" in html_text(local.reports / "nota.html")
+
+
+def test_killing_the_main_process_stops_its_workers_and_kernels(run, tmp_path):
+    """Only the `stmh run` process is killed (not its process group): the briefing workers and
+    their kernels notice and stop within seconds, instead of writing reports for nobody."""
+    import os
+
+    import psutil
+
+    paths, _, _ = run
+    cmd = [sys.executable, "-m", "stmh_analysis.cli", "run", "--processed",
+           str(tmp_path / "processed"), "--reports", str(tmp_path / "reports"), "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    main = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    children: list = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        children = main.children(recursive=True)
+        if len(children) >= 4:  # kernels of clean and rank, the forkserver and its workers
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before its workers started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=20)
+    alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for p in alive:  # never leave them behind, whatever the outcome
+        p.kill()
+    assert alive == [], [p.cmdline()[:3] for p in alive]

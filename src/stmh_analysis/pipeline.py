@@ -401,9 +401,14 @@ def _stderr_to(log: Path):
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
-    """Each worker warms one kernel as soon as it starts, while the main process cleans and ranks."""
+def _worker_start(kernel: str, cwd: str, log_dir: str, main_pid: int = 0) -> None:
+    """Each worker warms one kernel as soon as it starts, while the main process cleans and ranks;
+    and stops, with its kernel, when the main process is gone (killed), instead of writing
+    reports nobody waits for and then idling for good."""
     from multiprocessing import util
+
+    if main_pid:
+        threading.Thread(target=_stop_when_gone, args=(main_pid,), daemon=True).start()
 
     # The workers and their kernels warm up while clean and rank run; at a lower priority, so the
     # steps everything waits for get the cores first (the briefings then run alone anyway).
@@ -412,6 +417,18 @@ def _worker_start(kernel: str, cwd: str, log_dir: str) -> None:
     _WORKER.update(kernel=kernel, cwd=Path(cwd), log=Path(log_dir) / f"kernel-{os.getpid()}.log")
     _WORKER["warm"] = _new_worker_kernel()
     util.Finalize(None, _worker_stop, exitpriority=10)
+
+
+def _stop_when_gone(main_pid: int, every_s: float = 0.5) -> None:
+    """Watch the main process from a worker; when it no longer exists, close the warm kernel
+    and leave at once (what was half written is removed by the next run, under its lock)."""
+    import psutil
+
+    while psutil.pid_exists(main_pid):
+        time.sleep(every_s)
+    with contextlib.suppress(Exception):
+        _worker_stop()
+    os._exit(3)
 
 
 def _new_worker_kernel():
@@ -433,9 +450,10 @@ def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
 
 
 def _worker_stop() -> None:
-    warm = _WORKER.pop("warm", None)
-    if warm is not None:
-        warm.close()
+    for name in ("busy", "warm"):  # the kernel of a running briefing, and the one warming
+        kernel = _WORKER.pop(name, None)
+        if kernel is not None:
+            kernel.close()
 
 
 def _noop() -> int:
@@ -450,9 +468,11 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
 
     start = time.perf_counter()
     km, warm = _worker_kernel(warm_next)
+    _WORKER["busy"] = warm
     try:
         execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
     finally:
+        _WORKER.pop("busy", None)
         if warm is not None:
             warm.close()  # the kernel is shut down after use: no notebook shares a kernel
     render_briefing(Path(executed), Path(html), Path(pdf))
@@ -509,7 +529,7 @@ class _BriefingPool:
                 max_workers=self.workers,
                 mp_context=ctx,
                 initializer=_worker_start,
-                initargs=(kernel, str(paths.notebooks), str(paths.executed)),
+                initargs=(kernel, str(paths.notebooks), str(paths.executed), os.getpid()),
             )
             # One trivial task per worker makes the pool start them all now, not when briefings begin.
             for _ in range(self.workers):
