@@ -346,3 +346,21 @@ def test_a_control_character_is_removed_and_named(tmp_path, reference):
     assert list(result.proposals["title"]) == ["Titel met bel"]
     assert "text_repaired" in result.proposals["data_issues"].iloc[0]
     assert _value("a\x07b\x1bc", "text") == "abc"
+
+
+def test_a_file_that_takes_longer_than_its_time_budget_is_named_and_left_out(tmp_path, reference):
+    """limits.seconds in settings.yaml: a file slower to read is an error naming it and the
+    limit; the file beside it is read."""
+    from dataclasses import replace
+
+    from stmh_analysis.ingest import read_submissions
+
+    (tmp_path / "a.csv").write_text("Titel;Kosten\nEen;€ 1.000\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("Titel;Kosten\nTwee;€ 2.000\n", encoding="utf-8")
+    strict = replace(reference, limits=replace(reference.limits, seconds=1e-9))
+    subs = read_submissions(tmp_path, strict)
+    assert subs.rows.empty
+    errors = [p for p in subs.problems if p.code == "over_limit"]
+    assert {p.source_file for p in errors} == {"a.csv", "b.csv"}
+    assert "limits.seconds" in errors[0].message
+    assert len(read_submissions(tmp_path, reference).rows) == 2

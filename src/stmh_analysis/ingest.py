@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1076,6 +1077,18 @@ def is_appraisal_file(path: Path) -> bool:
     )
 
 
+def _within_time(name: str, seconds: float, read: tuple, limit: float) -> tuple:
+    """A file that took longer to read than `limit` seconds is an error naming it and the limit,
+    its rows unused (the size limits bound how long reading can take; this names the file)."""
+    if seconds <= limit:
+        return read
+    message = (
+        f"het lezen duurde {seconds:.0f} s, langer dan de grens van {limit:g} s "
+        "(settings.yaml: limits.seconds); de voorstellen erin zijn niet meegeteld"
+    )
+    return [], [], [Problem("error", name, "over_limit", message)], False
+
+
 def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
     """All submissions in `raw_dir` (never written to). The appraisal file is left to read_appraisals."""
     rows: list[dict] = []
@@ -1123,7 +1136,11 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
             continue
         seen_hashes[digest] = name
         paths[name] = path
+        started = time.perf_counter()
         d, s, p, readable = read_workbook(path, reference)
+        d, s, p, readable = _within_time(
+            name, time.perf_counter() - started, (d, s, p, readable), reference.limits.seconds
+        )
         info["read"] = readable and bool(d or s)
         if readable and not (d or s) and path.stat().st_size > 0:
             p.append(

@@ -16,6 +16,7 @@ class Limits:
     ratio: float = 200  # unpacked / packed for one part of more than 10 MB
     line_chars: int = 1_000_000  # one line of a text file
     cells: int = 2_000_000  # cells of all sheets together
+    seconds: float = 120  # reading one file (checked when it is read; the limits above bound it)
 
 
 def limits_from_settings(entry: dict[str, Any] | None) -> Limits:
