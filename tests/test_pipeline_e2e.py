@@ -664,3 +664,44 @@ def test_killing_the_main_process_stops_its_workers_and_kernels(run, tmp_path):
     for p in alive:  # never leave them behind, whatever the outcome
         p.kill()
     assert alive == [], [p.cmdline()[:3] for p in alive]
+
+
+def _figures(node, found: list) -> list:
+    """Every /Figure element of a PDF structure tree, with its /Alt."""
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.DictionaryObject):
+        if node.get("/S") == "/Figure":
+            found.append(node.get("/Alt"))
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]
+        for kid in kids:
+            if isinstance(kid, pypdf.generic.IndirectObject | pypdf.generic.DictionaryObject):
+                _figures(kid, found)
+    return found
+
+
+def test_every_pdf_is_tagged_for_screen_readers(run):
+    """PDF/UA-1: structure tree, /MarkInfo /Marked, /Lang nl, dc:title and the directorate as
+    dc:creator in the XMP, pdfuaid, the title shown as the window title; every chart has /Alt."""
+    paths, _, _ = run
+    directorate = load_reference(DEFAULT.reference).memo.sender
+    for audience in AUDIENCES:
+        pdf = pypdf.PdfReader(paths.reports / f"{audience}.pdf")
+        root = pdf.trailer["/Root"]
+        assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+        assert root["/Lang"] == "nl" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert "pdfuaid:part" in xmp and "<dc:title>" in xmp and directorate in xmp
+        alts = _figures(root["/StructTreeRoot"], [])
+        assert all(alts), (audience, alts)
+        if audience == "nota":
+            assert len(alts) == 3  # the charts: cost per theme, cumulative cost, the frontier
+
+
+def test_charts_carry_their_values_as_text_and_ids_never_repeat(run):
+    paths, _, _ = run
+    nota = html_text(paths.reports / "nota.html")
+    assert nota.count("<desc>") == 3 and "<title>Indicatieve kosten per thema" in nota
+    ids = re.findall(r'\sid="([^"]+)"', nota)
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
+    assert 'scope="col"' in nota and "<th>" not in nota and "<th></th>" not in nota

@@ -394,3 +394,24 @@ def test_a_release_waits_while_a_run_holds_the_project(project):
     with exclusive(project.log_dir, "stmh run"), pytest.raises(ProjectBusy, match="stmh run"):
         make_release("jan", project, project.releases, NOW)
     assert not (project.releases / "releases.csv").exists()
+
+
+def test_a_release_keeps_each_document_as_an_archival_pdf(project):
+    """PDF/A-2a beside what was sent: the archive's format, made from the released HTML."""
+    html = project.reports / "bijlage.html"
+    html.write_text(
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Bijlage</title>'
+        "</head><body><h1>Bijlage</h1><p>Voorstellen.</p></body></html>",
+        encoding="utf-8",
+    )
+    manifest = json.loads((project.reports / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"]["reports/bijlage.html"] = sha256_file(html)
+    (project.reports / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    release = make_release("jan", project, project.releases, NOW)
+    archived = release.folder / "archief" / "bijlage.pdf"
+    import pypdf
+
+    xmp = pypdf.PdfReader(archived).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")2", xmp) and re.search(r"pdfaid:conformance(>|=\")A", xmp)
+    info = json.loads((release.folder / "release.json").read_text(encoding="utf-8"))
+    assert "archief/bijlage.pdf" in info["files"]

@@ -449,6 +449,13 @@ def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
     return km, warm
 
 
+def _directorate(used: Mapping[str, Any]) -> str:
+    """The sender of the documents (settings.yaml: nota.from), their author in the metadata."""
+    folder = used.get("reference_dir")
+    reference = load_reference(Path(folder) if folder else Paths.default().reference)
+    return reference.memo.sender
+
+
 def _worker_stop() -> None:
     for name in ("busy", "warm"):  # the kernel of a running briefing, and the one warming
         kernel = _WORKER.pop(name, None)
@@ -475,11 +482,11 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
         _WORKER.pop("busy", None)
         if warm is not None:
             warm.close()  # the kernel is shut down after use: no notebook shares a kernel
-    render_briefing(Path(executed), Path(html), Path(pdf))
+    used = {**notebook_parameters(Path(notebook)), **parameters}  # as the notebook ran
+    render_briefing(Path(executed), Path(html), Path(pdf), author=_directorate(used))
     if workbook:
         from stmh_analysis.report.workbook import write_document_workbook
 
-        used = {**notebook_parameters(Path(notebook)), **parameters}  # as the notebook ran
         write_document_workbook(
             audience,
             Path(workbook),

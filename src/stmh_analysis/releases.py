@@ -259,6 +259,7 @@ def _release_locked(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
     shutil.copy2(manifest_path, tmp / "manifest.json")
+    _archive_copies(outputs, tmp / "archief")
     first = _earlier_sidecars(earlier)
     (tmp / "raw").mkdir(parents=True, exist_ok=True)
     for file_name, path in raw.items():
@@ -308,6 +309,17 @@ def _release_locked(
         },
     )
     return Release(name, folder, released_at)
+
+
+def _archive_copies(outputs: dict[str, Path], folder: Path) -> None:
+    """Each document as the archive wants it: PDF/A-2a (tagged and archivable), made from the
+    very HTML that was released, as `archief/<document>.pdf`."""
+    from stmh_analysis.report.render import ARCHIVE_VARIANT, html_to_pdf
+
+    for label, path in sorted(outputs.items()):
+        if label.startswith("reports/") and path.suffix == ".html":
+            html = path.read_text(encoding="utf-8")
+            html_to_pdf(html, folder / f"{path.stem}.pdf", variant=ARCHIVE_VARIANT)
 
 
 def _append_log(releases_dir: Path, row: dict) -> None:

@@ -327,7 +327,7 @@ def nota_kop(options: BriefingOptions, reference: Reference) -> Html:
         ("Kenmerk", kenmerk),
         ("Onderwerp", subject),
     ]
-    rows = join(tag("tr", tag("th", k) + tag("td", v)) for k, v in fields if v)
+    rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
     margin = (
         join(tag("p", line, cls="org-line") for line in memo.margin)
         + tag("p", "Datum", cls="label")
@@ -786,9 +786,12 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
         }
     # Who enters and leaves is a list of names: under the table, per scenario, not in narrow columns.
     enters, leaves = rows.pop("Erbij t.o.v. de basis"), rows.pop("Eraf t.o.v. de basis")
-    head = tag("tr", tag("th", "") + join(tag("th", lbl, cls="num") for lbl in low["label"]))
+    head = tag(
+        "tr",
+        tag("td", "") + join(tag("th", lbl, cls="num", scope="col") for lbl in low["label"]),
+    )
     body = join(
-        tag("tr", tag("th", name) + join(tag("td", v, cls="num") for v in values))
+        tag("tr", tag("th", name, scope="row") + join(tag("td", v, cls="num") for v in values))
         for name, values in rows.items()
     )
     moves = [

@@ -86,7 +86,7 @@ KEEP_WHOLE_ROWS = 5
 def table(
     records: Iterable[dict], columns: Sequence[Column], *, cls: str = "data", caption: str = ""
 ) -> Html:
-    head = join(tag("th", c.header, cls=c.cls) for c in columns)
+    head = join(tag("th", c.header, cls=c.cls, scope="col") for c in columns)
     body_rows = []
     for rec in records:
         cells = []

@@ -7,6 +7,7 @@ the PDF is made from that same HTML, so both carry the same content. Files are w
 from __future__ import annotations
 
 import re
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -38,15 +39,22 @@ def keep_amounts_together(html: str) -> str:
     return _UNIT_SPACE.sub("\u00a0", html)
 
 
-def html_to_pdf(html: str, target: Path) -> None:
-    """A4 PDF with page numbers from the briefing HTML. Fetching any URL is refused."""
+# Tagged PDF for screen readers (PDF/UA-1: structure tree, the title shown as the window title,
+# language, XMP metadata); a release adds archival copies as PDF/A-2a (tagged, archivable).
+PDF_VARIANT = "pdf/ua-1"
+ARCHIVE_VARIANT = "pdf/a-2a"
+
+
+def html_to_pdf(html: str, target: Path, variant: str = PDF_VARIANT) -> None:
+    """A4 PDF with page numbers from the briefing HTML, tagged (`variant`). Fetching any URL is
+    refused."""
     from weasyprint import HTML
 
     def no_fetch(url: str, *args, **kwargs):
         raise ValueError(f"briefings are self-contained; refusing to load {url}")
 
     with atomic_path(target) as tmp:
-        HTML(string=html, base_url=None, url_fetcher=no_fetch).write_pdf(tmp)
+        HTML(string=html, base_url=None, url_fetcher=no_fetch).write_pdf(tmp, pdf_variant=variant)
 
 
 def briefing_title(html: str) -> str:
@@ -54,12 +62,18 @@ def briefing_title(html: str) -> str:
     return m.group(1) if m else "Briefing"
 
 
-def render_briefing(executed: Path, html_target: Path, pdf_target: Path) -> None:
-    """Executed notebook file -> HTML and PDF beside each other."""
+def render_briefing(executed: Path, html_target: Path, pdf_target: Path, author: str = "") -> None:
+    """Executed notebook file -> HTML and PDF beside each other; `author` (the directorate) in
+    both documents' metadata."""
     nb = nbformat.read(executed, as_version=4)
     html = notebook_to_html(nb, title="Briefing")
     title = briefing_title(html)
-    html = html.replace("<title>Briefing</title>", f"<title>{title}</title>", 1)
+    meta = (
+        f'<title>{title}</title>\n<meta name="author" content="{escape(author)}">'
+        if author
+        else f"<title>{title}</title>"
+    )
+    html = html.replace("<title>Briefing</title>", meta, 1)
     html = keep_amounts_together(html)
     atomic_write_text(html_target, html)
     html_to_pdf(html, pdf_target)
