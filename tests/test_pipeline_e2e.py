@@ -705,3 +705,40 @@ def test_charts_carry_their_values_as_text_and_ids_never_repeat(run):
     ids = re.findall(r'\sid="([^"]+)"', nota)
     assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
     assert 'scope="col"' in nota and "<th>" not in nota and "<th></th>" not in nota
+
+
+def test_a_correction_in_one_theme_leaves_the_other_briefings_as_a_fresh_render_would(tmp_path):
+    """One amount in one theme changes: that theme's briefing, the nota and the bijlage are
+    made again; another theme's briefing stays `actueel`, byte for byte what a fresh run makes."""
+    import datetime as dt
+
+    raw = tmp_path / "raw"
+    shutil.copytree(DEFAULT.raw, raw)
+    moment = dt.datetime(2024, 1, 29, 13, 0, tzinfo=dt.UTC)
+
+    def options(root: Path) -> RunOptions:
+        folders = DEFAULT.with_overrides(
+            raw=raw, processed=root / "processed", reports=root / "reports"
+        )
+        return RunOptions(paths=folders, date="2024-01-29", now=moment,
+                          audiences=("nota", "bijlage", "opvang", "klantaanpak"))  # fmt: skip
+
+    run_pipeline(options(tmp_path / "a"), say=quiet, progress=False)
+    vng = raw / "vng_voorstellen.csv"  # "Zorgcoördinatie in alle regio's" is in opvang
+    vng.write_bytes(
+        vng.read_bytes().replace("€ 1.500.000".encode("cp1252"), "€ 1.600.000".encode("cp1252"))
+    )
+    said: list[str] = []
+    manifest = run_pipeline(options(tmp_path / "a"), say=said.append, progress=False)
+    status = {s["name"]: s["status"] for s in manifest["steps"]}
+    assert status == {"clean": "ran", "rank": "ran", "briefing:nota": "ran",
+                      "briefing:bijlage": "ran", "briefing:opvang": "ran",
+                      "briefing:klantaanpak": "skipped"}  # fmt: skip
+    assert any("voorstellen of cijfers van dit thema gewijzigd" in line for line in said)
+    run_pipeline(options(tmp_path / "b"), say=quiet, progress=False)  # fresh, from scratch
+    for name in ("klantaanpak.html", "opvang.html"):
+        kept, fresh = (tmp_path / r / "reports" / name for r in ("a", "b"))
+        assert kept.read_bytes() == fresh.read_bytes(), name
+    # a PDF's embedded font subsets differ between renders; its text and pages do not
+    kept_pdf, fresh_pdf = (tmp_path / r / "reports" / "klantaanpak.pdf" for r in ("a", "b"))
+    assert pdf_text(kept_pdf) == pdf_text(fresh_pdf)

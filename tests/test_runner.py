@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stmh_analysis.outputs import CLEAN_OUTPUTS, RANK_OUTPUTS
+from stmh_analysis.outputs import CLEAN_OUTPUTS, KEYS_DIR, RANK_OUTPUTS
 from stmh_analysis.paths import Paths
 from stmh_analysis.pipeline import (
     ParameterError,
@@ -213,7 +213,7 @@ def test_every_step_says_why(base, tmp_path):
     assert said.line("clean").endswith("actueel") and said.line("rank").endswith("actueel")
     _, said = run(paths, budget_incidental_eur=1_000_000)
     assert "parameter budget_incidental_eur" in said.line("rank")
-    assert "invoer gewijzigd" in said.line("briefing:nota")
+    assert "budgetscenario" in said.line("briefing:nota")  # in words, not file names
 
 
 @given(st.integers(min_value=1, max_value=4), st.integers(min_value=0, max_value=20))
@@ -315,7 +315,9 @@ def test_the_writers_write_exactly_the_declared_files(tmp_path, reference):
     assert {p.name for p in tmp_path.iterdir() if p.is_file()} == set(CLEAN_OUTPUTS)
     rank_dir = tmp_path / "rank"
     steps.write_rank(steps.rank_and_select(out.result.proposals, reference), rank_dir)
-    assert {p.name for p in rank_dir.iterdir()} == set(RANK_OUTPUTS)
+    assert {p.name for p in rank_dir.iterdir() if p.is_file()} == set(RANK_OUTPUTS)
+    keys = {p.name for p in (rank_dir / KEYS_DIR).iterdir()}
+    assert keys == {f"{slug}.json" for slug in reference.theme_slugs}  # one key per theme
 
 
 IMPORT_EVERY_MODULE = """

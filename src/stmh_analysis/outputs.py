@@ -33,6 +33,9 @@ RANK_OUTPUTS = (
     "charts.json",
 )
 RANK_INPUTS = ("proposals.parquet",)
+# The rank step also writes keys/<theme>.json: a fingerprint of what that theme's briefing shows
+# (steps.briefing_keys); a theme briefing reads the tables but depends on its key only.
+KEYS_DIR = "keys"
 # The briefings read these (and the proposals of the release they compare with, when there is one).
 BRIEFING_INPUTS = (
     "proposals.parquet",

@@ -624,6 +624,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
     from stmh_analysis.outputs import (
         BRIEFING_INPUTS,
         CLEAN_OUTPUTS,
+        KEYS_DIR,
         RANK_INPUTS,
         RANK_OUTPUTS,
         REVIEW_WORKBOOK,
@@ -676,7 +677,10 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
             NOTEBOOK_RANK,
             {**folders, **{k: v for k, v in rank_given.items() if v is not None}},
             {**processed(RANK_INPUTS), **ref},
-            processed(RANK_OUTPUTS),
+            {
+                **processed(RANK_OUTPUTS),
+                **processed(tuple(f"{KEYS_DIR}/{slug}.json" for slug in reference.theme_slugs)),
+            },
             RANK_PRELOAD,
         ),
     ]
@@ -692,7 +696,17 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
                     "releases_dir": str(paths.releases),
                     **{k: v for k, v in briefing_given.items() if v is not None},
                 },
-                {**processed(BRIEFING_INPUTS), **ref, **compared},
+                # a theme briefing depends on what it shows of its theme (its key), the
+                # documents of the whole programme on every table they read
+                {
+                    **(
+                        processed((f"{KEYS_DIR}/{audience}.json",))
+                        if which
+                        else processed(BRIEFING_INPUTS)
+                    ),
+                    **ref,
+                    **compared,
+                },
                 {
                     f"reports/{audience}.html": paths.reports / f"{audience}.html",
                     f"reports/{audience}.pdf": paths.reports / f"{audience}.pdf",
@@ -750,11 +764,13 @@ def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]
         f"parameter {k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
     ]
     old, new = before.get("inputs", {}), facts["inputs"]
-    changed = [
-        k.split("/", 1)[1] for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
-    ]
-    if changed:
-        reasons.append("invoer gewijzigd: " + ", ".join(changed))
+    changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
+    files = [k.split("/", 1)[1] for k in changed if not k.startswith("processed/")]
+    if files:
+        reasons.append("invoer gewijzigd: " + ", ".join(files))
+    said = dict.fromkeys(_in_words(k) for k in changed if k.startswith("processed/"))
+    if said:
+        reasons.append(", ".join(said) + " gewijzigd")
     recorded = before.get("outputs", {})
     missing = [k.split("/", 1)[1] for k, v in outputs_now.items() if v == "absent"]
     edited = [
@@ -768,6 +784,33 @@ def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]
 
 
 HAND_EDITED = "uitvoer met de hand gewijzigd: "
+
+# What a changed table means for a document, in the analyst's words (the why-line of a step).
+_TABLE_WORDS = {
+    "keys": "voorstellen of cijfers van dit thema",
+    "proposals": "voorstellen",
+    "ranking": "rangschikking",
+    "portfolio": "budgetscenario",
+    "portfolio_summary": "budgetscenario",
+    "scenarios": "scenario's",
+    "scenario_choices": "scenario's",
+    "frontier": "waarde van de volgende euro",
+    "gap": "kosten per thema",
+    "charts": "grafieken",
+    "rank_parameters": "parameters van de rangschikking",
+    "issues": "opmerkingen bij het opschonen",
+    "rejected": "afgewezen regels",
+    "accounting": "verantwoording van de regels",
+    "inputs": "ingelezen bestanden",
+    "review": "vragen voor de analist",
+}
+
+
+def _in_words(label: str) -> str:
+    """'processed/gap.csv' -> 'kosten per thema'; 'processed/keys/opvang.json' -> the theme's."""
+    rel = label.split("/", 1)[1]
+    name = rel.split("/", 1)[0] if "/" in rel else Path(rel).stem
+    return _TABLE_WORDS.get(name, rel)
 
 
 def refuse_unseen_edits(names: list[str], step: Step) -> None:

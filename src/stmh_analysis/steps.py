@@ -6,8 +6,10 @@ Notebooks call these and show the results; `stmh check` calls `clean_raw` and wr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ import pandas as pd
 from stmh_analysis import store
 from stmh_analysis.clean import CleanResult, clean_submissions
 from stmh_analysis.ingest import read_appraisals, read_submissions
+from stmh_analysis.outputs import KEYS_DIR
 from stmh_analysis.parameters import parse_euros
 from stmh_analysis.rank import DEFAULT_CRITERIA, rank_proposals
 from stmh_analysis.reference import Reference, load_reference
@@ -87,6 +90,7 @@ class RankOutput:
     scenario_choices: pd.DataFrame
     frontier: pd.DataFrame
     parameters: dict
+    keys: dict[str, str] = field(default_factory=dict)  # theme -> what its briefing shows
 
 
 def rank_and_select(
@@ -162,9 +166,46 @@ def rank_and_select(
         {"name": s.name, "label": s.label, "structural_eur": s.structural_eur}
         for s in scenario_list
     ]
-    return RankOutput(
+    out = RankOutput(
         ranking, portfolio, summary, gap, scenario_summary, scenario_choices, frontier, params
     )
+    out.keys = briefing_keys(out, reference.theme_slugs)
+    return out
+
+
+def briefing_keys(out: RankOutput, theme_slugs: Sequence[str]) -> dict[str, str]:
+    """Per theme, a fingerprint of everything its briefing shows: the theme's rows of the
+    ranking (the proposals with their ranks), the budget scenario and the scenario choices, its
+    row of the cost per theme, the scenarios' labels and the rank step's parameters. A theme
+    briefing is up to date while its fingerprint is unchanged (pipeline.declare_steps), so a
+    partner's correction in one theme re-renders that theme's briefing only."""
+    ids_by_theme = out.ranking.groupby("theme")["proposal_id"].apply(set).to_dict()
+    shared = json.dumps(
+        {
+            "parameters": out.parameters,
+            "scenarios": out.scenarios[["scenario", "label", "costs"]].to_dict("records"),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    keys = {}
+    for slug in theme_slugs:
+        ids = ids_by_theme.get(slug, set())
+        parts = [
+            _rows(out.ranking[out.ranking["theme"] == slug]),
+            _rows(out.portfolio[out.portfolio["theme"] == slug]),
+            _rows(out.scenario_choices[out.scenario_choices["proposal_id"].isin(ids)]),
+            _rows(out.gap[out.gap["theme"] == slug]),
+            shared,
+        ]
+        keys[slug] = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return keys
+
+
+def _rows(frame: pd.DataFrame) -> str:
+    """A table's rows as text, in a fixed order, with exact values."""
+    order = [c for c in ("scenario", "costs", "proposal_id", "theme") if c in frame.columns]
+    return frame.sort_values(order, kind="stable").to_json(orient="records", date_format="iso")
 
 
 def draw_charts(out: RankOutput) -> dict[str, str]:
@@ -201,6 +242,11 @@ def write_rank(out: RankOutput, processed: Path, drawn: dict[str, str] | None = 
     store.write_table(out.scenarios, processed / "scenarios", parquet=True)
     store.write_table(out.scenario_choices, processed / "scenario_choices")
     store.write_table(out.frontier, processed / "frontier")
+    for slug, digest in out.keys.items():
+        store.atomic_write_text(
+            processed / KEYS_DIR / f"{slug}.json",
+            json.dumps({"theme": slug, "sha256": digest}) + "\n",
+        )
     store.atomic_write_text(
         processed / "rank_parameters.json",
         json.dumps(out.parameters, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
