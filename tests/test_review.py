@@ -335,3 +335,22 @@ def test_decisions_typed_into_the_review_workbook_itself_are_kept_aside(raw, ref
     assert "lezing klopt" in [c.value for row in ws.iter_rows() for c in row]
     clean(raw, reference, tmp_path)  # an untouched workbook is simply replaced
     assert len(list((tmp_path / "reports").glob("te-beoordelen (ingevuld *).xlsx"))) == 1
+
+
+def test_an_appraisal_follows_a_retitle_only_where_one_proposal_fits(raw, reference, tmp_path):
+    """Two proposals of the partner resemble the appraisal's old title: which one it became is not
+    evident, so the appraisal stays unmatched (with its warning) rather than moving at random."""
+    (raw / "ckm.csv").write_text(
+        SUBMISSION
+        + "CKM;Opvang;Extra opvangplekken slachtoffers noord;Bedden;€ 10.000 per jaar\n"
+        + "CKM;Opvang;Extra opvangplekken slachtoffers zuid;Bedden;€ 10.000 per jaar\n",
+        encoding="utf-8",
+    )
+    (raw / "appreciaties.csv").write_text(
+        "Organisatie;Titel voorstel;Appreciatie\nCKM;Extra opvangplekken slachtoffers oost;kansrijk\n",
+        encoding="utf-8",
+    )
+    result = clean(raw, reference, tmp_path)
+    assert "followed_retitle" not in set(result.issues["code"])
+    assert "appraisal_unmatched" in set(result.issues["code"])
+    assert (result.proposals["appraisal"] == "").all()

@@ -11,7 +11,9 @@ recognised as one changed proposal when the evidence says so, and the evidence i
 
 from __future__ import annotations
 
+import collections
 import difflib
+import functools
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -42,10 +44,31 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _at_least(a: str, b: str, threshold: float) -> bool:
+    """ratio(a, b) >= threshold, with the cheap upper bounds tried first (most pairs fail them)."""
+    if not a or not b:
+        return False
+    total = len(a) + len(b)
+    if 2 * min(len(a), len(b)) < threshold * total:  # difflib's real_quick_ratio, without it
+        return False
+    ca, cb = _letters(a), _letters(b)
+    shared = sum(min(n, cb[c]) for c, n in ca.items() if c in cb)
+    if 2 * shared < threshold * total:  # difflib's quick_ratio: the letters in common
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+
+
+@functools.lru_cache(maxsize=65536)
+def _letters(text: str) -> collections.Counter:
+    return collections.Counter(text)
+
+
 def _retitle_evidence(new: dict, old: dict) -> tuple[float, str]:
     """How sure we are that `new` is `old` retitled (0: not), and the words that say why."""
-    summary = _ratio(match_key(new.get("summary")), match_key(old.get("summary")))
-    title = _ratio(match_key(new.get("title")), match_key(old.get("title")))
+    new_summary, old_summary = match_key(new.get("summary")), match_key(old.get("summary"))
+    new_title, old_title = match_key(new.get("title")), match_key(old.get("title"))
+    summary_alike = _at_least(new_summary, old_summary, RETITLE_SUMMARY_SIMILARITY)
+    title_alike = _at_least(new_title, old_title, RETITLE_TITLE_SIMILARITY)
     same_place = (
         str(new.get("source_file")) == str(old.get("source_file"))
         and str(new.get("source_row")) == str(old.get("source_row"))
@@ -53,26 +76,50 @@ def _retitle_evidence(new: dict, old: dict) -> tuple[float, str]:
         and bool(new.get("cost_text"))
     )
     reasons = []
-    if summary >= RETITLE_SUMMARY_SIMILARITY:
+    if summary_alike:
         reasons.append("zelfde omschrijving")
     if same_place:
         reasons.append("zelfde regel en kosten in het bestand")
-    if title >= RETITLE_TITLE_SIMILARITY:
+    if title_alike:
         reasons.append("titel grotendeels gelijk")
     if not reasons:
         return 0.0, ""
+    summary, title = _ratio(new_summary, old_summary), _ratio(new_title, old_title)
     return summary + title + (0.5 if same_place else 0.0), "herkend aan: " + ", ".join(reasons)
 
 
-def match_retitled(new: pd.DataFrame, gone: pd.DataFrame) -> list[tuple[str, str, str]]:
+_EVIDENCE_COLUMNS = (
+    "proposal_id", "organisation", "title", "summary", "source_file", "source_row", "cost_text"
+)  # fmt: skip
+
+
+def match_retitled(
+    new: pd.DataFrame, gone: pd.DataFrame, *, unique: bool = False
+) -> list[tuple[str, str, str]]:
     """(new id, old id, evidence) for proposals of the same partner that are one proposal renamed;
-    each proposal pairs at most once, the most alike first."""
+    each proposal pairs at most once, the most alike first. With `unique`, an old proposal that
+    more than one new proposal resembles is left unpaired: which one it became is not evident
+    (the search for it then stops at the second, so this stays cheap at any scale)."""
+
+    def records(frame: pd.DataFrame) -> list[dict]:
+        return frame[[c for c in _EVIDENCE_COLUMNS if c in frame.columns]].to_dict("records")
+
+    gone = gone[gone["organisation"].isin(new["organisation"])]
+    new = new[new["organisation"].isin(gone["organisation"])]
+    by_partner: dict[object, list[dict]] = {}
+    for n in records(new):  # grouped once: linear in the proposals, not quadratic
+        by_partner.setdefault(n["organisation"], []).append(n)
     candidates = []
-    for n in new.to_dict("records"):
-        for o in gone[gone["organisation"] == n["organisation"]].to_dict("records"):
+    for o in records(gone):
+        found = []
+        for n in by_partner.get(o["organisation"], ()):
             score, evidence = _retitle_evidence(n, o)
             if score > 0:
-                candidates.append((score, n["proposal_id"], o["proposal_id"], evidence))
+                found.append((score, n["proposal_id"], o["proposal_id"], evidence))
+                if unique and len(found) > 1:
+                    break
+        if not unique or len(found) == 1:
+            candidates += found
     pairs, used_new, used_old = [], set(), set()
     for _, new_id, old_id, evidence in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if new_id not in used_new and old_id not in used_old:

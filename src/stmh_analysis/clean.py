@@ -647,7 +647,8 @@ def _follow_retitles(
     appraisals: pd.DataFrame, proposals: pd.DataFrame, organisation: pd.Series
 ) -> list[tuple[str, str, str]]:
     """(proposal id, appraisal's id, evidence) for appraisals whose proposal its partner
-    retitled: matched as 'what changed' matches a retitle, among proposals without an appraisal."""
+    retitled: matched as 'what changed' matches a retitle, among proposals without an appraisal,
+    and only where one proposal of the partner fits (else it stays unmatched, with its warning)."""
     gone = appraisals[~appraisals["proposal_id"].isin(proposals["proposal_id"])]
     if gone.empty:
         return []
@@ -663,7 +664,8 @@ def _follow_retitles(
         }
     ).drop_duplicates("proposal_id")
     free = proposals[~proposals["proposal_id"].isin(appraisals["proposal_id"])]
-    return match_retitled(free, old)
+    # an appraisal has only a title to go by: it follows only a retitle that is unambiguous
+    return match_retitled(free, old, unique=True)
 
 
 # --- the whole cleaning --------------------------------------------------------------------------

@@ -170,22 +170,31 @@ def build_questions(
     """One open question per proposal and kind, for every flag an analyst can settle: on the
     proposal itself, or on a row merged into it (`locations`: file, sheet, row -> proposal_id)."""
     asked: dict[tuple[str, str], dict[str, str]] = {}  # (id, kind) -> code -> remark
-    for rec in proposals.to_dict("records"):
-        for kind in rules.kinds.values():
-            for code in kind.flags:
-                if bool(rec.get(code, False)):
-                    asked.setdefault((rec["proposal_id"], kind.name), {})[code] = ""
+    for kind in rules.kinds.values():
+        for code in (c for c in kind.flags if c in proposals.columns):
+            for pid in proposals.loc[proposals[code].astype(bool), "proposal_id"]:
+                asked.setdefault((pid, kind.name), {})[code] = ""
     where = _location_index(locations)
     by_id = proposals.set_index("proposal_id", drop=False)
+    notes = (
+        dict(zip(proposals["proposal_id"], proposals["amount_notes"], strict=True))
+        if "amount_notes" in proposals.columns
+        else {}
+    )
     for rec in issues[issues["level"] == "warning"].to_dict("records"):
         kind = rules.kind_of(rec["code"])
         pid = where.get(_place(rec))
         if kind and pid:
             remarks = asked.setdefault((pid, kind), {})
             if not remarks.get(rec["code"]):
-                remarks[rec["code"]] = _without_notes(str(rec["message"]), by_id, pid)
+                remarks[rec["code"]] = _without_notes(str(rec["message"]), notes.get(pid))
+    asked_ids = {pid for pid, _ in asked}
+    records = {
+        r["proposal_id"]: r
+        for r in proposals[proposals["proposal_id"].isin(asked_ids)].to_dict("records")
+    }
     rows = [
-        question_row(by_id.loc[pid].to_dict(), kind, remarks, by_id, rules, theme_labels)
+        question_row(records[pid], kind, remarks, by_id, rules, theme_labels)
         for (pid, kind), remarks in sorted(asked.items())
     ]
     return pd.DataFrame(rows, columns=QUESTION_COLUMNS)
@@ -224,9 +233,8 @@ def question_row(
     }
 
 
-def _without_notes(message: str, by_id: pd.DataFrame, pid: str) -> str:
+def _without_notes(message: str, notes: object) -> str:
     """A flag's text without the amount reader's reasons (those stand under 'alternatives')."""
-    notes = by_id.at[pid, "amount_notes"] if "amount_notes" in by_id.columns else ""
     suffix = f" ({notes})" if isinstance(notes, str) and notes else None
     return message.removesuffix(suffix) if suffix else message
 
