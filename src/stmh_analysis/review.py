@@ -31,6 +31,17 @@ from stmh_analysis.text import match_key
 
 OPEN, DECIDED, REOPENED = "open", "besloten", "opnieuw open"
 
+# What an analyst fills in beside the decision itself (the yellow columns of the workbook).
+DECIDED_FIELDS = [
+    *AMOUNT_COLUMNS,
+    "first_year",
+    "last_year",
+    "decided_theme",
+    "decided_organisation",
+    "reason",
+    "decided_by",
+    "decided_on",
+]
 QUESTION_COLUMNS = [
     "question_id",
     "status",  # OPEN, DECIDED, REOPENED
@@ -53,28 +64,14 @@ QUESTION_COLUMNS = [
     "earlier_decision",  # an outdated decision, in words
     # the decision, when there is one
     "decision",
-    *AMOUNT_COLUMNS,
-    "first_year",
-    "last_year",
-    "decided_theme",
-    "decided_organisation",
-    "reason",
-    "decided_by",
-    "decided_on",
+    *DECIDED_FIELDS,
 ]
 DECISION_FIELDS = [
     "question_id",
     "proposal_id",
     "kind",
     "decision",
-    *AMOUNT_COLUMNS,
-    "first_year",
-    "last_year",
-    "decided_theme",
-    "decided_organisation",
-    "reason",
-    "decided_by",
-    "decided_on",
+    *DECIDED_FIELDS,
     "fingerprint",
     "partner_text",
     "organisation",
@@ -518,16 +515,7 @@ def _settle_one(rec: dict, out: Settled, known: set[str]) -> tuple[str, str]:
         return "invalid", str(exc)
     row = _question(out, idx, kind)
     row.update(status=DECIDED, decision=code)
-    for c in (
-        *AMOUNT_COLUMNS,
-        "first_year",
-        "last_year",
-        "decided_theme",
-        "decided_organisation",
-        "reason",
-        "decided_by",
-        "decided_on",
-    ):
+    for c in DECIDED_FIELDS:
         value = rec.get(c, "")
         row[c] = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
     return "applied", detail

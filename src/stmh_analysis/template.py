@@ -93,6 +93,7 @@ def write_template(target: Path, reference: Reference) -> None:
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from stmh_analysis.report.cells import write_instructions
     from stmh_analysis.report.format import XLSX_EURO_FORMAT
     from stmh_analysis.store import atomic_path
 
@@ -165,15 +166,7 @@ def write_template(target: Path, reference: Reference) -> None:
         validation.add(f"{letter[header]}2:{letter[header]}{ROWS + 1}")
         ws.add_data_validation(validation)
 
-    help_sheet = wb.create_sheet(HELP_SHEET, 0)
-    help_sheet.column_dimensions["A"].width = 110
-    for i, line in enumerate(INSTRUCTIONS, start=1):
-        cell = help_sheet.cell(row=i, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if i == 1:
-            cell.font = Font(bold=True, size=14, color="154273")
-        elif line and not line.startswith("•") and i > 2 and len(line) < 30:
-            cell.font = Font(bold=True)
+    write_instructions(wb.create_sheet(HELP_SHEET, 0), INSTRUCTIONS)
     wb.active = wb.sheetnames.index(DATA_SHEET)
     with atomic_path(target) as tmp:
         wb.save(tmp)

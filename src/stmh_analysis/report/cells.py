@@ -5,6 +5,7 @@ loading the documents."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,3 +34,18 @@ def cell_value(value: object, kind: str) -> object:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def write_instructions(sheet, lines: Sequence[str]) -> None:
+    """An instructions sheet: the first line a title, short lines that are no bullet headings,
+    the rest wrapped text in one wide column (the template's and the review workbook's)."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet.column_dimensions["A"].width = 110
+    for i, line in enumerate(lines, start=1):
+        cell = sheet.cell(row=i, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 1:
+            cell.font = Font(bold=True, size=14, color="154273")
+        elif line and not line.startswith("•") and i > 2 and len(line) < 40:
+            cell.font = Font(bold=True)

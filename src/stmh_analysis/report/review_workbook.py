@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.outputs import AMOUNT_COLUMNS
-from stmh_analysis.report.cells import Col, cell_value
+from stmh_analysis.report.cells import Col, cell_value, write_instructions
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.review_rules import ReviewRules
 from stmh_analysis.store import atomic_path
@@ -122,14 +122,7 @@ def write_review_workbook(
     wb = Workbook()
     help_sheet = wb.active
     help_sheet.title = HELP_SHEET
-    help_sheet.column_dimensions["A"].width = 110
-    for i, line in enumerate(INSTRUCTIONS, start=1):
-        cell = help_sheet.cell(row=i, column=1, value=line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if i == 1:
-            cell.font = Font(bold=True, size=14, color="154273")
-        elif line and not line.startswith("•") and len(line) < 40:
-            cell.font = Font(bold=True)
+    write_instructions(help_sheet, INSTRUCTIONS)
 
     ws = wb.create_sheet(SHEET)
     decided = {c.header for c in DECIDED}
