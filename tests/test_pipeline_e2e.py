@@ -495,15 +495,25 @@ def test_workbooks_beside_the_pdfs(run):
     assert internal.sheetnames == ["Rangschikking", "Budgetscenario", "Scenario's", "Datakwaliteit"]
     public = openpyxl.load_workbook(paths.reports / "bijlage.xlsx")
     assert public.sheetnames == ["Voorstellen"]
+    directorate = load_reference(DEFAULT.reference).memo.sender
+    for wb in (internal, public):
+        assert wb.properties.creator == directorate and wb.properties.language == "nl-NL"
+        assert wb.properties.title and "openpyxl" not in str(wb.properties.lastModifiedBy)
     for ws in [*internal, *public]:
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.freeze_panes.endswith("2") and ws.print_title_rows == "$1:$1", ws.title
+        (table,) = ws.tables.values()  # an Excel Table: a defined header row, with filters
+        assert table.ref.startswith("A1:") and ws.page_setup.fitToWidth == 1
+    assert public["Voorstellen"].freeze_panes == "C2"  # theme and title stay in view
     ranking = internal["Rangschikking"]
     headers = [c.value for c in ranking[1]]
     assert ranking.max_row - 1 == len(p)
-    col = headers.index("Structureel hoog (€ per jaar)")
-    amounts = [row[col] for row in ranking.iter_rows(min_row=2)]
-    assert all(isinstance(c.value, int) and "€" in c.number_format for c in amounts)
-    assert sum(c.value for c in amounts) == round(p["structural_high_eur"].sum())
+    col, words = headers.index("Structureel hoog (€ per jaar)"), headers.index("Kosten")
+    rows = list(ranking.iter_rows(min_row=2))
+    costed = [r[col] for r in rows if not str(r[words].value).startswith("p.m.")]
+    unknown = [r[col] for r in rows if str(r[words].value).startswith("p.m.")]
+    assert all(isinstance(c.value, int) and "€" in c.number_format for c in costed)
+    assert unknown and all(c.value is None for c in unknown)  # p.m. is never € 0
+    assert sum(c.value for c in costed) == round(p["structural_high_eur"].sum())
     sheet = public["Voorstellen"]
     headers = [c.value for c in sheet[1]]
     published = p[p["appraisal"].isin(["kansrijk", "nader_uitwerken"])]

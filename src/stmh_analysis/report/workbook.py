@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stmh_analysis.outputs import AMOUNT_COLUMNS
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
 from stmh_analysis.report.cells import Col, cell_value
@@ -27,17 +28,34 @@ class Sheet:
     name: str  # at most 31 characters (Excel's limit)
     frame: pd.DataFrame
     columns: Sequence[Col]
+    frozen_columns: int = 0  # columns that stay in view when scrolling right (the title)
 
 
-def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
-    """Write the sheets to `target` atomically (a half-written workbook never replaces a good one)."""
+@dataclass(frozen=True)
+class About:
+    """What a workbook says about itself: its title and author (the directorate), in Dutch."""
+
+    title: str = ""
+    author: str = ""
+
+
+def write_workbook(target: Path, sheets: Sequence[Sheet], about: About = About()) -> None:
+    """Write the sheets to `target` atomically (a half-written workbook never replaces a good one):
+    each sheet an Excel Table (a defined header row, filters), the header frozen, printed on A4
+    landscape one page wide with the header repeated; title, language and author in the
+    workbook's properties, never the tool's name."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     wb = Workbook()
     wb.remove(wb.active)
-    for sheet in sheets:
+    wb.properties.title = about.title or None
+    wb.properties.creator = about.author or "Ministerie van Justitie en Veiligheid"
+    wb.properties.lastModifiedBy = about.author or None
+    wb.properties.language = "nl-NL"
+    for number, sheet in enumerate(sheets, start=1):
         ws = wb.create_sheet(sheet.name[:31])
         for j, col in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=1, column=j, value=col.header)
@@ -61,9 +79,16 @@ def write_workbook(target: Path, sheets: Sequence[Sheet]) -> None:
             )
             cap = 60 if col.kind == "long" else 40
             ws.column_dimensions[get_column_letter(j)].width = max(8, min(cap, longest + 2))
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
         last = get_column_letter(len(sheet.columns))
-        ws.auto_filter.ref = f"A1:{last}{max(1, len(records)) + 1}"
+        table = Table(displayName=f"Tabel{number}", ref=f"A1:{last}{max(1, len(records)) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        ws.add_table(table)
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     with atomic_path(target) as tmp:
         wb.save(tmp)
 
@@ -82,11 +107,19 @@ _AMOUNTS = [
 
 
 def _with_words(frame: pd.DataFrame, data: BriefingData) -> pd.DataFrame:
-    """Theme label and a word for the cost status beside the slugs and codes."""
-    return frame.assign(
+    """Theme label and a word for the cost status beside the slugs and codes; a p.m. proposal's
+    cost cells stay empty (never € 0: summed or sorted in Excel, unknown costs would read as
+    free), with 'p.m.' beside them; lists of names with '; '."""
+    pm = frame["cost_status"] == "pm"
+    out = frame.assign(
         theme_label=frame["theme"].map(data.theme_label),
         cost_words=frame["cost_status"].map({"pm": "p.m. (nog niet te ramen)"}).fillna("geraamd"),
     )
+    for column in AMOUNT_COLUMNS:
+        out[column] = out[column].astype(float).mask(pm)
+    if "co_submitters" in out.columns:
+        out["co_submitters"] = out["co_submitters"].fillna("").str.replace(";", "; ")
+    return out
 
 
 def _theme_order(frame: pd.DataFrame, data: BriefingData) -> pd.Series:
@@ -137,6 +170,7 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
             Col("E-mail", "contact_email"),
             Col("Kenmerk voorstel", "proposal_id"),
         ],
+        frozen_columns=3,  # theme, rank and title stay in view
     )
     costs = {"low": "lage raming", "high": "hoge raming"}
     scen = data.scenarios.assign(costs_words=data.scenarios["costs"].map(costs))
@@ -221,6 +255,7 @@ def public_sheets(data: BriefingData, public_appraisals: Sequence[str]) -> list[
                 Col("Omschrijving", "summary", "long"),
                 *_AMOUNTS,
             ],
+            frozen_columns=2,  # theme and title stay in view
         )
     ]
 
@@ -241,4 +276,8 @@ def write_document_workbook(
     paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
     data = load_briefing_data(paths.processed, load_reference(paths.reference))
     sheets = internal_sheets(data) if audience == "nota" else public_sheets(data, public_appraisals)
-    write_workbook(target, sheets)
+    title = data.reference.memo.subject or "Voorstellen Samen tegen mensenhandel"
+    kind = (
+        "overzicht voorstellen (intern)" if audience == "nota" else "bijlage: overzicht voorstellen"
+    )
+    write_workbook(target, sheets, About(f"{title}: {kind}", data.reference.memo.sender))
