@@ -744,9 +744,53 @@ def clean_submissions(
     decisions: pd.DataFrame | None = None,
 ) -> CleanResult:
     """Everything from submission rows to the proposals table, with rejects, issues, accounting,
-    the analyst's questions and what became of their `decisions` (review.read_decisions)."""
-    decisions = no_decisions() if decisions is None else decisions
+    the analyst's questions and what became of their `decisions` (review.read_decisions):
+    candidates, rejections, merged proposals with their appraisals and flags, the review."""
     rows = subs.rows.reset_index(drop=True)
+    cand = candidates(rows, reference)
+    reasons = rejection_reasons(cand, rows, reference)
+    rejected, reject_issues = rejected_rows(cand, reasons)
+    ok = cand.drop(index=sorted(set(reasons["index"].astype(int))))
+    proposals, id_map, locations = merge_duplicates(ok, reference)
+    proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
+    for code in ("analyst_decided", "decision_outdated"):
+        proposals[code] = False
+    codes = flag_codes()
+    issues = _sorted_issues(
+        _concat_issues(
+            problems_frame(subs.problems),
+            reject_issues,
+            _flag_issues(ok, [c for c in codes if c not in (*_PROPOSAL_CODES, *_INGEST_CODES)], _FLAG_PLACES),
+            _flag_issues(proposals, list(_PROPOSAL_CODES), {c: ("Titel voorstel", "title") for c in _PROPOSAL_CODES}),
+            appraisal_issues,
+        )
+    )  # fmt: skip
+    reviewed = review_proposals(
+        proposals, issues, locations, no_decisions() if decisions is None else decisions, reference
+    )
+    ok = ok.merge(reviewed.withdrawn_rows.drop(columns="proposal_id"), how="left", indicator=True)
+    ok = ok[ok.pop("_merge") == "left_only"]
+    proposals = reviewed.proposals
+    proposals["data_issues"] = _join_flags(proposals[[c for c in codes if c in proposals.columns]])
+    proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(
+        drop=True
+    )
+    proposals = _typed(proposals[PROPOSAL_COLUMNS])
+    validate_proposals(proposals, reference.theme_slugs, reference.appraisal_codes)
+    if proposals["proposal_id"].duplicated().any():
+        raise AssertionError("proposal ids are not unique after merging duplicates")
+    withdrawn = reviewed.withdrawn_rows.drop(columns="proposal_id").assign(reason="withdrawn")
+    skipped = pd.concat([subs.skipped, withdrawn], ignore_index=True)
+    accounting = account_rows(subs, ok, rejected, proposals, skipped)
+    return CleanResult(
+        proposals, rejected.reset_index(drop=True), reviewed.issues, accounting,
+        reviewed.questions, reviewed.log,
+    )  # fmt: skip
+
+
+def candidates(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """One candidate per submission row: normalised organisation and theme, the costs as read,
+    and every flag as a boolean column (ingest's, the vocabularies', the amount reader's)."""
     text = (rows["title"].fillna("") + " " + rows["summary"].fillna("")).astype("string")
     org, org_flags = normalise_organisation(
         rows["organisation"], rows["organisation_hint"], reference
@@ -761,7 +805,6 @@ def clean_submissions(
             for code in _INGEST_CODES
         }
     )
-    costs = parse_costs(rows, reference)
     cand = pd.DataFrame(
         {
             "title": rows["title"].str.replace(r"\s+", " ", regex=True).str.strip(),
@@ -777,13 +820,16 @@ def clean_submissions(
             "organisation_raw": rows["organisation"],
         }
     )
-    cand = pd.concat([cand, costs, org_flags, theme_flags], axis=1)
+    cand = pd.concat([cand, parse_costs(rows, reference), org_flags, theme_flags], axis=1)
     cand["personal_data_removed"] = _has_personal_data(cand)
-    amount_codes = list(_AMOUNT_CODES)
-    for code in amount_codes:
+    for code in _AMOUNT_CODES:
         cand[code] = cand["amount_flags"].str.contains(rf"(?:^|;){code}(?:;|$)", regex=True)
+    return cand
 
-    # Rejections: cost errors from the parser, the rest from the schema (all collected).
+
+def rejection_reasons(cand: pd.DataFrame, rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Why rows are rejected, all of them collected: cost errors from the parser, the schema's
+    failures, a sheet without a cost column (index, column, code, message, value)."""
     reasons: list[pd.DataFrame] = []
     cost_bad = cand["cost_error"] != ""
     if cost_bad.any():
@@ -826,91 +872,71 @@ def clean_submissions(
                 }
             )
         )
-    reason_frame = (
-        pd.concat(reasons, ignore_index=True)
-        if reasons
-        else pd.DataFrame(columns=["index", "column", "code", "message", "value"])
-    )
-    rejected_idx = sorted(set(reason_frame["index"].astype(int)))
+    if not reasons:
+        return pd.DataFrame(columns=["index", "column", "code", "message", "value"])
+    return pd.concat(reasons, ignore_index=True)
+
+
+def rejected_rows(cand: pd.DataFrame, reasons: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rejected rows with their reasons (rejected.csv), and a problem per reason."""
+    if not len(reasons):
+        empty = cand.iloc[0:0][["source_file", "source_sheet", "source_row", "organisation_raw",
+                                "theme_raw", "title", "cost_text"]]  # fmt: skip
+        rejected = empty.rename(columns={"organisation_raw": "organisation", "theme_raw": "theme"})
+        return rejected.assign(reason="", message=""), pd.DataFrame(columns=PROBLEM_COLUMNS)
     where = cand[["source_file", "source_sheet", "source_row"]]
-    reject_issues = (
-        reason_frame.join(where, on="index").assign(level="rejected")[PROBLEM_COLUMNS]
-        if len(reason_frame)
-        else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    issues = reasons.join(where, on="index").assign(level="rejected")[PROBLEM_COLUMNS]
+    summary = reasons.groupby("index").agg(
+        reason=("code", lambda s: ";".join(dict.fromkeys(s))),
+        message=("message", lambda s: "; ".join(dict.fromkeys(s))),
     )
-    summary = (
-        reason_frame.groupby("index").agg(
-            reason=("code", lambda s: ";".join(dict.fromkeys(s))),
-            message=("message", lambda s: "; ".join(dict.fromkeys(s))),
-        )
-        if len(reason_frame)
-        else pd.DataFrame(columns=["reason", "message"])
-    )
-    rejected = cand.loc[
-        rejected_idx,
-        [
-            "source_file",
-            "source_sheet",
-            "source_row",
-            "organisation_raw",
-            "theme_raw",
-            "title",
-            "cost_text",
-        ],
-    ].join(summary)
-    rejected = rejected.rename(columns={"organisation_raw": "organisation", "theme_raw": "theme"})
+    idx = sorted(set(reasons["index"].astype(int)))
+    columns = ["source_file", "source_sheet", "source_row", "organisation_raw", "theme_raw",
+               "title", "cost_text"]  # fmt: skip
+    rejected = cand.loc[idx, columns].join(summary)
+    return rejected.rename(
+        columns={"organisation_raw": "organisation", "theme_raw": "theme"}
+    ), issues
 
-    ok = cand.drop(index=rejected_idx)
-    proposals, id_map, locations = merge_duplicates(ok, reference)
-    proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
-    for code in ("analyst_decided", "decision_outdated"):
-        proposals[code] = False
-    codes = flag_codes()
-    issues = _sorted_issues(
-        _concat_issues(
-            problems_frame(subs.problems),
-            reject_issues,
-            _flag_issues(ok, [c for c in codes if c not in (*_PROPOSAL_CODES, *_INGEST_CODES)], _FLAG_PLACES),
-            _flag_issues(proposals, list(_PROPOSAL_CODES), {c: ("Titel voorstel", "title") for c in _PROPOSAL_CODES}),
-            appraisal_issues,
-        )
-    )  # fmt: skip
 
-    # The analyst's review: a question per flag an analyst can settle, then their decisions.
+@dataclass
+class Reviewed:
+    """The proposals after the analyst's decisions, with the questions, what became of each
+    decision, the issues as they now stand and the rows an analyst withdrew."""
+
+    proposals: pd.DataFrame
+    questions: pd.DataFrame
+    log: pd.DataFrame
+    issues: pd.DataFrame
+    withdrawn_rows: pd.DataFrame
+
+
+def review_proposals(
+    proposals: pd.DataFrame,
+    issues: pd.DataFrame,
+    locations: pd.DataFrame,
+    decisions: pd.DataFrame,
+    reference: Reference,
+) -> Reviewed:
+    """The analyst's review: a question per flag an analyst can settle, then their decisions
+    (review.settle); withdrawn and merged proposals leave the table, their rows are said."""
     rules = reference.review
     questions = build_questions(proposals, issues, locations, rules, reference.theme_labels)
     settled = settle(proposals, questions, decisions, rules, reference)
-    proposals, questions = settled.proposals, settled.settled_questions()
-    gone = locations["proposal_id"].isin(settled.withdrawn)
-    withdrawn_rows = locations[gone]
-    ok = ok.merge(withdrawn_rows.drop(columns="proposal_id"), how="left", indicator=True)
-    ok = ok[ok.pop("_merge") == "left_only"]
-    proposals = proposals[~proposals["proposal_id"].isin([*settled.withdrawn, *settled.merged])]
+    questions = settled.settled_questions()
+    withdrawn_rows = locations[locations["proposal_id"].isin(settled.withdrawn)]
+    kept = settled.proposals[
+        ~settled.proposals["proposal_id"].isin([*settled.withdrawn, *settled.merged])
+    ].copy()
     issues = _sorted_issues(
         _concat_issues(
             mark_decided(issues, questions, locations),
             pd.DataFrame(settled.problems, columns=PROBLEM_COLUMNS),
             _review_notices(withdrawn_rows, settled.merged, locations),
-            _followed_notices(settled.followed, proposals),
+            _followed_notices(settled.followed, kept),
         )
     )
-
-    proposals["data_issues"] = _join_flags(proposals[[c for c in codes if c in proposals.columns]])
-    proposals = proposals.sort_values(["theme", "proposal_id"], kind="stable").reset_index(
-        drop=True
-    )
-    proposals = _typed(proposals[PROPOSAL_COLUMNS])
-    validate_proposals(proposals, reference.theme_slugs, reference.appraisal_codes)
-    if proposals["proposal_id"].duplicated().any():
-        raise AssertionError("proposal ids are not unique after merging duplicates")
-    skipped = pd.concat(
-        [subs.skipped, withdrawn_rows.drop(columns="proposal_id").assign(reason="withdrawn")],
-        ignore_index=True,
-    )
-    accounting = account_rows(subs, ok, rejected, proposals, skipped)
-    return CleanResult(
-        proposals, rejected.reset_index(drop=True), issues, accounting, questions, settled.log
-    )
+    return Reviewed(kept, questions, settled.log, issues, withdrawn_rows)
 
 
 # Flags set on the proposal after merging (the rest on each row before it).

@@ -115,8 +115,7 @@ def write_review_workbook(
     """Write the review queue to `target` atomically: sheets Toelichting, Vragen and Lijsten."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.utils import get_column_letter
 
     frame = review_frame(questions, rules, reference.theme_labels)
     wb = Workbook()
@@ -151,6 +150,19 @@ def write_review_workbook(
     ws.freeze_panes = "B2"
     last_row = max(2, len(records) + 1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
+
+    _add_choices(wb, ws, rules, reference, last_row)
+    wb.active = wb.sheetnames.index(SHEET)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def _add_choices(wb, ws, rules: ReviewRules, reference, last_row: int) -> None:
+    """The dropdowns (decision, theme, organisation; their values on the Lijsten sheet) and the
+    number and year checks of the yellow columns."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     lists = wb.create_sheet(LISTS_SHEET)
     choices = {
@@ -192,9 +204,6 @@ def write_review_workbook(
         first, _, end = rows.partition(":")
         check.add(f"{letter[header]}{first}:{letter[header]}{end}")
         ws.add_data_validation(check)
-    wb.active = wb.sheetnames.index(SHEET)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
 
 
 def keep_filled_in(target: Path, stamp: str) -> Path | None:
