@@ -22,6 +22,10 @@ class Col:
     kind: str = "text"
 
 
+# Where a row stands in a partner's file, as every workbook shows it.
+PLACE = (Col("Bestand", "source_file"), Col("Blad", "source_sheet"), Col("Regel", "source_row"))
+
+
 def cell_value(value: object, kind: str) -> object:
     """What a cell of `kind` holds: whole euros, an integer, or text without control characters."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

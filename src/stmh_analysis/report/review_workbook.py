@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.outputs import AMOUNT_COLUMNS
-from stmh_analysis.report.cells import Col, cell_value, write_instructions
+from stmh_analysis.report.cells import PLACE, Col, cell_value, write_instructions
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.review_rules import ReviewRules
 from stmh_analysis.store import atomic_path
@@ -30,9 +30,7 @@ SHOWN = [
     Col("Titel voorstel", "title", "long"),
     Col("Omschrijving", "summary", "long"),
     Col("Tekst van de partner", "partner_text", "long"),
-    Col("Bestand", "source_file"),
-    Col("Blad", "source_sheet"),
-    Col("Regel", "source_row"),
+    *PLACE,
     Col("Opmerking", "remark", "long"),
     Col("Gebruikte lezing", "reading", "long"),
     Col("Andere lezingen", "alternatives", "long"),

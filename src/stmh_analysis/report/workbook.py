@@ -17,7 +17,7 @@ import pandas as pd
 from stmh_analysis.outputs import AMOUNT_COLUMNS
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
-from stmh_analysis.report.cells import Col, cell_value
+from stmh_analysis.report.cells import PLACE, Col, cell_value
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.store import atomic_path
@@ -221,9 +221,7 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
         issues,
         [
             Col("Soort", "level_words"),
-            Col("Bestand", "source_file"),
-            Col("Blad", "source_sheet"),
-            Col("Regel", "source_row"),
+            *PLACE,
             Col("Kolom", "column"),
             Col("Waarde", "value", "long"),
             Col("Wat er is", "reason", "long"),
