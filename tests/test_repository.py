@@ -123,6 +123,20 @@ def test_usage_errors_exit_2(tmp_path):
     assert stmh("frobnicate").returncode == 2
 
 
+def test_a_mistake_in_the_command_is_explained_in_dutch():
+    for args, words in (
+        (("run", "--budgt", "5"), "onbekende optie(s): --budgt 5"),
+        (("frobnicate",), "onbekende opdracht 'frobnicate'"),
+        (("release",), "dit ontbreekt nog: NAAM"),
+        (("run", "--budget"), "--budget vraagt een waarde"),
+        (("run", "--weight", "x"), "--weight vraagt NAAM=GETAL"),
+    ):
+        done = stmh(*args)
+        assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
+        assert "fout in de opdracht" in done.stderr and "error:" not in done.stderr
+        assert "gebruik:" in done.stderr and "usage:" not in done.stderr
+
+
 @pytest.mark.e2e
 def test_the_notebooks_run_top_to_bottom_from_the_root_and_from_notebooks(tmp_path):
     """As an analyst runs them in Lab: their own defaults, only the processed folder aside."""

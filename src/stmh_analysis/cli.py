@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,7 @@ def _weight(text: str) -> tuple[str, float]:
         return name.strip(), float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--weight takes NAME=NUMBER, e.g. appraisal=2; got {text!r}"
+            f"--weight vraagt NAAM=GETAL, bijvoorbeeld appraisal=2; niet {text!r}"
         ) from None
 
 
@@ -45,12 +46,64 @@ def _scenario(text: str) -> tuple[str, float]:
     return name.strip(), _euros(amount)
 
 
+# argparse's own messages, in the words of the analyst who typed the command (the rest of what
+# argparse says, the help texts, is the project's own).
+_USAGE_WORDS = (
+    (re.compile(r"^unrecognized arguments: (.*)$"), "onbekende optie(s): {0}"),
+    (re.compile(r"^the following arguments are required: (.*)$"), "dit ontbreekt nog: {0}"),
+    (
+        re.compile(r"^argument command: invalid choice: '([^']*)' \(choose from (.*)\)$"),
+        "onbekende opdracht {0!r}; kies uit {1}",
+    ),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0} vraagt een waarde"),
+    (re.compile(r"^argument (\S+): invalid \S+ value: (.*)$"), "{0}: ongeldige waarde {1}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*)$"), "{0}: ongeldige keuze {1}"),
+    (re.compile(r"^argument (\S+): (.*)$"), "{0}: {1}"),
+)
+
+
+def usage_in_dutch(message: str) -> str:
+    """argparse's error message in Dutch (unknown ones as they are)."""
+    for pattern, words in _USAGE_WORDS:
+        m = pattern.match(message)
+        if m:
+            return words.format(*m.groups())
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake in the command is explained in Dutch with where to look, and the
+    help's own headings are Dutch."""
+
+    _HEADINGS = (("usage:", "gebruik:"), ("positional arguments:", "argumenten:"),
+                 ("options:", "opties:"), ("show this help message and exit", "deze hulp tonen"))  # fmt: skip
+
+    def _dutch(self, text: str) -> str:
+        for english, dutch in self._HEADINGS:
+            text = text.replace(english, dutch)
+        return text
+
+    def format_usage(self) -> str:
+        return self._dutch(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._dutch(super().format_help())
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_USAGE,
+            f"{self.prog}: fout in de opdracht: {usage_in_dutch(message)}. "
+            f"Zie {self.prog} --help.\n",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="stmh",
         description="Clean, rank and brief the partner proposals of Samen tegen mensenhandel.",
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the whole pipeline (only what changed)")
     run.add_argument(
