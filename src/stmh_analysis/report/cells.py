@@ -22,6 +22,15 @@ class Col:
     kind: str = "text"
 
 
+# A proposal's figures as every workbook shows them: amounts in whole euros, the years.
+FIGURES = (
+    Col("Structureel laag (€ per jaar)", "structural_low_eur", "eur"),
+    Col("Structureel hoog (€ per jaar)", "structural_high_eur", "eur"),
+    Col("Incidenteel laag (€ totaal)", "incidental_low_eur", "eur"),
+    Col("Incidenteel hoog (€ totaal)", "incidental_high_eur", "eur"),
+    Col("Eerste jaar", "first_year", "int"),
+    Col("Laatste jaar", "last_year", "int"),
+)
 # Where a row stands in a partner's file, as every workbook shows it.
 PLACE = (Col("Bestand", "source_file"), Col("Blad", "source_sheet"), Col("Regel", "source_row"))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.outputs import AMOUNT_COLUMNS
-from stmh_analysis.report.cells import PLACE, Col, cell_value, write_instructions
+from stmh_analysis.report.cells import FIGURES, PLACE, Col, cell_value, write_instructions
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.review_rules import ReviewRules
 from stmh_analysis.store import atomic_path
@@ -38,12 +38,7 @@ SHOWN = [
 ]
 DECIDED = [
     Col("Besluit", "decision_label"),
-    Col("Structureel laag (€ per jaar)", "structural_low_eur", "eur"),
-    Col("Structureel hoog (€ per jaar)", "structural_high_eur", "eur"),
-    Col("Incidenteel laag (€ totaal)", "incidental_low_eur", "eur"),
-    Col("Incidenteel hoog (€ totaal)", "incidental_high_eur", "eur"),
-    Col("Eerste jaar", "first_year", "int"),
-    Col("Laatste jaar", "last_year", "int"),
+    *FIGURES,
     Col("Thema (besluit)", "decided_theme"),
     Col("Organisatie (besluit)", "decided_organisation"),
     Col("Reden", "reason", "long"),

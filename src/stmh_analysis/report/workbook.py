@@ -17,7 +17,7 @@ import pandas as pd
 from stmh_analysis.outputs import AMOUNT_COLUMNS
 from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
-from stmh_analysis.report.cells import PLACE, Col, cell_value
+from stmh_analysis.report.cells import FIGURES, PLACE, Col, cell_value
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
 from stmh_analysis.report.format import XLSX_EURO_FORMAT
 from stmh_analysis.store import atomic_path
@@ -95,15 +95,7 @@ def write_workbook(target: Path, sheets: Sequence[Sheet], about: About = About()
 
 # --- what goes in ---------------------------------------------------------------------------------
 
-_AMOUNTS = [
-    Col("Structureel laag (€ per jaar)", "structural_low_eur", "eur"),
-    Col("Structureel hoog (€ per jaar)", "structural_high_eur", "eur"),
-    Col("Incidenteel laag (€ totaal)", "incidental_low_eur", "eur"),
-    Col("Incidenteel hoog (€ totaal)", "incidental_high_eur", "eur"),
-    Col("Eerste jaar", "first_year", "int"),
-    Col("Laatste jaar", "last_year", "int"),
-    Col("Kosten", "cost_words"),
-]
+_AMOUNTS = [*FIGURES, Col("Kosten", "cost_words")]
 
 
 def _with_words(frame: pd.DataFrame, data: BriefingData) -> pd.DataFrame:
