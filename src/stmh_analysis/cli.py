@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--audience",
         action="append",
-        help="only this briefing (nota, bijlage or a theme); repeatable",
+        help="only this briefing (nota, kamerbrief, bijlage or a theme); repeatable",
     )
     run.add_argument("--title", help="title of the briefings (default: the notebook's)")
     run.add_argument("--reference-code", help="kenmerk shown on the briefings")

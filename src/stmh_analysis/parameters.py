@@ -9,12 +9,13 @@ from stmh_analysis.reference import Reference
 
 
 def audiences(reference: Reference) -> tuple[str, ...]:
-    """Every document: the nota, the bijlage, and one briefing per theme in themes.yaml."""
-    return ("nota", "bijlage", *reference.theme_slugs)
+    """Every document: the nota, the Kamerbrief and its bijlage, and one briefing per theme in
+    themes.yaml."""
+    return ("nota", "kamerbrief", "bijlage", *reference.theme_slugs)
 
 
 def check_audience(audience: str, reference: Reference) -> None:
-    """Raise ValueError naming the parameter unless `audience` is nota, bijlage or a theme slug."""
+    """Raise ValueError naming the parameter unless `audience` is a document (audiences)."""
     known = audiences(reference)
     if audience not in known:
         raise ValueError(f"audience: onbekend document {audience!r}; kies uit {', '.join(known)}")

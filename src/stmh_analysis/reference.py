@@ -56,6 +56,40 @@ class MemoHeader:
     subject: str = ""
 
 
+def memo_from_settings(memo: dict) -> MemoHeader:
+    return MemoHeader(
+        to=str(memo.get("to", MemoHeader.to)),
+        sender=str(memo.get("from", "")),
+        margin=tuple(str(line) for line in memo.get("margin") or ()),
+        subject=str(memo.get("subject", "")),
+    )
+
+
+@dataclass(frozen=True)
+class LetterHeader:
+    """The Kamerbrief's address, place, subject and signatory (settings.yaml: kamerbrief)."""
+
+    to: tuple[str, ...] = (
+        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal",
+        "Postbus 20018",
+        "2500 EA  DEN HAAG",
+    )
+    place: str = "Den Haag"
+    subject: str = ""
+    signatory: str = ""  # the office that signs ('De Minister van Justitie en Veiligheid')
+    signatory_name: str = ""  # the person, when known; empty leaves the line for the signature
+
+
+def letter_from_settings(letter: dict) -> LetterHeader:
+    return LetterHeader(
+        to=tuple(str(line) for line in letter.get("to") or LetterHeader.to),
+        place=str(letter.get("place", LetterHeader.place)),
+        subject=str(letter.get("subject", "")),
+        signatory=str(letter.get("signatory", "")),
+        signatory_name=str(letter.get("signatory_name", "") or ""),
+    )
+
+
 @dataclass(frozen=True)
 class Reference:
     """All vocabularies and settings of one run."""
@@ -86,6 +120,7 @@ class Reference:
     ]  # scenarios.yaml as written; scenarios.load_scenarios reads it
     files: tuple[Path, ...] = field(default=())
     memo: MemoHeader = field(default_factory=lambda: MemoHeader())
+    letter: LetterHeader = field(default_factory=lambda: LetterHeader())  # the Kamerbrief's
     amount_words: AmountWords | None = None  # amount_words.yaml: the words the amount reader knows
     workbook_words: WorkbookWords | None = None  # workbook_words.yaml: how partners build sheets
     limits: Limits = field(default_factory=Limits)  # settings.yaml: what one file may cost
@@ -238,7 +273,7 @@ def load_reference(folder: Path) -> Reference:
             raise ReferenceError(
                 f"themes.yaml: slug {slug!r} mag alleen kleine letters, cijfers en _ bevatten (bv. opvang)"
             )
-        if slug in labels or slug in ("nota", "bijlage"):
+        if slug in labels or slug in ("nota", "bijlage", "kamerbrief"):
             raise ReferenceError(
                 f"themes.yaml: slug {slug!r} staat er twee keer in of is de naam van een document"
             )
@@ -275,7 +310,6 @@ def load_reference(folder: Path) -> Reference:
         budget = settings["budget"]
         horizon = settings["horizon"]
         dup = settings["duplicates"]
-        memo = settings.get("nota") or {}
         reference = Reference(
             theme_labels=labels,
             theme_aliases=theme_aliases,
@@ -307,12 +341,8 @@ def load_reference(folder: Path) -> Reference:
             workbook_words=workbook_words,
             limits=limits_from_settings(settings.get("limits")),
             review=review,
-            memo=MemoHeader(
-                to=str(memo.get("to", MemoHeader.to)),
-                sender=str(memo.get("from", "")),
-                margin=tuple(str(line) for line in memo.get("margin") or ()),
-                subject=str(memo.get("subject", "")),
-            ),
+            memo=memo_from_settings(settings.get("nota") or {}),
+            letter=letter_from_settings(settings.get("kamerbrief") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReferenceError(f"settings.yaml: ontbrekende of onjuiste regel: {exc}") from exc

@@ -21,19 +21,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
 
 from stmh_analysis import store
-from stmh_analysis.outputs import ACCOUNTING_COUNTS, SKIPPED_COUNTS
+from stmh_analysis.outputs import ACCOUNTING_COUNTS, AMOUNT_COLUMNS, SKIPPED_COUNTS
 from stmh_analysis.parameters import check_date
 from stmh_analysis.privacy import known_names, mask_personal
 from stmh_analysis.problems import DUTCH_TEXT, flag_codes
 from stmh_analysis.publication import published
-from stmh_analysis.reference import Reference, load_reference
+from stmh_analysis.reference import FALLBACK_THEME, Reference, load_reference
 from stmh_analysis.releases import Release, ReleaseError, find_release
+from stmh_analysis.report.facts import FACTS_MIME
 from stmh_analysis.report.format import dutch_date, euro, euro_range, euro_short, number
 from stmh_analysis.report.html import (
     EMPTY,
@@ -43,6 +44,7 @@ from stmh_analysis.report.html import (
     bullet_list,
     esc,
     join,
+    scrolling,
     table,
     tag,
 )
@@ -201,11 +203,63 @@ def load_briefing_data(
 
 @dataclass
 class Document:
-    """What one document notebook works with: its data, options and key figures."""
+    """What one document notebook works with: its data, options and key figures.
+
+    Shown as the load cell's output, it is the document's header block, and it carries the
+    figures and conditions its markdown names (report.facts), invisible in Lab and the report."""
 
     data: BriefingData
     options: BriefingOptions
     figures: Figures
+
+    def header(self) -> Html:
+        audience, reference = self.options.audience, self.data.reference
+        if audience == "nota":
+            return nota_kop(self.options, reference)
+        if audience == "kamerbrief":
+            return brief_kop(self.options, reference)
+        if audience == "bijlage":
+            return kop(*DOCUMENT_HEADINGS["bijlage"], self.options)
+        label = self.data.theme_label(audience)
+        kind, title = DOCUMENT_HEADINGS["thema"]
+        return kop(kind.format(thema=label), title.format(thema=label), self.options)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        public = self.options.audience in PUBLIC_DOCUMENTS
+        facts = text_facts(self.figures, PUBLIC_FIGURES if public else None)
+        return {"text/html": self.header().markup, FACTS_MIME: facts}
+
+
+# The kind and title of each document's header block ({thema}: the theme's label).
+DOCUMENT_HEADINGS = {
+    "bijlage": (
+        "Bijlage bij de Kamerbrief",
+        "Overzicht voorstellen samenwerkingspartners Samen tegen mensenhandel",
+    ),
+    "thema": ("Themabriefing: {thema} (intern)", "Voorstellen thema {thema}"),
+}
+
+
+def text_facts(figures: Figures, only: Sequence[str] | None = None) -> dict[str, dict]:
+    """What the markdown of a document may name: every figure (``{eval}`f.proposals` ``, its
+    HTML) and every condition (cell tag ``als:NAAM``): a flag of its own (`require_each_theme`),
+    and `has_X` for each count `n_X` above zero and each text figure `X` that is not empty.
+    `only`: the names a public document may use (PUBLIC_FIGURES); the rest are not there."""
+    values: dict[str, str] = {}
+    conditions: dict[str, bool] = {}
+    for item in fields(figures):
+        if only is not None and item.name not in only:
+            continue
+        value = getattr(figures, item.name)
+        if isinstance(value, bool):
+            conditions[item.name] = value
+        elif isinstance(value, int):
+            conditions["has_" + item.name.removeprefix("n_")] = value > 0
+        else:
+            values[item.name] = str(value)
+            if isinstance(value, str):
+                conditions["has_" + item.name] = bool(value.strip())
+    return {"values": values, "conditions": conditions}
 
 
 def load(
@@ -231,9 +285,9 @@ def load(
         processed=processed_dir, reference=reference_dir, releases=releases_dir
     )
     reference = load_reference(paths.reference)
-    if audience not in ("nota", "bijlage", *reference.theme_labels):
+    if audience not in ("nota", "bijlage", "kamerbrief", *reference.theme_labels):
         raise DocumentError(
-            f"onbekend document {audience!r}: kies nota, bijlage of een thema uit "
+            f"onbekend document {audience!r}: kies nota, kamerbrief, bijlage of een thema uit "
             f"data/reference/themes.yaml ({', '.join(reference.theme_labels)})"
         )
     bad = [a for a in public_appraisals if a not in (*reference.appraisal_codes, "")]
@@ -254,11 +308,24 @@ def load(
         baseline = find_release(paths.releases, compare_with)
     except ReleaseError as exc:
         raise DocumentError(str(exc)) from None
-    data = load_briefing_data(
-        paths.processed, reference, json.loads(provenance_json or "{}"), baseline
-    )
+    provenance = json.loads(provenance_json or "{}") or provenance_here()
+    data = load_briefing_data(paths.processed, reference, provenance, baseline)
     theme = audience if audience in reference.theme_labels else None
     return Document(data, options, key_figures(data, options, theme))
+
+
+def provenance_here() -> dict[str, str]:
+    """The provenance of a document run by hand (in JupyterLab), where no `stmh run` gave one:
+    now, this package's version and the checkout's commit, so the sentence is whole there too."""
+    from importlib import metadata
+
+    from stmh_analysis.pipeline import git_commit
+
+    return {
+        "run_date": dt.datetime.now().isoformat(timespec="seconds"),
+        "package_version": metadata.version("stmh-analysis"),
+        "git_commit": git_commit(),
+    }
 
 
 def public_view(proposals: pd.DataFrame) -> pd.DataFrame:
@@ -288,9 +355,12 @@ def punten(items: Sequence[str | Html]) -> Html:
     return Html("<ul>" + "".join(f"<li>{i}</li>" for i in items if str(i).strip()) + "</ul>")
 
 
+PUBLIC_DOCUMENTS = ("bijlage", "kamerbrief")  # sent to Parliament and published
+
+
 def classification(options: BriefingOptions) -> str:
-    """'Openbaar' for the public annex, 'Intern' for everything else; printed on every page."""
-    return "Openbaar" if options.audience == "bijlage" else "Intern"
+    """'Openbaar' for the public documents, 'Intern' for everything else; on every page."""
+    return "Openbaar" if options.audience in PUBLIC_DOCUMENTS else "Intern"
 
 
 def _running_strings(options: BriefingOptions) -> Html:
@@ -329,11 +399,7 @@ def nota_kop(options: BriefingOptions, reference: Reference) -> Html:
     ]
     rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
     margin = (
-        join(tag("p", line, cls="org-line") for line in memo.margin)
-        + tag("p", "Datum", cls="label")
-        + tag("p", dutch_date(options.day))
-        + tag("p", "Ons kenmerk", cls="label")
-        + tag("p", kenmerk)
+        _margin(options, reference, kenmerk)
         + tag("p", "Classificatie", cls="label")
         + tag("p", classification(options))
     )
@@ -342,16 +408,50 @@ def nota_kop(options: BriefingOptions, reference: Reference) -> Html:
         tag("p", "Nota", cls="doc-kind")
         + tag("h1", subject, cls="doc-title")
         + tag(
-            "table",
-            tag(
-                "tr",
-                tag("td", tag("table", rows, cls="memo-fields"), cls="memo-main")
-                + tag("td", margin, cls="memo-margin"),
-            ),
+            "div",
+            tag("div", tag("table", rows, cls="memo-fields"), cls="memo-main")
+            + tag("div", margin, cls="memo-margin"),
             cls="memo-head",
         )
         + _running_strings(options),
         cls="doc-header memo",
+    )
+
+
+def _margin(options: BriefingOptions, reference: Reference, kenmerk: str) -> Html:
+    return (
+        join(tag("p", line, cls="org-line") for line in reference.memo.margin)
+        + tag("p", "Datum", cls="label")
+        + tag("p", dutch_date(options.day))
+        + tag("p", "Ons kenmerk", cls="label")
+        + tag("p", kenmerk)
+    )
+
+
+def brief_kop(options: BriefingOptions, reference: Reference) -> Html:
+    """The Kamerbrief's head in the form of a letter to Parliament: the address, place and date,
+    Betreft, with the directorate and kenmerk in the margin (settings.yaml: kamerbrief)."""
+    letter = reference.letter
+    subject = options.title or letter.subject
+    kenmerk = options.reference_code or "(nog toe te kennen)"
+    address = tag("address", join(tag("p", line) for line in letter.to), cls="letter-to")
+    fields = [
+        ("Datum", f"{letter.place}, {dutch_date(options.day)}" if letter.place else ""),
+        ("Betreft", subject),
+    ]
+    rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
+    return tag(
+        "header",
+        tag("p", "Kamerbrief", cls="doc-kind")
+        + tag("h1", subject, cls="doc-title")
+        + tag(
+            "div",
+            tag("div", address + tag("table", rows, cls="memo-fields"), cls="memo-main")
+            + tag("div", _margin(options, reference, kenmerk), cls="memo-margin"),
+            cls="memo-head",
+        )
+        + _running_strings(options),
+        cls="doc-header memo letter",
     )
 
 
@@ -426,6 +526,40 @@ class Figures:
     package_version: str
     git_commit: str
     document_date: Html
+    rounding_rule: str  # how short amounts are rounded (format.SHORT_UNITS), for the nota
+    require_each_theme: bool  # the budget scenario asks at least one proposal per theme
+    themes_unmet: str  # themes that rule could not serve
+    chosen_unappraised: Html  # proposals in the best combination (low) without an appraisal
+    n_chosen_unappraised: int
+    kansrijk_left_out: Html  # kansrijk proposals with a cost estimate left out of it
+    n_kansrijk_left_out: int
+    kansrijk_left_out_titles: str
+    budget_structural_source: str  # where the budget came from, in words (provenance)
+    budget_incidental_source: str
+    require_each_theme_text: str  # 'ja' / 'nee'
+    review_reopened: Html
+    # what the public documents state: the published proposals only (publication rule)
+    public_structural: Html
+    public_incidental: Html
+    public_pm: Html
+    n_public_pm: int
+    public_shortfall_structural: Html
+    n_public_shortfall: int  # > 0: the published proposals cost more than the structural budget
+    signature: Html  # the Kamerbrief's signatory (settings.yaml: kamerbrief)
+
+    def __post_init__(self) -> None:
+        # A text figure is escaped HTML: JupyterLab shows it as HTML too (not '&#x27;').
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if type(value) is str:
+                object.__setattr__(self, item.name, EscapedText(value))
+
+
+class EscapedText(str):
+    """A text figure, already escaped: shown as HTML wherever a notebook displays it."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
 
 
 def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None = None) -> Figures:
@@ -440,16 +574,13 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
     summary = data.portfolio_summary.set_index("scenario")
     port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
     low = summary.loc["optimal_low"]
-    short_low = max(0.0, gap["structural_low_eur"] - params["budget_structural_eur"])
-    short_high = max(0.0, gap["structural_high_eur"] - params["budget_structural_eur"])
-    inc_low = max(0.0, gap["incidental_low_eur"] - params["budget_incidental_eur"])
-    inc_high = max(0.0, gap["incidental_high_eur"] - params["budget_incidental_eur"])
+    short_low, short_high, inc_low, inc_high = shortfalls(gap, params)
     acc = data.accounting
     totals = {k: int(acc[k].sum()) for k in ACCOUNTING_COUNTS} if len(acc) else {}
-    empty_themes = [
+    empty_themes = [  # the fallback theme is no theme the Kamer asked about
         label
         for slug, label in data.reference.theme_labels.items()
-        if not (data.proposals["theme"] == slug).any()
+        if not (data.proposals["theme"] == slug).any() and slug != FALLBACK_THEME
     ]
     unread = unread_files(data.issues)
     public = published(data.proposals, options.public_appraisals)
@@ -519,14 +650,105 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         package_version=esc(prov.get("package_version", "")),
         git_commit=esc(prov.get("git_commit", "onbekend")),
         document_date=figure("document_date", dutch_date(options.day)),
+        **choice_figures(data, port) | public_figures(data, options),
     )
+
+
+# The figures a public document may name (the Kamerbrief, the bijlage): none of them says
+# anything about appraisals, contacts, the ranking or the analyst's work.
+PUBLIC_FIGURES = (
+    "public_count",
+    "public_structural",
+    "public_incidental",
+    "public_pm",
+    "n_public_pm",
+    "public_shortfall_structural",
+    "n_public_shortfall",
+    "budget_structural",
+    "budget_incidental",
+    "budget_structural_exact",
+    "budget_incidental_exact",
+    "budget_incidental_note",
+    "themes_asked",
+    "document_date",
+    "signature",
+)
+
+
+def public_figures(data: BriefingData, options: BriefingOptions) -> dict[str, object]:
+    """The totals of the proposals the public bijlage shows, as the Kamerbrief and the bijlage
+    state them; and the letter's signatory."""
+    shown = data.proposals[published(data.proposals, options.public_appraisals)]
+    costed = shown[shown["cost_status"] != "pm"]
+    total = {c: float(costed[c].sum()) for c in AMOUNT_COLUMNS}
+    shortfall = shortfalls(total, data.rank_parameters)[:2]
+    pm = int((shown["cost_status"] == "pm").sum())
+    letter = data.reference.letter
+    return {
+        "public_structural": figure(
+            "public_structural",
+            euro_range(total["structural_low_eur"], total["structural_high_eur"], short=False),
+        ),
+        "public_incidental": figure(
+            "public_incidental",
+            euro_range(total["incidental_low_eur"], total["incidental_high_eur"], short=False),
+        ),
+        "public_pm": figure("public_pm", counted(pm, "voorstel", "voorstellen")),
+        "n_public_pm": pm,
+        "public_shortfall_structural": figure(
+            "public_shortfall_structural", euro_range(*shortfall, short=False)
+        ),
+        "n_public_shortfall": int(shortfall[1] > 0),
+        "signature": Html(
+            "<br>".join(esc(line) for line in (letter.signatory_name, letter.signatory) if line)
+        ),
+    }
+
+
+def shortfalls(costs, params: dict) -> tuple[float, float, float, float]:
+    """What the costs (low and high, structural and incidental) exceed the budget by, never
+    below zero: structural low, high, incidental low, high."""
+    budget = (params["budget_structural_eur"], params["budget_incidental_eur"])
+    return tuple(
+        max(0.0, float(costs[f"{kind}_{level}_eur"]) - budget[i])
+        for i, kind in enumerate(("structural", "incidental"))
+        for level in ("low", "high")
+    )
+
+
+def choice_figures(data: BriefingData, port: pd.DataFrame) -> dict[str, object]:
+    """What the budget scenario leans on: how many chosen proposals have no appraisal yet, and
+    which kansrijk proposals it leaves out; the rule it worked under (each theme, rounding)."""
+    from stmh_analysis.report.format import SHORT_FORM_NOTE
+
+    chosen = port[port["in_optimal_low"]]
+    unappraised = int((chosen["appraisal"].fillna("") == "").sum())
+    left_out = port[(port["appraisal"] == "kansrijk") & port["candidate"] & ~port["in_optimal_low"]]
+    return {
+        "rounding_rule": esc(SHORT_FORM_NOTE),
+        "budget_structural_source": esc(parameter_sources(data)["budget_structural_eur"]),
+        "budget_incidental_source": esc(parameter_sources(data)["budget_incidental_eur"]),
+        "require_each_theme_text": "ja"
+        if data.rank_parameters.get("require_each_theme")
+        else "nee",
+        "require_each_theme": bool(data.rank_parameters.get("require_each_theme")),
+        "themes_unmet": themes_unmet(data),
+        "chosen_unappraised": figure(
+            "chosen_unappraised", counted(unappraised, "voorstel", "voorstellen")
+        ),
+        "n_chosen_unappraised": unappraised,
+        "kansrijk_left_out": figure(
+            "kansrijk_left_out",
+            counted(len(left_out), "kansrijk voorstel", "kansrijke voorstellen"),
+        ),
+        "n_kansrijk_left_out": len(left_out),
+        "kansrijk_left_out_titles": esc("; ".join(left_out.sort_values("rank_overall")["title"])),
+    }
 
 
 def themes_asked(reference: Reference) -> str:
     """'klantaanpak, bescherming van minderjarigen, ... en technologie': the themes of
     themes.yaml (not the fallback), as a phrase."""
-    from stmh_analysis.reference import FALLBACK_THEME
-
     labels = [
         label[0].lower() + label[1:] if not label[:2].isupper() else label
         for slug, label in reference.theme_labels.items()
@@ -550,12 +772,15 @@ def ranking_rule(params: dict) -> str:
     return ", dan ".join(names.get(c, c) for c in params.get("ranking_criteria", []))
 
 
+def value_text(value: float) -> str:
+    """A value in appraisal points, the same in every table and sentence: '41', '38,5'."""
+    return number(value, 1).removesuffix(",0")
+
+
 def appraisal_values_text(values: dict[str, float], reference: Reference) -> str:
     """'kansrijk 3, nader uitwerken 1, geen appreciatie 0,5; niet kansrijk wordt niet gekozen'."""
     labels = {**reference.appraisal_labels, "none": reference.appraisal_labels.get("", "none")}
-    chosen = [
-        f"{labels.get(k, k)} {number(v, 1).removesuffix(',0')}" for k, v in values.items() if v > 0
-    ]
+    chosen = [f"{labels.get(k, k)} {value_text(v)}" for k, v in values.items() if v > 0]
     never = [labels.get(k, k) for k, v in values.items() if v <= 0]
     return ", ".join(chosen) + (f"; {' en '.join(never)} wordt niet gekozen" if never else "")
 
@@ -636,7 +861,8 @@ def cost_per_theme_table(data: BriefingData) -> Html:
             "num",
         ),
     ]
-    return table(data.gap.to_dict("records"), cols, cls="data totals")
+    gap = data.gap[~((data.gap["theme"] == FALLBACK_THEME) & (data.gap["proposals"] == 0))]
+    return table(gap.to_dict("records"), cols, cls="data totals")
 
 
 def ranked_tables(
@@ -707,7 +933,7 @@ def scenario_table(data: BriefingData) -> Html:
         Column("Voorstellen", lambda r: number(r["proposals"]), "num"),
         Column("Structureel per jaar", lambda r: euro(r["structural_eur"]), "num"),
         Column("Incidenteel totaal", lambda r: euro(r["incidental_eur"]), "num"),
-        Column("Waarde", lambda r: number(r["value"], 1), "num"),
+        Column("Waarde", lambda r: value_text(r["value"]), "num"),
     ]
     records = [{**s.loc[k].to_dict(), "name": v} for k, v in SCENARIO_NAMES.items() if k in s.index]
     return table(records, cols)
@@ -779,7 +1005,7 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
             ],
             "Structureel per jaar": [euro(v) for v in low["structural_eur"]],
             "Incidenteel totaal": [euro(v) for v in low["incidental_eur"]],
-            "Waarde": [number(v, 1).removesuffix(",0") for v in low["value"]],
+            "Waarde": [value_text(v) for v in low["value"]],
             "Niet besteed (structureel)": [euro(v) for v in low["unspent_structural_eur"]],
             "Erbij t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["enters"]],
             "Eraf t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["leaves"]],
@@ -810,7 +1036,8 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
         else EMPTY
     )
     return (
-        tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios keep") + changes
+        scrolling(tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios keep"))
+        + changes
     )
 
 
@@ -916,13 +1143,13 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
             return tag("p", "Dit is de eerste versie van deze bijlage.")
         return tag(
             "p",
-            "Er is nog niets verstuurd om mee te vergelijken: maak na verzending een release "
-            "(stmh release NAAM); de volgende versie noemt dan wat er sindsdien veranderde.",
+            "Er is nog geen verzonden versie om mee te vergelijken. Zodra deze versie is "
+            "verzonden en vastgelegd, noemt de volgende versie wat er sindsdien veranderde.",
         )
     since = (
         f"de versie van {dutch_date(release.day)}"
         if public
-        else f"release {release.name} van {dutch_date(release.day)}"
+        else f"de verzonden versie {release.name!r} van {dutch_date(release.day)}"
     )
     found = changes(data, theme, public)
     if found.empty:
@@ -978,6 +1205,7 @@ def review_figures(review: pd.DataFrame, issues: pd.DataFrame) -> dict[str, obje
         "n_review_decided": len(decided),
         "n_review_open": still_open,
         "n_review_reopened": int((status == "opnieuw open").sum()),
+        "review_reopened": figure("review_reopened", number(int((status == "opnieuw open").sum()))),
         "n_followed_retitle": followed,
         "followed_retitle": figure(
             "followed_retitle",

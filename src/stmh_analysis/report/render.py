@@ -7,25 +7,28 @@ the PDF is made from that same HTML, so both carry the same content. Files are w
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import nbformat
 
 from stmh_analysis.paths import TEMPLATES_DIR
+from stmh_analysis.report.facts import fill_markdown, put_figures
 from stmh_analysis.store import atomic_path, atomic_write_text
 
 CSS_PATH = Path(__file__).with_name("style.css")
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """The briefing page for an executed notebook: outputs only, no code, no prompts."""
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, source: str = "notebook") -> str:
+    """The briefing page for an executed notebook: outputs and the markdown with its figures
+    filled in (report.facts), no code, no prompts. `source` names the notebook in messages."""
     from nbconvert import HTMLExporter
 
+    filled, placeholders = fill_markdown(nb, source)
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES_DIR)], template_name="stmh")
     resources = {"stmh_title": title, "stmh_css": CSS_PATH.read_text(encoding="utf-8")}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    body, _ = exporter.from_notebook_node(filled, resources=resources)
+    return put_figures(body, placeholders)
 
 
 _EURO_SPACE = re.compile(r"€[ \t]+(?=[\d(.,-]|&)")
@@ -62,11 +65,19 @@ def briefing_title(html: str) -> str:
     return m.group(1) if m else "Briefing"
 
 
-def render_briefing(executed: Path, html_target: Path, pdf_target: Path, author: str = "") -> None:
-    """Executed notebook file -> HTML and PDF beside each other; `author` (the directorate) in
-    both documents' metadata."""
+def render_briefing(
+    executed: Path,
+    html_target: Path,
+    pdf_target: Path,
+    author: str = "",
+    source: str = "",
+    docx_target: Path | None = None,
+) -> None:
+    """Executed notebook file -> HTML and PDF beside each other, and Word when `docx_target` is
+    given; `author` (the directorate) in the documents' metadata; `source` (the notebook's name)
+    in messages about its text."""
     nb = nbformat.read(executed, as_version=4)
-    html = notebook_to_html(nb, title="Briefing")
+    html = notebook_to_html(nb, title="Briefing", source=source or executed.name)
     title = briefing_title(html)
     meta = (
         f'<title>{title}</title>\n<meta name="author" content="{escape(author)}">'
@@ -77,3 +88,14 @@ def render_briefing(executed: Path, html_target: Path, pdf_target: Path, author:
     html = keep_amounts_together(html)
     atomic_write_text(html_target, html)
     html_to_pdf(html, pdf_target)
+    if docx_target is not None:
+        from stmh_analysis.report.word import html_to_docx
+
+        mark = re.search(r'<p class="classification">(.*?)</p>', html)
+        html_to_docx(
+            html,
+            docx_target,
+            title=unescape(title),
+            author=author,
+            classification=unescape(mark.group(1)) if mark else "",
+        )
