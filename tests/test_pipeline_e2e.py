@@ -273,7 +273,10 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
             progress=False,
         )
     message = str(info.value)
-    assert "nota.ipynb" in message and "cell" in message and "kapot voor de test" in message
+    # in Dutch, the cell named by the number JupyterLab shows (the code cells from the top)
+    number = sum(c.cell_type == "code" for c in nb.cells)
+    assert "nota.ipynb" in message and "kapot voor de test" in message
+    assert f"codecel [{number}] (in JupyterLab [{number}]" in message and "failed" not in message
     assert (reports / "nota.pdf").read_bytes() == good
     assert (local.executed / "nota.failed.ipynb").exists()
     assert not (reports / "executed").exists(), "logs and executed notebooks stay out of reports/"
@@ -384,12 +387,17 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
         raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports"
     )
     run_pipeline(
-        RunOptions(paths=paths, audiences=("nota", "bijlage"), date="2024-01-29"),
+        RunOptions(paths=paths, audiences=("nota", "bijlage", "kamerbrief"), date="2024-01-29"),
         say=quiet,
         progress=False,
     )
     bijlage_html = html_text(paths.reports / "bijlage.html")
     bijlage_pdf = pdf_text(paths.reports / "bijlage.pdf")
+    letter = html_text(paths.reports / "kamerbrief.html") + pdf_text(
+        paths.reports / "kamerbrief.pdf"
+    )
+    for secret in ("Geheime", "geheim.example", "VERTROUWELIJK", "06-12345678", "kansrijk"):
+        assert secret not in letter, secret  # the letter holds no partner text at all
     for secret in (
         "Geheime Contactpersoon",
         "contact.persoon@geheim.example",
@@ -752,3 +760,87 @@ def test_a_correction_in_one_theme_leaves_the_other_briefings_as_a_fresh_render_
     # a PDF's embedded font subsets differ between renders; its text and pages do not
     kept_pdf, fresh_pdf = (tmp_path / r / "reports" / "klantaanpak.pdf" for r in ("a", "b"))
     assert pdf_text(kept_pdf) == pdf_text(fresh_pdf)
+
+
+# --- the Kamerbrief and the Word copies ----------------------------------------------------------
+
+
+def figures_in(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', html))
+
+
+def test_the_kamerbrief_states_the_figures_of_the_bijlage(run):
+    paths, _, _ = run
+    letter = html_text(paths.reports / "kamerbrief.html")
+    annex = html_text(paths.reports / "bijlage.html")
+    in_letter, in_annex = figures_in(letter), figures_in(annex)
+    shared = {"public_count", "public_structural", "public_incidental"}
+    assert shared <= set(in_letter) and shared <= set(in_annex)
+    assert {k: in_letter[k] for k in shared} == {k: in_annex[k] for k in shared}
+    # the count is the bijlage's rows, the totals their sums
+    table_rows = annex.count('<td class="main">')
+    assert in_letter["public_count"] == str(table_rows)
+    for part in ("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal", "Betreft",
+                 "Geachte Voorzitter,", "Hoogachtend,", "De Minister van Justitie en Veiligheid"):  # fmt: skip
+        assert part in letter, part
+    pdf = pdf_text(paths.reports / "kamerbrief.pdf")
+    assert in_letter["public_structural"] in pdf and "Openbaar".upper() in pdf.upper()
+    # nothing internal: no appraisal, no ranking, no file or command
+    for internal in ("kansrijk", "appreciatie", "Appreciatie", "rangschikking", ".yaml", "stmh "):
+        assert internal not in re.sub(r"<[^>]+>", " ", letter), internal
+
+
+def test_the_word_copies_have_word_headings_page_numbers_and_the_pdf_amounts(run):
+    import docx
+
+    paths, _, _ = run
+    for name in ("nota", "kamerbrief"):
+        document = docx.Document(str(paths.reports / f"{name}.docx"))
+        styles = {p.style.name for p in document.paragraphs}
+        assert "Heading 1" in styles, name
+        text = "\n".join(p.text for p in document.paragraphs).replace("\xa0", " ")
+        text += "\n".join(
+            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        ).replace("\xa0", " ")
+        pdf = pdf_text(paths.reports / f"{name}.pdf")
+        amounts = set(re.findall(r"€ [\d.]+(?:,\d+)?(?: mln)?", text))
+        assert amounts and amounts <= set(re.findall(r"€ [\d.]+(?:,\d+)?(?: mln)?", pdf)), name
+        footer = document.sections[0].footer._element.xml
+        assert "PAGE" in footer and "NUMPAGES" in footer
+        assert document.core_properties.language == "nl-NL"
+        assert document.core_properties.author.startswith("Directie")
+    nota = docx.Document(str(paths.reports / "nota.docx"))
+    headings = [p.text for p in nota.paragraphs if p.style.name == "Heading 2"]
+    assert headings[:3] == ["1. Aanleiding", "2. Geadviseerd besluit", "3. Kernpunten"]
+    assert nota.tables, "the nota's tables are Word tables"
+
+
+def test_an_analysts_edit_in_markdown_reaches_html_pdf_and_word(run, tmp_path):
+    """Change one sentence of the Aanleiding in nota.ipynb, as an analyst would in Lab: the
+    HTML, the PDF and the Word copy say the new words, with the figure still filled in."""
+    import docx
+    import nbformat
+
+    paths, _, _ = run
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.notebooks, notebooks)
+    nb = nbformat.read(notebooks / "nota.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and "## 1. Aanleiding" in c.source)
+    cell.source = cell.source.replace(
+        "Op het verzoek aan de samenwerkingspartners in de regiegroep zijn",
+        "Na onze oproep aan de partners zijn",
+    )
+    nbformat.write(nb, notebooks / "nota.ipynb")
+    edited = paths.with_overrides(notebooks=notebooks, reports=tmp_path / "reports")
+    shutil.copytree(paths.processed, tmp_path / "processed")
+    edited = edited.with_overrides(processed=tmp_path / "processed")
+    run_pipeline(
+        RunOptions(paths=edited, audiences=("nota",), date="2024-01-29"), say=quiet,
+        progress=False,
+    )  # fmt: skip
+    words = re.compile(r"Na onze oproep aan de partners zijn\s+49\s+voorstellen")
+    html = re.sub(r"<[^>]+>", "", html_text(edited.reports / "nota.html"))
+    assert words.search(html)
+    assert words.search(pdf_text(edited.reports / "nota.pdf").replace("\n", " "))
+    word = "\n".join(p.text for p in docx.Document(str(edited.reports / "nota.docx")).paragraphs)
+    assert words.search(word.replace("\xa0", " "))

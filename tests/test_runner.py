@@ -303,6 +303,7 @@ def test_reports_hold_only_what_is_circulated(base):
         "bijlage.xlsx",
         "te-beoordelen.xlsx",  # the analyst's review queue (internal, like voorstellen.xlsx)
         *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf")),
+        "nota.docx",  # the Word copy for the parafenlijn
     }
     assert (base.log_dir / "executed" / "02-rank-proposals.ipynb").exists()
 

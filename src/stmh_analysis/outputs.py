@@ -59,6 +59,8 @@ BRIEFING_INPUTS = (
 REVIEW_WORKBOOK = "te-beoordelen.xlsx"
 # The workbooks beside the PDFs, per document (report/workbook.py writes them).
 WORKBOOKS = {"nota": "voorstellen.xlsx", "bijlage": "bijlage.xlsx"}
+# Documents that also go out as Word, for the parafenlijn (colleagues edit and initial them).
+WORD_DOCUMENTS = ("nota", "kamerbrief")
 
 # --- the columns of the tables (the schemas in schema.py check them) ---
 

@@ -40,12 +40,18 @@ NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
 NOTEBOOK_NOTA = "nota.ipynb"
 NOTEBOOK_BIJLAGE = "bijlage.ipynb"
+NOTEBOOK_KAMERBRIEF = "kamerbrief.ipynb"
 NOTEBOOK_THEMA = "thema.ipynb"
+PROGRAMME_DOCUMENTS = {
+    "nota": NOTEBOOK_NOTA,
+    "kamerbrief": NOTEBOOK_KAMERBRIEF,
+    "bijlage": NOTEBOOK_BIJLAGE,
+}
 
 
 def document_notebook(audience: str) -> str:
     """The notebook that is this document: one per kind, so text for one audience stays there."""
-    return {"nota": NOTEBOOK_NOTA, "bijlage": NOTEBOOK_BIJLAGE}.get(audience, NOTEBOOK_THEMA)
+    return PROGRAMME_DOCUMENTS.get(audience, NOTEBOOK_THEMA)
 
 
 VERSIONED = (
@@ -147,6 +153,25 @@ def code_hash() -> str:
                 h.update(p.read_bytes())
         _CODE_HASH = h.hexdigest()
     return _CODE_HASH
+
+
+def notebook_key(notebook: Path) -> str:
+    """What of a notebook decides its result: each cell's kind, source and tags. Outputs,
+    execution counts and what JupyterLab stores on saving (language_info, widths, the values
+    jupyterlab-myst shows) are not in it, so running and saving in Lab redoes nothing. The
+    parameters cell counts by its values (step_facts: notebook_defaults), so a changed default
+    is named in the why-line."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    written = [
+        (
+            cell.get("cell_type"),
+            "" if "parameters" in tags else "".join(cell.get("source", "")),
+            sorted(tags),
+        )
+        for cell in nb.get("cells", [])
+        for tags in [cell.get("metadata", {}).get("tags", [])]
+    ]
+    return hashlib.sha256(json.dumps(written, ensure_ascii=False).encode()).hexdigest()
 
 
 # --- parameters ----------------------------------------------------------------------------------
@@ -370,15 +395,37 @@ def _run_papermill(
         if tmp.exists():
             os.replace(tmp, failed)
         raise StepFailed(
-            f"notebook {notebook.name} failed in cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}. "
-            f"The executed notebook is kept at {failed} for inspection; the previous outputs are untouched."
+            f"notebook {notebook.name}: fout in {failing_cell(failed, exc.cell_index)}: "
+            f"{exc.ename}: {exc.evalue}. Het uitgevoerde notebook staat in {failed}; de uitvoer "
+            "van de vorige run is niet aangeraakt."
         ) from None
     except Exception as exc:
         if tmp.exists():
             tmp.unlink()
         raise StepFailed(
-            f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}"
+            f"notebook {notebook.name} kon niet worden uitgevoerd: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def failing_cell(executed: Path, index: int) -> str:
+    """The failing cell as an analyst finds it in JupyterLab: its number among the code cells
+    (what Lab shows as [n] after 'Run All Cells'; papermill's own parameters cell not counted)
+    and its first line."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return f"cel {index + 1}"
+    ours = [
+        i
+        for i, c in enumerate(cells)
+        if c.get("cell_type") == "code"
+        and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
+    if index not in ours:
+        return f"cel {index + 1}"
+    first = next((line for line in "".join(cells[index]["source"]).splitlines() if line), "")
+    number = ours.index(index) + 1
+    return f"codecel [{number}] (in JupyterLab [{number}] na 'Run All Cells'), die begint met {first!r}"
 
 
 @contextlib.contextmanager
@@ -467,10 +514,17 @@ def _noop() -> int:
     return os.getpid()
 
 
+def _document_files(outputs: Mapping[str, Path]) -> list[str]:
+    """A briefing's outputs in the order its job takes them: HTML, PDF, workbook and Word file
+    ('' where the document has none)."""
+    by_suffix = {p.suffix: str(p) for p in outputs.values()}
+    return [by_suffix.get(s, "") for s in (".html", ".pdf", ".xlsx", ".docx")]
+
+
 def _briefing_job(args: tuple) -> tuple[str, float]:
     """Execute the briefing notebook for one audience in a kernel of its own, then render HTML
     and PDF. The next briefing's kernel starts and imports meanwhile (_worker_kernel)."""
-    audience, notebook, parameters, kernel, executed, html, pdf, workbook, warm_next = args
+    audience, notebook, parameters, kernel, executed, html, pdf, workbook, docx, warm_next = args
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
@@ -483,7 +537,14 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
         if warm is not None:
             warm.close()  # the kernel is shut down after use: no notebook shares a kernel
     used = {**notebook_parameters(Path(notebook)), **parameters}  # as the notebook ran
-    render_briefing(Path(executed), Path(html), Path(pdf), author=_directorate(used))
+    render_briefing(
+        Path(executed),
+        Path(html),
+        Path(pdf),
+        author=_directorate(used),
+        source=Path(notebook).name,
+        docx_target=Path(docx) if docx else None,
+    )
     if workbook:
         from stmh_analysis.report.workbook import write_document_workbook
 
@@ -628,7 +689,6 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         RANK_INPUTS,
         RANK_OUTPUTS,
         REVIEW_WORKBOOK,
-        WORKBOOKS,
     )
 
     ref = {f"reference/{p.name}": p for p in reference.files}
@@ -685,7 +745,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         ),
     ]
     for audience in options.audiences or audiences(reference):
-        which = {} if audience in ("nota", "bijlage") else {"theme": audience}
+        which = {} if audience in PROGRAMME_DOCUMENTS else {"theme": audience}
         steps.append(
             Step(
                 f"briefing:{audience}",
@@ -707,19 +767,22 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
                     **ref,
                     **compared,
                 },
-                {
-                    f"reports/{audience}.html": paths.reports / f"{audience}.html",
-                    f"reports/{audience}.pdf": paths.reports / f"{audience}.pdf",
-                    **(
-                        {f"reports/{WORKBOOKS[audience]}": paths.reports / WORKBOOKS[audience]}
-                        if audience in WORKBOOKS
-                        else {}
-                    ),
-                },
+                document_outputs(audience, paths.reports),
                 BRIEFING_PRELOAD,
             )
         )
     return steps
+
+
+def document_outputs(audience: str, reports: Path) -> dict[str, Path]:
+    """What one document's step writes: HTML and PDF, its workbook and its Word file if it has
+    them (outputs.WORKBOOKS, WORD_DOCUMENTS)."""
+    from stmh_analysis.outputs import WORD_DOCUMENTS, WORKBOOKS
+
+    names = [f"{audience}.html", f"{audience}.pdf"]
+    names += [WORKBOOKS[audience]] if audience in WORKBOOKS else []
+    names += [f"{audience}.docx"] if audience in WORD_DOCUMENTS else []
+    return {f"reports/{name}": reports / name for name in names}
 
 
 def _raw_files(raw: Path) -> list[Path]:
@@ -738,7 +801,11 @@ def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None)
         k: v for k, v in {**step.parameters, **(extra or {})}.items() if k not in FOLDER_PARAMETERS
     }
     return {
-        "notebook": sha256_file(paths.notebooks / step.notebook),
+        "notebook": notebook_key(paths.notebooks / step.notebook),
+        "notebook_name": Path(step.notebook).stem,
+        "notebook_defaults": json.loads(
+            json.dumps(notebook_parameters(paths.notebooks / step.notebook), default=str)
+        ),
         "code": code_hash(),
         "parameters": json.loads(json.dumps(given, default=str)),
         "inputs": _hashes(step.inputs),
@@ -759,6 +826,12 @@ def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]
         reasons.append("code gewijzigd")
     if before.get("notebook") != facts["notebook"]:
         reasons.append("notebook gewijzigd")
+    old, new = before.get("notebook_defaults", {}), facts.get("notebook_defaults", {})
+    reasons += [
+        f"parameter {k} (notebook {facts.get('notebook_name', '')})"
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    ]
     old, new = before.get("parameters", {}), facts["parameters"]
     reasons += [
         f"parameter {k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
@@ -1036,16 +1109,13 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
                 "run_date": provenance["run_date"],
                 "provenance_json": json.dumps(provenance),
             }
-            html, pdf, *workbook = step.outputs.values()
             job = [
                 audience,
                 str(paths.notebooks / step.notebook),
                 params,
                 kernel,
                 str(paths.executed / f"{audience}.ipynb"),
-                str(html),
-                str(pdf),
-                str(workbook[0]) if workbook else "",
+                *_document_files(step.outputs),
             ]
             todo.append((step, facts, reasons, job))
         todo.sort(
