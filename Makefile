@@ -17,6 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (stmh)" >/dev/null
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	@touch $(STAMP)
 
 install: $(STAMP) ## create .venv, install the locked dependencies and register the Jupyter kernel
@@ -33,12 +34,15 @@ format: $(STAMP) ## apply ruff formatting and strip notebook outputs
 	$(BIN)/ruff check --fix src tests scripts benchmarks
 	$(BIN)/nbstripout notebooks/*.ipynb
 
-test: $(STAMP) lint ## lint, then every test (unit, property, end to end)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+test: $(STAMP) lint ## lint, then every test (unit, property, end to end; the browser tests where Chromium is installed)
+	@if command -v npm >/dev/null && [ ! -f $(AXE) ]; then npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "axe-core niet geïnstalleerd: de toegankelijkheidstest wordt overgeslagen"; fi
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP) ## open JupyterLab on the whole repository, in notebooks/verkenning (new notebooks land there)
 	@mkdir -p notebooks/verkenning
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/verkenning
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/verkenning $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## time the pipeline and the clean/rank steps; writes benchmarks/results.json
 	$(BIN)/python benchmarks/run_benchmarks.py

@@ -101,22 +101,24 @@ WORDS = {
 }
 
 
-def _appraisal_labels() -> dict[str, str]:
+def _reference_labels() -> dict[str, dict[str, str]]:
+    """The words for the codes the reference files define: appraisals and themes."""
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import load_reference
 
-    return load_reference(Paths.default().reference).appraisal_labels
+    reference = load_reference(Paths.default().reference)
+    return {"appraisal": reference.appraisal_labels, "theme": reference.theme_labels}
 
 
-def _cell(column: str, value: object, labels: dict[str, str]) -> str:
+def _cell(column: str, value: object, labels: dict[str, dict[str, str]]) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
     if column.endswith("_eur"):
         return euro(float(value))
     if isinstance(value, bool):
         return "ja" if value else "nee"
-    if column == "appraisal":
-        return labels.get(str(value), str(value))
+    if column in labels:  # an appraisal or a theme: its label, not its code
+        return labels[column].get(str(value), str(value))
     if column in WORDS:
         return WORDS[column].get(str(value), str(value))
     if column == "code":
@@ -138,7 +140,7 @@ def tabel(
     `headings` names columns whose meaning depends on the table (a `label` of a scenario)."""
     names = {**LABELS, **(headings or {})}
     cols = list(columns) if columns is not None else list(frame.columns)
-    labels = _appraisal_labels() if "appraisal" in cols else {}  # read once per table
+    labels = _reference_labels() if {"appraisal", "theme"} & set(cols) else {}  # once per table
     shown = [
         Column(
             names.get(c, c),
