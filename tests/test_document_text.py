@@ -218,3 +218,21 @@ def test_a_default_changed_in_a_parameters_cell_is_named_in_the_why_line(tmp_pat
     assert reasons_to_run(now, before, {}) == [
         "parameter budget_structural_eur (notebook 02-rank-proposals)"
     ]
+
+
+def test_docs_list_every_figure_a_document_can_name():
+    """docs/documents.md is the analyst's list of names: it stays complete, and says which are
+    public exactly as the code does."""
+    from stmh_analysis.paths import REPO_ROOT
+
+    text = (REPO_ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    listed, public = set(), set()
+    for row in rows:
+        names = set(re.findall(r"`(\w+)`", row.split("|")[1]))
+        listed |= names
+        if row.rstrip(" |").endswith("public"):
+            public |= names
+    figures = set(Figures.__dataclass_fields__)
+    assert figures <= listed, sorted(figures - listed)
+    assert public & figures == set(PUBLIC_FIGURES)
