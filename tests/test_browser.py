@@ -111,7 +111,7 @@ def test_every_html_document_meets_wcag_21_aa_and_reflows_to_320_px(reports):
         if os.environ.get("STMH_REQUIRE_BROWSER"):
             pytest.fail("axe-core ontbreekt: npm ci --prefix tests/browser")
         pytest.skip("axe-core ontbreekt: npm ci --prefix tests/browser")
-    documents = sorted(reports.reports.glob("*.html"))
+    documents = sorted(reports.reports.rglob("*.html"))  # reports/ and reports/openbaar/
     assert len(documents) >= 4
     found, wide = {}, {}
     driver = browser()

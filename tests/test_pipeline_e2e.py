@@ -16,6 +16,7 @@ import pandas as pd
 import pypdf
 import pytest
 
+from stmh_analysis.outputs import document_file
 from stmh_analysis.parameters import audiences
 from stmh_analysis.paths import Paths
 from stmh_analysis.pipeline import ParameterError, RunOptions, StepFailed, run_pipeline
@@ -77,8 +78,8 @@ def test_raw_data_is_never_modified(run):
 def test_all_reports_exist_as_html_and_pdf(run):
     paths, manifest, _ = run
     for audience in AUDIENCES:
-        assert (paths.reports / f"{audience}.html").stat().st_size > 1000
-        assert len(pypdf.PdfReader(paths.reports / f"{audience}.pdf").pages) >= 1
+        assert (document_file(paths.reports, audience, "html")).stat().st_size > 1000
+        assert len(pypdf.PdfReader(document_file(paths.reports, audience, "pdf")).pages) >= 1
         assert (paths.executed / f"{audience}.ipynb").exists()
     assert {s["name"] for s in manifest["steps"]} == {
         "clean",
@@ -122,7 +123,7 @@ def test_kernpunten_match_the_processed_data(run):
 def test_html_is_self_contained_and_shows_no_code(run):
     paths, _, _ = run
     for audience in AUDIENCES:
-        html = html_text(paths.reports / f"{audience}.html")
+        html = html_text(document_file(paths.reports, audience, "html"))
         assert "<script" not in html.lower()
         assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.I)
         assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html)
@@ -142,8 +143,8 @@ def test_html_is_self_contained_and_shows_no_code(run):
 def test_bijlage_is_public(run):
     paths, _, _ = run
     p = pd.read_parquet(paths.processed / "proposals.parquet")
-    html = html_text(paths.reports / "bijlage.html")
-    text = pdf_text(paths.reports / "bijlage.pdf")
+    html = html_text(paths.reports / "openbaar" / "bijlage.html")
+    text = pdf_text(paths.reports / "openbaar" / "bijlage.pdf")
     secrets = [
         v
         for v in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]])
@@ -276,7 +277,8 @@ def test_failing_notebook_is_explained_and_good_outputs_stay(run, tmp_path):
     # in Dutch, the cell named by the number JupyterLab shows (the code cells from the top)
     number = sum(c.cell_type == "code" for c in nb.cells)
     assert "nota.ipynb" in message and "kapot voor de test" in message
-    assert f"codecel [{number}] (in JupyterLab [{number}]" in message and "failed" not in message
+    assert f"codecel [{number}] (in JupyterLab [{number}]" in message
+    assert "failed in cell" not in message
     assert (reports / "nota.pdf").read_bytes() == good
     assert (local.executed / "nota.failed.ipynb").exists()
     assert not (reports / "executed").exists(), "logs and executed notebooks stay out of reports/"
@@ -317,12 +319,12 @@ def test_killed_run_leaves_last_good_outputs_readable(run, tmp_path):
             pd.read_csv(processed / f"{name}.csv", encoding="utf-8-sig")
         for audience in AUDIENCES:
             assert (
-                (reports / f"{audience}.html")
+                (document_file(reports, audience, "html"))
                 .read_text(encoding="utf-8")
                 .rstrip()
                 .endswith("</html>")
             )
-            assert len(pypdf.PdfReader(reports / f"{audience}.pdf").pages) >= 1
+            assert len(pypdf.PdfReader(document_file(reports, audience, "pdf")).pages) >= 1
         json.loads((reports / "manifest.json").read_text())
 
 
@@ -391,10 +393,10 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
         say=quiet,
         progress=False,
     )
-    bijlage_html = html_text(paths.reports / "bijlage.html")
-    bijlage_pdf = pdf_text(paths.reports / "bijlage.pdf")
-    letter = html_text(paths.reports / "kamerbrief.html") + pdf_text(
-        paths.reports / "kamerbrief.pdf"
+    bijlage_html = html_text(paths.reports / "openbaar" / "bijlage.html")
+    bijlage_pdf = pdf_text(paths.reports / "openbaar" / "bijlage.pdf")
+    letter = html_text(paths.reports / "openbaar" / "kamerbrief.html") + pdf_text(
+        paths.reports / "openbaar" / "kamerbrief.pdf"
     )
     for secret in ("Geheime", "geheim.example", "VERTROUWELIJK", "06-12345678", "kansrijk"):
         assert secret not in letter, secret  # the letter holds no partner text at all
@@ -410,17 +412,17 @@ def test_hostile_names_addresses_and_markup_in_the_reports(tmp_path):
         assert secret not in bijlage_html and secret not in bijlage_pdf, secret
     assert "Gewoon voorstel" in bijlage_html and "Meldpunt" in bijlage_pdf
     for audience in ("nota", "bijlage"):
-        html = html_text(paths.reports / f"{audience}.html")
+        html = html_text(document_file(paths.reports, audience, "html"))
         assert "<script" not in html and "<img" not in html  # shown as text, never as markup
         assert "&lt;script&gt;alert(" in html  # escaped: the reader sees the text
     # the CSV for people is defused, the parquet keeps the exact title
     assert hostile_title in set(pd.read_parquet(paths.processed / "proposals.parquet")["title"])
     # the workbooks: the public one holds no contact data or notes; formulas stay text
-    cells = workbook_cells(paths.reports / "bijlage.xlsx")
+    cells = workbook_cells(paths.reports / "openbaar" / "bijlage.xlsx")
     text = " ".join(str(c.value) for c in cells if c.value is not None)
     for secret in ("Geheime Contactpersoon", "geheim.example", "VERTROUWELIJK", "06-12345678"):
         assert secret not in text, secret
-    for name in ("bijlage.xlsx", "voorstellen.xlsx"):
+    for name in ("openbaar/bijlage.xlsx", "voorstellen.xlsx"):
         titles = [c for c in workbook_cells(paths.reports / name) if c.value == FORMULA_TITLE]
         assert titles and all(c.data_type == "s" for c in titles), name
     internal = " ".join(
@@ -467,10 +469,12 @@ def test_disguised_contact_data_and_confidential_proposals_stay_out_of_public_ou
         progress=False,
     )  # fmt: skip
     public = {
-        "html": html_text(paths.reports / "bijlage.html"),
-        "pdf": pdf_text(paths.reports / "bijlage.pdf"),
+        "html": html_text(paths.reports / "openbaar" / "bijlage.html"),
+        "pdf": pdf_text(paths.reports / "openbaar" / "bijlage.pdf"),
         "xlsx": " ".join(
-            str(c.value) for c in workbook_cells(paths.reports / "bijlage.xlsx") if c.value
+            str(c.value)
+            for c in workbook_cells(paths.reports / "openbaar" / "bijlage.xlsx")
+            if c.value
         ),
     }
     secrets = ["Piet Pietersen", "070 - 123 45 67", "1234 5679", "0800-1234", "vng.example",
@@ -501,17 +505,26 @@ def test_workbooks_beside_the_pdfs(run):
     p = pd.read_parquet(paths.processed / "proposals.parquet")
     internal = openpyxl.load_workbook(paths.reports / "voorstellen.xlsx")
     assert internal.sheetnames == ["Rangschikking", "Budgetscenario", "Scenario's", "Datakwaliteit"]
-    public = openpyxl.load_workbook(paths.reports / "bijlage.xlsx")
+    public = openpyxl.load_workbook(paths.reports / "openbaar" / "bijlage.xlsx")
     assert public.sheetnames == ["Voorstellen"]
     directorate = load_reference(DEFAULT.reference).memo.sender
     for wb in (internal, public):
         assert wb.properties.creator == directorate and wb.properties.language == "nl-NL"
         assert wb.properties.title and "openpyxl" not in str(wb.properties.lastModifiedBy)
-    for ws in [*internal, *public]:
+    for ws in internal:
         assert ws.freeze_panes.endswith("2") and ws.print_title_rows == "$1:$1", ws.title
         (table,) = ws.tables.values()  # an Excel Table: a defined header row, with filters
         assert table.ref.startswith("A1:") and ws.page_setup.fitToWidth == 1
-    assert public["Voorstellen"].freeze_panes == "C2"  # theme and title stay in view
+    # the public sheet says what it is above its table: title, date, the 'indicatief' caveat
+    sheet = public["Voorstellen"]
+    assert (
+        "overzicht voorstellen" in sheet["A1"].value
+        and sheet["A2"].value == "Datum: 29 januari 2024"
+    )
+    assert "indicatief" in sheet["A3"].value and "geen toezegging" in sheet["A3"].value
+    (table,) = sheet.tables.values()
+    assert table.ref.startswith("A5:") and sheet.print_title_rows == "$5:$5"
+    assert sheet.freeze_panes == "C6"  # header and theme and title stay in view
     ranking = internal["Rangschikking"]
     headers = [c.value for c in ranking[1]]
     assert ranking.max_row - 1 == len(p)
@@ -522,10 +535,9 @@ def test_workbooks_beside_the_pdfs(run):
     assert all(isinstance(c.value, int) and "€" in c.number_format for c in costed)
     assert unknown and all(c.value is None for c in unknown)  # p.m. is never € 0
     assert sum(c.value for c in costed) == round(p["structural_high_eur"].sum())
-    sheet = public["Voorstellen"]
-    headers = [c.value for c in sheet[1]]
+    headers = [c.value for c in sheet[5]]
     published = p[p["appraisal"].isin(["kansrijk", "nader_uitwerken"])]
-    assert sheet.max_row - 1 == len(published)
+    assert sheet.max_row - 5 == len(published)
     assert not {"Appreciatie", "Contactpersoon", "E-mail", "Toelichting appreciatie"} & set(headers)
     text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     for secret in pd.concat([p["contact_person"], p["contact_email"], p["appraisal_note"]]):
@@ -566,7 +578,9 @@ def test_briefings_do_not_depend_on_order(run, tmp_path):
             progress=False,
         )
         pages[label] = {
-            a: re.sub(r"Gemaakt op [^<]*? met", "", html_text(local.reports / f"{a}.html"))
+            a: re.sub(
+                r"Gemaakt op [^<]*? met", "", html_text(document_file(local.reports, a, "html"))
+            )
             for a in order
         }
     assert pages["forward"] == pages["backward"]
@@ -704,7 +718,7 @@ def test_every_pdf_is_tagged_for_screen_readers(run):
     paths, _, _ = run
     directorate = load_reference(DEFAULT.reference).memo.sender
     for audience in AUDIENCES:
-        pdf = pypdf.PdfReader(paths.reports / f"{audience}.pdf")
+        pdf = pypdf.PdfReader(document_file(paths.reports, audience, "pdf"))
         root = pdf.trailer["/Root"]
         assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
         assert root["/Lang"] == "nl" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
@@ -771,8 +785,8 @@ def figures_in(html: str) -> dict[str, str]:
 
 def test_the_kamerbrief_states_the_figures_of_the_bijlage(run):
     paths, _, _ = run
-    letter = html_text(paths.reports / "kamerbrief.html")
-    annex = html_text(paths.reports / "bijlage.html")
+    letter = html_text(paths.reports / "openbaar" / "kamerbrief.html")
+    annex = html_text(paths.reports / "openbaar" / "bijlage.html")
     in_letter, in_annex = figures_in(letter), figures_in(annex)
     shared = {"public_count", "public_structural", "public_incidental"}
     assert shared <= set(in_letter) and shared <= set(in_annex)
@@ -783,7 +797,7 @@ def test_the_kamerbrief_states_the_figures_of_the_bijlage(run):
     for part in ("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal", "Betreft",
                  "Geachte Voorzitter,", "Hoogachtend,", "De Minister van Justitie en Veiligheid"):  # fmt: skip
         assert part in letter, part
-    pdf = pdf_text(paths.reports / "kamerbrief.pdf")
+    pdf = pdf_text(paths.reports / "openbaar" / "kamerbrief.pdf")
     assert in_letter["public_structural"] in pdf and "Openbaar".upper() in pdf.upper()
     # nothing internal: no appraisal, no ranking, no file or command
     for internal in ("kansrijk", "appreciatie", "Appreciatie", "rangschikking", ".yaml", "stmh "):
@@ -798,11 +812,18 @@ def test_the_word_copies_have_word_headings_page_numbers_and_the_pdf_amounts(run
         document = docx.Document(str(paths.reports / f"{name}.docx"))
         styles = {p.style.name for p in document.paragraphs}
         assert "Heading 1" in styles, name
-        text = "\n".join(p.text for p in document.paragraphs).replace("\xa0", " ")
-        text += "\n".join(
-            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        # (a chart's text alternative states values the PDF shows as a drawing)
+        text = "\n".join(
+            p.text for p in document.paragraphs if not p.text.startswith("Grafiek")
         ).replace("\xa0", " ")
-        pdf = pdf_text(paths.reports / f"{name}.pdf")
+        text += "\n".join(
+            cell.text
+            for table in document.tables
+            for row in table.rows
+            for cell in row.cells
+            if not cell.text.startswith("Grafiek")
+        ).replace("\xa0", " ")
+        pdf = pdf_text(document_file(paths.reports, name, "pdf"))
         amounts = set(re.findall(r"€ [\d.]+(?:,\d+)?(?: mln)?", text))
         assert amounts and amounts <= set(re.findall(r"€ [\d.]+(?:,\d+)?(?: mln)?", pdf)), name
         footer = document.sections[0].footer._element.xml
@@ -844,3 +865,42 @@ def test_an_analysts_edit_in_markdown_reaches_html_pdf_and_word(run, tmp_path):
     assert words.search(pdf_text(edited.reports / "nota.pdf").replace("\n", " "))
     word = "\n".join(p.text for p in docx.Document(str(edited.reports / "nota.docx")).paragraphs)
     assert words.search(word.replace("\xa0", " "))
+
+
+# --- what may be published, apart ----------------------------------------------------------------
+
+
+def _everything_in(path: Path) -> str:
+    """A file's content and metadata as text: what a reader or a Woo request would see."""
+    import zipfile
+
+    if path.suffix == ".pdf":
+        reader = pypdf.PdfReader(path)
+        meta = " ".join(str(v) for v in (reader.metadata or {}).values())
+        xmp = reader.trailer["/Root"].get("/Metadata")
+        return pdf_text(path) + meta + (xmp.get_object().get_data().decode() if xmp else "")
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_public_folder_holds_only_what_may_be_published(run):
+    """reports/openbaar/ is what may be uploaded or sent under the Woo as it is: the Kamerbrief
+    and its bijlage (HTML, PDF) and the public workbook; no manifest, internal document, personal
+    data, internal path or tool in any of them, content or metadata."""
+    paths, _, _ = run
+    public = paths.reports / "openbaar"
+    assert {p.name for p in public.iterdir()} == {
+        "kamerbrief.html", "kamerbrief.pdf", "bijlage.html", "bijlage.pdf", "bijlage.xlsx",
+    }  # fmt: skip
+    internal = {p.name for p in paths.reports.iterdir() if p.is_file()}
+    assert {"nota.html", "manifest.json", "voorstellen.xlsx", "te-beoordelen.xlsx"} <= internal
+    assert not internal & {"bijlage.html", "kamerbrief.html", "bijlage.xlsx"}
+    for path in public.iterdir():
+        text = _everything_in(path)
+        assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), path.name  # no e-mail address
+        # (a PDF's Producer names the PDF library, as every PDF does; nothing else names a tool)
+        for leak in (str(paths.reports), "/work/", "/home/", "C:\\\\", "commit", "openpyxl",
+                     "stmh-analysis", "kansrijk", "appreciatie"):  # fmt: skip
+            assert leak not in text, (path.name, leak)

@@ -103,7 +103,7 @@ def large(tmp_path_factory) -> Path:
 
 
 def documents(reports: Path) -> list[Path]:
-    found = sorted(reports.glob("*.pdf"))
+    found = sorted(reports.rglob("*.pdf"))  # reports/ and reports/openbaar/
     assert found
     return found
 
@@ -140,7 +140,7 @@ def test_long_tables_repeat_their_header_on_every_page(large):
     assert len(ranking) > 5  # 300 proposals: the ranking runs over many pages
     for page in ranking:
         assert "Voorstel en indiener" in page.text, f"pagina {page.number} zonder kopregel"
-    public = read_pages(large / "bijlage.pdf")
+    public = read_pages(large / "openbaar" / "bijlage.pdf")
     for page in public[1:]:
         assert "Indicatieve kosten" in page.text, f"bijlage pagina {page.number} zonder kopregel"
 

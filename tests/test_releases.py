@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from stmh_analysis.changes import compare_proposals, count_changes
+from stmh_analysis.outputs import document_file
 from stmh_analysis.paths import Paths
 from stmh_analysis.releases import ReleaseError, check_name, find_release, make_release
 from stmh_analysis.store import sha256_file
@@ -285,7 +286,7 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
 
     def run() -> tuple[str, str]:
         run_pipeline(options, say=lambda _: None, progress=False)
-        return tuple(read(paths.reports / f"{n}.html") for n in ("nota", "bijlage"))
+        return tuple(read(document_file(paths.reports, n, "html")) for n in ("nota", "bijlage"))
 
     nota, bijlage = run()
     assert "Er is nog geen verzonden versie om mee te vergelijken" in nota
@@ -302,8 +303,7 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
     nota, bijlage = run()
     rows = changes_rows(nota)
     assert (
-        "de verzonden versie 'januari' van 29 januari 2024: 0 nieuw, 0 vervallen, 2 gewijzigd"
-        in nota
+        "de verzonden versie januari van 29 januari 2024: 0 nieuw, 0 vervallen, 2 gewijzigd" in nota
     )
     assert any(
         "Zorgcoördinatie in alle regio's" in r
@@ -329,7 +329,7 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
     assert changes_rows(frozen) == rows
     options.force = False
     nota_after, _ = run()
-    assert "Geen wijzigingen ten opzichte van release februari" in nota_after
+    assert "Geen wijzigingen ten opzichte van de verzonden versie februari" in nota_after
     options.compare_with = "januari"
     nota_vs_first, _ = run()
     assert changes_rows(nota_vs_first) == rows
@@ -401,14 +401,15 @@ def test_a_release_waits_while_a_run_holds_the_project(project):
 
 def test_a_release_keeps_each_document_as_an_archival_pdf(project):
     """PDF/A-2a beside what was sent: the archive's format, made from the released HTML."""
-    html = project.reports / "bijlage.html"
+    html = project.reports / "openbaar" / "bijlage.html"
+    html.parent.mkdir(exist_ok=True)
     html.write_text(
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Bijlage</title>'
         "</head><body><h1>Bijlage</h1><p>Voorstellen.</p></body></html>",
         encoding="utf-8",
     )
     manifest = json.loads((project.reports / "manifest.json").read_text(encoding="utf-8"))
-    manifest["outputs"]["reports/bijlage.html"] = sha256_file(html)
+    manifest["outputs"]["reports/openbaar/bijlage.html"] = sha256_file(html)
     (project.reports / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     release = make_release("jan", project, project.releases, NOW)
     archived = release.folder / "archief" / "bijlage.pdf"

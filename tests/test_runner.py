@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stmh_analysis.outputs import CLEAN_OUTPUTS, KEYS_DIR, RANK_OUTPUTS
+from stmh_analysis.outputs import CLEAN_OUTPUTS, KEYS_DIR, RANK_OUTPUTS, document_file
 from stmh_analysis.paths import Paths
 from stmh_analysis.pipeline import (
     ParameterError,
@@ -104,7 +104,7 @@ def test_a_hand_run_scenario_never_reaches_the_briefings(base, tmp_path):
     ) and "rank_parameters.json" in said.line("rank")
     assert manifest["used"]["rank"]["budget_structural_eur"] == 2_000_000
     for audience in BRIEFINGS:
-        text = page_text(paths.reports / f"{audience}.html")
+        text = page_text(document_file(paths.reports, audience, "html"))
         assert "2,5 mln" not in text
     assert (
         "structureel budget: € 2.000.000 per jaar" in page_text(paths.reports / "nota.html").lower()
@@ -176,7 +176,11 @@ def test_an_edited_parameters_cell_is_used_and_a_command_line_value_over_it_is_a
     nbformat.write(nb, notebooks / "02-rank-proposals.ipynb")
     paths = copy_of(base, tmp_path, notebooks=notebooks)
     manifest, said = run(paths)
-    assert "notebook gewijzigd" in said.line("rank")
+    # the why-line names the parameter and the notebook (only the parameters cell changed)
+    assert said.line("rank").endswith(
+        "uitgevoerd (parameter budget_structural_eur (notebook 02-rank-proposals))"
+    ) or "(parameter budget_structural_eur (notebook 02-rank-proposals))" in said.line("rank")
+    assert "notebook gewijzigd" not in said.line("rank")
     assert manifest["used"]["rank"]["budget_structural_eur"] == 3_000_000
     nota = page_text(paths.reports / "nota.html")
     assert "€ 3.000.000 per jaar (uit de parameters van notebook 02)" in nota
@@ -272,7 +276,7 @@ def test_non_default_settings_and_parameters_are_what_the_sentences_say(base, tm
     assert "structureel × 3 jaar" in nota and "3 jaar" in nota
     assert "Aannemelijkheidsgrens per voorstel: € 50 mln" in nota
     assert "gewogen score" in nota
-    bijlage = page_text(paths.reports / "bijlage.html")
+    bijlage = page_text(paths.reports / "openbaar" / "bijlage.html")
     proposals = pd.read_parquet(paths.processed / "proposals.parquet")
     nader = proposals[proposals["appraisal"] == "nader_uitwerken"]["title"]
     kansrijk = proposals[proposals["appraisal"] == "kansrijk"]["title"]
@@ -296,13 +300,18 @@ def test_reports_and_data_get_the_users_umask(base, tmp_path):
 
 
 def test_reports_hold_only_what_is_circulated(base):
-    names = {p.name for p in base.reports.iterdir()}
+    names = {p.relative_to(base.reports).as_posix() for p in base.reports.rglob("*")}
     assert names == {
         "manifest.json",
         "voorstellen.xlsx",
-        "bijlage.xlsx",
+        "openbaar",  # what may be published, apart from the rest
+        "openbaar/bijlage.xlsx",
         "te-beoordelen.xlsx",  # the analyst's review queue (internal, like voorstellen.xlsx)
-        *(f"{a}.{ext}" for a in BRIEFINGS for ext in ("html", "pdf")),
+        *(
+            document_file(base.reports, a, ext).relative_to(base.reports).as_posix()
+            for a in BRIEFINGS
+            for ext in ("html", "pdf")
+        ),
         "nota.docx",  # the Word copy for the parafenlijn
     }
     assert (base.log_dir / "executed" / "02-rank-proposals.ipynb").exists()
@@ -442,7 +451,7 @@ def test_text_written_for_one_audience_stays_in_its_document(base, tmp_path):
     assert "notebook gewijzigd" in said.line(
         "briefing:bijlage"
     ) and "notebook gewijzigd" in said.line("briefing:nota")
-    public = page_text(paths.reports / "bijlage.html")
+    public = page_text(paths.reports / "openbaar" / "bijlage.html")
     internal = page_text(paths.reports / "nota.html")
     assert "onder voorbehoud van het Voorjaarsnota-besluit" in public
     assert "eerste ruwe inschatting" not in public
@@ -450,7 +459,9 @@ def test_text_written_for_one_audience_stays_in_its_document(base, tmp_path):
     assert "Advies: steun de drie kansrijke voorstellen van de politie (intern)." in internal
     from pypdf import PdfReader
 
-    pdf = " ".join(page.extract_text() for page in PdfReader(paths.reports / "bijlage.pdf").pages)
+    pdf = " ".join(
+        page.extract_text() for page in PdfReader(paths.reports / "openbaar" / "bijlage.pdf").pages
+    )
     assert "Voorjaarsnota" in pdf and "kansrijke voorstellen van de politie" not in pdf
 
 

@@ -8,6 +8,8 @@ Free of pandas, so the runner can decide 'up to date' without loading the data s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 CLEAN_OUTPUTS = (
     "proposals.parquet",
     "proposals.csv",
@@ -61,6 +63,20 @@ REVIEW_WORKBOOK = "te-beoordelen.xlsx"
 WORKBOOKS = {"nota": "voorstellen.xlsx", "bijlage": "bijlage.xlsx"}
 # Documents that also go out as Word, for the parafenlijn (colleagues edit and initial them).
 WORD_DOCUMENTS = ("nota", "kamerbrief")
+# What is sent to Parliament and published. Their HTML, PDF and workbook are written to a folder
+# of their own, reports/openbaar/, that holds nothing internal: that folder can be uploaded or
+# handed over under the Woo as it is. (Their Word drafts are for the parafenlijn: internal.)
+PUBLIC_DOCUMENTS = ("kamerbrief", "bijlage")
+PUBLIC_FOLDER = "openbaar"
+
+
+def document_file(reports: Path, audience: str, suffix: str) -> Path:
+    """Where a document's file lands: reports/openbaar/ for a public document (not its Word
+    draft), reports/ for everything else. `suffix`: 'html', 'pdf', 'docx' or a workbook's name."""
+    name = suffix if "." in suffix else f"{audience}.{suffix}"
+    public = audience in PUBLIC_DOCUMENTS and not name.endswith(".docx")
+    return (reports / PUBLIC_FOLDER if public else reports) / name
+
 
 # --- the columns of the tables (the schemas in schema.py check them) ---
 

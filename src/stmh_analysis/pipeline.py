@@ -421,6 +421,9 @@ def failing_cell(executed: Path, index: int) -> str:
         if c.get("cell_type") == "code"
         and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
     ]
+    # the cell that holds the error (papermill's own index counts a banner it adds on top)
+    failed = [i for i in ours if any(o.get("output_type") == "error" for o in cells[i]["outputs"])]
+    index = failed[0] if failed else index
     if index not in ours:
         return f"cel {index + 1}"
     first = next((line for line in "".join(cells[index]["source"]).splitlines() if line), "")
@@ -554,6 +557,7 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
             processed_dir=used.get("processed_dir"),
             reference_dir=used.get("reference_dir"),
             public_appraisals=used["public_appraisals"],
+            date=used.get("date", ""),
         )
     return audience, time.perf_counter() - start
 
@@ -777,12 +781,13 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
 def document_outputs(audience: str, reports: Path) -> dict[str, Path]:
     """What one document's step writes: HTML and PDF, its workbook and its Word file if it has
     them (outputs.WORKBOOKS, WORD_DOCUMENTS)."""
-    from stmh_analysis.outputs import WORD_DOCUMENTS, WORKBOOKS
+    from stmh_analysis.outputs import WORD_DOCUMENTS, WORKBOOKS, document_file
 
-    names = [f"{audience}.html", f"{audience}.pdf"]
+    names = ["html", "pdf"]
     names += [WORKBOOKS[audience]] if audience in WORKBOOKS else []
-    names += [f"{audience}.docx"] if audience in WORD_DOCUMENTS else []
-    return {f"reports/{name}": reports / name for name in names}
+    names += ["docx"] if audience in WORD_DOCUMENTS else []
+    files = [document_file(reports, audience, name) for name in names]
+    return {f"reports/{p.relative_to(reports).as_posix()}": p for p in files}
 
 
 def _raw_files(raw: Path) -> list[Path]:
@@ -1163,6 +1168,8 @@ def _with_proposals(briefings: list[Step], present: set[str], say: Say | None) -
         theme = step.parameters.get("theme")
         if theme is None or theme in present:
             keep.append(step)
+            if say is not None:
+                _remove_old_public_copies(step, say)
             continue
         stale = [p for p in step.outputs.values() if p.exists()]
         for path in stale:
@@ -1171,6 +1178,19 @@ def _with_proposals(briefings: list[Step], present: set[str], say: Say | None) -
             gone = f" (oude versie verwijderd: {', '.join(p.name for p in stale)})" if stale else ""
             say(f"  {step.name:<30} {NO_PROPOSALS}{gone}")
     return keep
+
+
+def _remove_old_public_copies(step: Step, say: Say) -> None:
+    """A public document used to be written to reports/ itself; it now lands in reports/openbaar/
+    (outputs.PUBLIC_FOLDER). The old copy is removed, so reports/ never holds a stale public
+    document beside the current one."""
+    from stmh_analysis.outputs import PUBLIC_FOLDER
+
+    for path in step.outputs.values():
+        old = path.parent.parent / path.name
+        if path.parent.name == PUBLIC_FOLDER and old.is_file():
+            old.unlink()
+            say(f"  {step.name:<30} oude kopie in {old.parent.name}/ verwijderd: {old.name}")
 
 
 def warm_next_flags(jobs: int, workers: int) -> list[bool]:

@@ -27,7 +27,12 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
-from stmh_analysis.outputs import ACCOUNTING_COUNTS, AMOUNT_COLUMNS, SKIPPED_COUNTS
+from stmh_analysis.outputs import (
+    ACCOUNTING_COUNTS,
+    AMOUNT_COLUMNS,
+    PUBLIC_DOCUMENTS,
+    SKIPPED_COUNTS,
+)
 from stmh_analysis.parameters import check_date
 from stmh_analysis.privacy import known_names, mask_personal
 from stmh_analysis.problems import DUTCH_TEXT, flag_codes
@@ -353,9 +358,6 @@ def blok(*parts: Html) -> Html:
 def punten(items: Sequence[str | Html]) -> Html:
     """A bullet list of such sentences (empty items left out)."""
     return Html("<ul>" + "".join(f"<li>{i}</li>" for i in items if str(i).strip()) + "</ul>")
-
-
-PUBLIC_DOCUMENTS = ("bijlage", "kamerbrief")  # sent to Parliament and published
 
 
 def classification(options: BriefingOptions) -> str:
@@ -1149,7 +1151,7 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
     since = (
         f"de versie van {dutch_date(release.day)}"
         if public
-        else f"de verzonden versie {release.name!r} van {dutch_date(release.day)}"
+        else f"de verzonden versie {release.name} van {dutch_date(release.day)}"
     )
     found = changes(data, theme, public)
     if found.empty:

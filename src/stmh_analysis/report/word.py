@@ -20,8 +20,8 @@ _STYLE = re.compile(r"<style.*?</style>|<title>.*?</title>|<meta [^>]*>", re.S)
 _RUNNING = re.compile(r'<p class="(?:classification|doc-meta)">.*?</p>', re.S)
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 _CHART = re.compile(r"<svg\b.*?</svg>", re.S)
-_SVG_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-_SVG_DESC = re.compile(r"<desc>(.*?)</desc>", re.S)
+_SVG_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
+_SVG_DESC = re.compile(r"<desc\b[^>]*>(.*?)</desc>", re.S)
 
 
 def _chart_as_text(m: re.Match) -> str:

@@ -8,6 +8,7 @@ workbook is built from `document.public_view` and the bijlage's appraisal rule, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
 from stmh_analysis.report.cells import FIGURES, PLACE, Col, cell_value
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
-from stmh_analysis.report.format import XLSX_EURO_FORMAT
+from stmh_analysis.report.format import XLSX_EURO_FORMAT, dutch_date
 from stmh_analysis.store import atomic_path
 
 
@@ -29,6 +30,7 @@ class Sheet:
     frame: pd.DataFrame
     columns: Sequence[Col]
     frozen_columns: int = 0  # columns that stay in view when scrolling right (the title)
+    preamble: tuple[str, ...] = ()  # lines above the table: title, date, caveat (public sheet)
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,13 @@ def write_workbook(target: Path, sheets: Sequence[Sheet], about: About = About()
     wb.properties.language = "nl-NL"
     for number, sheet in enumerate(sheets, start=1):
         ws = wb.create_sheet(sheet.name[:31])
+        top = _write_preamble(ws, sheet)  # the header row
         for j, col in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=j, value=col.header)
+            cell = ws.cell(row=top, column=j, value=col.header)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         records = sheet.frame.to_dict("records")
-        for i, rec in enumerate(records, start=2):
+        for i, rec in enumerate(records, start=top + 1):
             for j, col in enumerate(sheet.columns, start=1):
                 cell = ws.cell(row=i, column=j, value=cell_value(rec.get(col.source), col.kind))
                 if col.kind == "eur":
@@ -79,18 +82,47 @@ def write_workbook(target: Path, sheets: Sequence[Sheet], about: About = About()
             )
             cap = 60 if col.kind == "long" else 40
             ws.column_dimensions[get_column_letter(j)].width = max(8, min(cap, longest + 2))
-        ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
+        ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{top + 1}"
         last = get_column_letter(len(sheet.columns))
-        table = Table(displayName=f"Tabel{number}", ref=f"A1:{last}{max(1, len(records)) + 1}")
+        table = Table(
+            displayName=f"Tabel{number}", ref=f"A{top}:{last}{top + max(1, len(records))}"
+        )
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
         ws.add_table(table)
-        ws.print_title_rows = "1:1"
+        ws.print_title_rows = f"{top}:{top}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     with atomic_path(target) as tmp:
         wb.save(tmp)
+
+
+def _write_preamble(ws, sheet: Sheet) -> int:
+    """The sheet's title, date and caveat above its table (the first line bold), each across
+    the table's width; returns the row of the table's header."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(len(sheet.columns))
+    for row, line in enumerate(sheet.preamble, start=1):
+        cell = ws.cell(row=row, column=1, value=line)
+        cell.font = Font(bold=row == 1, size=13 if row == 1 else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws.row_dimensions[row].height = 15 * max(1, -(-len(line) // 150))
+    return len(sheet.preamble) + 2 if sheet.preamble else 1
+
+
+# What the public workbook says above its table, as the bijlage says it: a figure in Excel is
+# sorted and summed apart from its document, so the caveat travels with it.
+PUBLIC_CAVEAT = (
+    "De bedragen zijn indicatief: een eerste ruwe inschatting door de indienende partners. Ze "
+    "zijn nog niet getoetst op uitvoerbaarheid en behoeven nadere uitwerking. Opname in dit "
+    "overzicht is geen toezegging van financiering. Structurele bedragen zijn per jaar; "
+    "incidentele bedragen zijn het totaal over de looptijd van het voorstel. Een voorstel zonder "
+    "kostenraming (p.m.) heeft lege bedragcellen."
+)
 
 
 # --- what goes in ---------------------------------------------------------------------------------
@@ -224,8 +256,11 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
     return [ranking, budget, scenarios, quality]
 
 
-def public_sheets(data: BriefingData, public_appraisals: Sequence[str]) -> list[Sheet]:
-    """The public annex as a table: publishable columns of the published proposals only."""
+def public_sheets(
+    data: BriefingData, public_appraisals: Sequence[str], day: str = ""
+) -> list[Sheet]:
+    """The public annex as a table: publishable columns of the published proposals only, under
+    its title, date (`day`, ISO; empty: today) and caveat."""
     pub = public_view(data.proposals[published(data.proposals, public_appraisals)])
     order = data.ranking.set_index("proposal_id")["rank_in_theme"]
     pub = _with_words(pub, data)
@@ -246,6 +281,12 @@ def public_sheets(data: BriefingData, public_appraisals: Sequence[str]) -> list[
                 *_AMOUNTS,
             ],
             frozen_columns=2,  # theme and title stay in view
+            preamble=(
+                f"{data.reference.letter.subject or 'Voorstellen'}: overzicht voorstellen "
+                "(bijlage bij de Kamerbrief)",
+                f"Datum: {dutch_date(dt.date.fromisoformat(day) if day else dt.date.today())}",
+                PUBLIC_CAVEAT,
+            ),
         )
     ]
 
@@ -257,15 +298,20 @@ def write_document_workbook(
     processed_dir: str | Path | None = None,
     reference_dir: str | Path | None = None,
     public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
+    date: str = "",
 ) -> None:
-    """The workbook that goes with the nota (internal) or the bijlage (public)."""
+    """The workbook that goes with the nota (internal) or the bijlage (public, dated `date`)."""
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import load_reference
     from stmh_analysis.report.document import load_briefing_data
 
     paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
     data = load_briefing_data(paths.processed, load_reference(paths.reference))
-    sheets = internal_sheets(data) if audience == "nota" else public_sheets(data, public_appraisals)
+    sheets = (
+        internal_sheets(data)
+        if audience == "nota"
+        else public_sheets(data, public_appraisals, date)
+    )
     title = data.reference.memo.subject or "Voorstellen Samen tegen mensenhandel"
     kind = (
         "overzicht voorstellen (intern)" if audience == "nota" else "bijlage: overzicht voorstellen"
