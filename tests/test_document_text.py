@@ -236,3 +236,20 @@ def test_docs_list_every_figure_a_document_can_name():
     figures = set(Figures.__dataclass_fields__)
     assert figures <= listed, sorted(figures - listed)
     assert public & figures == set(PUBLIC_FIGURES)
+
+
+@pytest.mark.parametrize(
+    "first, last, words",
+    [
+        (2024, 2027, "€ 1,2 mln in totaal over 2024–2027"),  # a total over years, said so
+        (2025, 2025, "€ 1,2 mln eenmalig (2025)"),
+        (2025, None, "€ 1,2 mln eenmalig (2025)"),
+        (None, None, "€ 1,2 mln eenmalig"),
+    ],
+)
+def test_an_incidental_amount_says_whether_it_is_a_total_over_years(first, last, words):
+    """Not 'eenmalig/tijdelijk' for € 1,2 mln over 2024–2027: the reader must know it is the
+    total over the period, not a yearly amount."""
+    from stmh_analysis.report.document import incidental_words
+
+    assert incidental_words("€ 1,2 mln", {"first_year": first, "last_year": last}) == words

@@ -823,13 +823,17 @@ def _cost_cells(rec: dict) -> tuple[str, str]:
         if rec["incidental_high_eur"]
         else ""
     )
-    years = ""
+    return (f"{s} per jaar" if s else "—"), (incidental_words(i, rec) if i else "—")
+
+
+def incidental_words(amount: str, rec: dict) -> str:
+    """An incidental amount says what it is: the total over its years ('€ 1,2 mln in totaal
+    over 2024–2027'), or a one-off ('€ 25.000 eenmalig (2025)', '€ 25.000 eenmalig')."""
     first, last = rec.get("first_year"), rec.get("last_year")
-    if i and pd.notna(first) and first not in ("", None):
-        years = f" ({int(first)}" + (
-            f"–{int(last)})" if pd.notna(last) and last not in ("", None) and last != first else ")"
-        )
-    return (f"{s} per jaar" if s else "—"), (f"{i}{years}" if i else "—")
+    known = [int(y) for y in (first, last) if y not in ("", None) and pd.notna(y)]
+    if len(set(known)) == 2:
+        return f"{amount} in totaal over {min(known)}–{max(known)}"
+    return f"{amount} eenmalig" + (f" ({known[0]})" if known else "")
 
 
 def _proposal_cell(rec: dict, long_names: dict[str, str] | None = None) -> Html:
@@ -922,8 +926,8 @@ def charts(data: BriefingData) -> Html:
 SCENARIO_NAMES = {
     "optimal_low": "Beste combinatie, lage raming",
     "optimal_high": "Beste combinatie, hoge raming",
-    "greedy_low": "Goedkoopste kansrijke eerst, lage raming",
-    "greedy_high": "Goedkoopste kansrijke eerst, hoge raming",
+    "greedy_low": "In volgorde van de rangschikking, lage raming",
+    "greedy_high": "In volgorde van de rangschikking, hoge raming",
 }
 
 
@@ -1412,7 +1416,7 @@ def _public_cost(rec: dict) -> str:
         p
         for p in (
             structural if structural != "—" else "",
-            incidental + " eenmalig/tijdelijk" if incidental != "—" else "",
+            incidental if incidental != "—" else "",
         )
         if p
     ]

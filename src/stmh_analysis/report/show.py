@@ -71,8 +71,8 @@ LABELS = {
     "rank_in_theme": "Rang in thema",
     "in_optimal_low": "Beste combinatie (laag)",
     "in_optimal_high": "Beste combinatie (hoog)",
-    "in_greedy_low": "Goedkoopste eerst (laag)",
-    "in_greedy_high": "Goedkoopste eerst (hoog)",
+    "in_greedy_low": "Op volgorde (laag)",
+    "in_greedy_high": "Op volgorde (hoog)",
     "fits": "Past binnen budget",
     "scenario": "Scenario",
     "method": "Methode",
@@ -97,7 +97,7 @@ WORDS = {
         "alleen_lage_raming": "alleen bij de lage raming",
     },
     "costs": {"low": "laag", "high": "hoog"},
-    "method": {"optimal": "beste combinatie", "greedy": "goedkoopste kansrijke eerst"},
+    "method": {"optimal": "beste combinatie", "greedy": "in volgorde van de rangschikking"},
 }
 
 
