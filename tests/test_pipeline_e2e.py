@@ -504,14 +504,18 @@ def test_workbooks_beside_the_pdfs(run):
     paths, _, _ = run
     p = pd.read_parquet(paths.processed / "proposals.parquet")
     internal = openpyxl.load_workbook(paths.reports / "voorstellen.xlsx")
-    assert internal.sheetnames == ["Rangschikking", "Budgetscenario", "Scenario's", "Datakwaliteit"]
+    assert internal.sheetnames == [
+        "Rangschikking", "Budgetscenario", "Scenario's", "Datakwaliteit", "Wijzigingen"
+    ]  # fmt: skip
     public = openpyxl.load_workbook(paths.reports / "openbaar" / "bijlage.xlsx")
-    assert public.sheetnames == ["Voorstellen"]
+    assert public.sheetnames == ["Voorstellen", "Wijzigingen"]
+    for wb in (internal, public):  # like the documents': no release yet to compare with
+        assert "nog geen eerder verzonden versie" in wb["Wijzigingen"]["A1"].value
     directorate = load_reference(DEFAULT.reference).memo.sender
     for wb in (internal, public):
         assert wb.properties.creator == directorate and wb.properties.language == "nl-NL"
         assert wb.properties.title and "openpyxl" not in str(wb.properties.lastModifiedBy)
-    for ws in internal:
+    for ws in internal.worksheets[:-1]:
         assert ws.freeze_panes.endswith("2") and ws.print_title_rows == "$1:$1", ws.title
         (table,) = ws.tables.values()  # an Excel Table: a defined header row, with filters
         assert table.ref.startswith("A1:") and ws.page_setup.fitToWidth == 1

@@ -316,6 +316,15 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
         for r in rows
     ), rows
     assert "vervallen" not in " ".join(rows) and "nieuw" not in " ".join(rows)
+    # the workbooks carry the same changes on a sheet of their own
+    import openpyxl
+
+    for path in (paths.reports / "voorstellen.xlsx", paths.reports / "openbaar" / "bijlage.xlsx"):
+        sheet = openpyxl.load_workbook(path)["Wijzigingen"]
+        values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+        assert values[0] == ["Voorstel", "Indiener", "Wijziging", "Was", "Wordt"], path.name
+        assert ["Zorgcoördinatie in alle regio's", "VNG", "kosten", "€ 1.500.000 per jaar",
+                "€ 1.600.000 per jaar"] in values, values  # fmt: skip
     public_rows = changes_rows(bijlage)
     assert public_rows and not any("appreciatie" in r for r in public_rows)
 

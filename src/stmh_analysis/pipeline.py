@@ -558,6 +558,8 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
             reference_dir=used.get("reference_dir"),
             public_appraisals=used["public_appraisals"],
             date=used.get("date", ""),
+            releases_dir=used.get("releases_dir"),
+            compare_with=used.get("compare_with", ""),
         )
     return audience, time.perf_counter() - start
 

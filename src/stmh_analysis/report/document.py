@@ -1094,6 +1094,15 @@ _CHANGE_KIND_PUBLIC = {"new": "nieuw", "withdrawn": "niet meer opgenomen", "chan
 _FIELD_NAMES = {"cost": "kosten", "appraisal": "appreciatie", "theme": "thema", "title": "titel"}
 
 
+def change_words(rec: dict, public: bool) -> str:
+    """What changed about a proposal, in words: 'nieuw', 'vervallen' ('niet meer opgenomen' in
+    public), or the field ('kosten', 'titel (zelfde indiener, ...)')."""
+    if rec["kind"] != "changed":
+        return (_CHANGE_KIND_PUBLIC if public else _CHANGE_KIND)[rec["kind"]]
+    note = f" ({rec['evidence']})" if rec["evidence"] and rec["field"] == "title" else ""
+    return f"{_FIELD_NAMES.get(rec['field'], rec['field'])}{note}"
+
+
 def changes(
     data: BriefingData, theme: str | None = None, public: Sequence[str] = ()
 ) -> pd.DataFrame:
@@ -1171,10 +1180,7 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
         rec["first"] = previous is None or previous["proposal_id"] != rec["proposal_id"]
 
     def what(r: dict) -> str:
-        if r["kind"] != "changed":
-            return kinds[r["kind"]]
-        note = f" ({r['evidence']})" if r["evidence"] and r["field"] == "title" else ""
-        return f"{_FIELD_NAMES.get(r['field'], r['field'])}{note}"
+        return change_words(r, bool(public))
 
     cols = [
         Column(

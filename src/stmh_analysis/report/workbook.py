@@ -291,6 +291,37 @@ def public_sheets(
     ]
 
 
+def changes_sheet(data: BriefingData, public_appraisals: Sequence[str] = ()) -> Sheet:
+    """What changed since the version sent before, as the documents say it (for the public
+    workbook only what the bijlage shows, never an appraisal)."""
+    from stmh_analysis.report.document import change_words, changes
+
+    found = changes(data, public=public_appraisals) if data.baseline is not None else None
+    if found is None or found.empty:
+        frame = pd.DataFrame(columns=["title", "organisation", "what", "old", "new"])
+        release = data.baseline_release
+        line = (
+            "Er is nog geen eerder verzonden versie om mee te vergelijken."
+            if release is None
+            else f"Geen wijzigingen ten opzichte van de versie van {dutch_date(release.day)}."
+        )
+        return Sheet("Wijzigingen", frame, _CHANGE_COLS, preamble=(line,))
+    frame = found.assign(
+        what=[change_words(r, bool(public_appraisals)) for r in found.to_dict("records")]
+    )
+    since = f"Ten opzichte van de versie van {dutch_date(data.baseline_release.day)}"
+    return Sheet("Wijzigingen", frame, _CHANGE_COLS, frozen_columns=1, preamble=(since,))
+
+
+_CHANGE_COLS = [
+    Col("Voorstel", "title", "long"),
+    Col("Indiener", "organisation"),
+    Col("Wijziging", "what"),
+    Col("Was", "old", "long"),
+    Col("Wordt", "new", "long"),
+]
+
+
 def write_document_workbook(
     audience: str,
     target: Path,
@@ -299,18 +330,25 @@ def write_document_workbook(
     reference_dir: str | Path | None = None,
     public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
     date: str = "",
+    releases_dir: str | Path | None = None,
+    compare_with: str = "",
 ) -> None:
-    """The workbook that goes with the nota (internal) or the bijlage (public, dated `date`)."""
+    """The workbook that goes with the nota (internal) or the bijlage (public, dated `date`),
+    with what changed since release `compare_with` (empty: the last one)."""
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import load_reference
+    from stmh_analysis.releases import find_release
     from stmh_analysis.report.document import load_briefing_data
 
-    paths = Paths.default().with_overrides(processed=processed_dir, reference=reference_dir)
-    data = load_briefing_data(paths.processed, load_reference(paths.reference))
+    paths = Paths.default().with_overrides(
+        processed=processed_dir, reference=reference_dir, releases=releases_dir
+    )
+    baseline = find_release(paths.releases, compare_with)
+    data = load_briefing_data(paths.processed, load_reference(paths.reference), None, baseline)
     sheets = (
-        internal_sheets(data)
+        [*internal_sheets(data), changes_sheet(data)]
         if audience == "nota"
-        else public_sheets(data, public_appraisals, date)
+        else [*public_sheets(data, public_appraisals, date), changes_sheet(data, public_appraisals)]
     )
     title = data.reference.memo.subject or "Voorstellen Samen tegen mensenhandel"
     kind = (
