@@ -323,8 +323,8 @@ def test_what_changed_is_against_the_last_release_and_survives_a_clean(tmp_path)
         sheet = openpyxl.load_workbook(path)["Wijzigingen"]
         values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
         assert values[0] == ["Voorstel", "Indiener", "Wijziging", "Was", "Wordt"], path.name
-        assert ["Zorgcoördinatie in alle regio's", "VNG", "kosten", "€ 1.500.000 per jaar",
-                "€ 1.600.000 per jaar"] in values, values  # fmt: skip
+        assert ["Zorgcoördinatie in alle regio's", "kosten", "€ 1.500.000 per jaar",
+                "€ 1.600.000 per jaar"] in [[r[0], *r[2:]] for r in values], values  # fmt: skip
     public_rows = changes_rows(bijlage)
     assert public_rows and not any("appreciatie" in r for r in public_rows)
 

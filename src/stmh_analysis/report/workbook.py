@@ -309,6 +309,9 @@ def changes_sheet(data: BriefingData, public_appraisals: Sequence[str] = ()) -> 
     frame = found.assign(
         what=[change_words(r, bool(public_appraisals)) for r in found.to_dict("records")]
     )
+    if public_appraisals:  # organisations by the names the public bijlage uses
+        long_names = data.reference.org_long_names
+        frame["organisation"] = frame["organisation"].map(lambda o: long_names.get(o, o))
     since = f"Ten opzichte van de versie van {dutch_date(data.baseline_release.day)}"
     return Sheet("Wijzigingen", frame, _CHANGE_COLS, frozen_columns=1, preamble=(since,))
 
