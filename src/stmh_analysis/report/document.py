@@ -548,6 +548,7 @@ class Figures:
     public_shortfall_structural: Html
     n_public_shortfall: int  # > 0: the published proposals cost more than the structural budget
     signature: Html  # the Kamerbrief's signatory (settings.yaml: kamerbrief)
+    merged_proposals: Html  # proposals that hold more than one submitted row ('2 voorstellen')
 
     def __post_init__(self) -> None:
         # A text figure is escaped HTML: JupyterLab shows it as HTML too (not '&#x27;').
@@ -652,7 +653,7 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         package_version=esc(prov.get("package_version", "")),
         git_commit=esc(prov.get("git_commit", "onbekend")),
         document_date=figure("document_date", dutch_date(options.day)),
-        **choice_figures(data, port) | public_figures(data, options),
+        **choice_figures(data, port) | public_figures(data, options) | merge_figures(props),
     )
 
 
@@ -705,6 +706,14 @@ def public_figures(data: BriefingData, options: BriefingOptions) -> dict[str, ob
             "<br>".join(esc(line) for line in (letter.signatory_name, letter.signatory) if line)
         ),
     }
+
+
+def merge_figures(proposals: pd.DataFrame) -> dict[str, object]:
+    """Into how many proposals the double submissions were merged: the rows_merged rows went
+    into these, so the two counts read together ('3 regels in 2 voorstellen')."""
+    rows = pd.to_numeric(proposals["merged_rows"], errors="coerce").fillna(1)
+    n = int((rows > 1).sum())
+    return {"merged_proposals": figure("merged_proposals", counted(n, "voorstel", "voorstellen"))}
 
 
 def shortfalls(costs, params: dict) -> tuple[float, float, float, float]:
