@@ -184,3 +184,26 @@ def test_pruning_keeps_the_exact_answer(seed):
                 bounds=Bounds(0, 1),
             )
             assert best.value == pytest.approx(-full.fun)
+
+
+def test_a_shortfall_is_the_programmes_not_a_themes():
+    """The budget belongs to the whole programme: a theme's cost against it is no 'tekort' of
+    that theme (it read as if a theme under € 2 mln fits), so only the total row has one."""
+    import pandas as pd
+
+    from stmh_analysis.portfolio import Budget, cost_gap
+
+    proposals = pd.DataFrame(
+        {
+            "theme": ["opvang", "technologie"],
+            "cost_status": ["estimated", "estimated"],
+            "structural_low_eur": [1_500_000.0, 1_000_000.0],
+            "structural_high_eur": [1_500_000.0, 1_000_000.0],
+            "incidental_low_eur": [0.0, 0.0],
+            "incidental_high_eur": [0.0, 0.0],
+        }
+    )
+    gap = cost_gap(proposals, Budget(2_000_000, 0), {"opvang": "Opvang", "technologie": "Tech"})
+    by_theme = gap.set_index("theme")
+    assert by_theme.loc["totaal", "shortfall_structural_low_eur"] == 500_000
+    assert by_theme.loc[["opvang", "technologie"], "shortfall_structural_low_eur"].isna().all()

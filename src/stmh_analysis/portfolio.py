@@ -293,12 +293,14 @@ def cost_gap(proposals: pd.DataFrame, budget: Budget, labels: dict[str, str]) ->
         **{c: float(table[c].sum()) for c in table.columns if c.endswith("_eur")},
     }
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    # The budget is the programme's, not a theme's: a shortfall exists only for all proposals
+    # together (a theme's cost against the whole budget would read as if that theme fits).
+    whole = table["theme"] == "totaal"
     for kind, budget_eur in (
         ("structural", budget.structural_eur),
         ("incidental", budget.incidental_eur),
     ):
         for side in ("low", "high"):
-            table[f"shortfall_{kind}_{side}_eur"] = (table[f"{kind}_{side}_eur"] - budget_eur).clip(
-                lower=0
-            )
+            short = (table[f"{kind}_{side}_eur"] - budget_eur).clip(lower=0)
+            table[f"shortfall_{kind}_{side}_eur"] = short.where(whole)
     return table
