@@ -153,3 +153,35 @@ def test_a_huge_set_gets_no_frontier_rather_than_a_hang(ranking, reference, monk
 
     monkeypatch.setattr(scenarios, "FRONTIER_MAX_CANDIDATES", 5)
     assert scenarios.frontier_for(ranking, load_scenarios(reference)[0]).empty
+
+
+def test_with_another_budget_every_scenario_still_means_what_it_says(reference):
+    """--budget 2500000: the base is € 2,5 mln, '+ € 0,5 mln' is € 3 mln, 'Elk thema iets' and
+    'Alleen kansrijk' stay at the base (before: € 2,5 mln for '+ € 0,5 mln' too, and € 2 mln,
+    below the base, for the other two)."""
+    from stmh_analysis.paths import Paths
+
+    proposals = steps.clean_raw(Paths.default().raw, reference).result.proposals
+    out = steps.rank_and_select(proposals, reference, budget_structural_eur=2_500_000)
+    budgets = {s["name"]: s["structural_eur"] for s in out.parameters["scenarios"]}
+    assert budgets == {
+        "basis": 2_500_000,
+        "plus_half": 3_000_000,
+        "amendement": 4_500_000,
+        "elk_thema": 2_500_000,
+        "alleen_kansrijk": 2_500_000,
+    }
+    base = out.scenarios[(out.scenarios["scenario"] == "basis") & (out.scenarios["costs"] == "low")]
+    optimal = out.portfolio_summary.set_index("scenario").loc["optimal_low"]
+    assert base["value"].iloc[0] == optimal["value"]  # the base is the budget scenario
+
+
+def test_a_scenario_names_either_an_extra_or_an_absolute_budget():
+    from stmh_analysis.reference import ReferenceError
+    from stmh_analysis.scenarios import scenario_budget
+
+    assert scenario_budget({"extra_structural_eur": 500_000}, 2_000_000) == 2_500_000
+    assert scenario_budget({"structural_eur_per_year": 3_000_000}, 2_000_000) == 3_000_000
+    assert scenario_budget({}, 2_000_000) == 2_000_000
+    with pytest.raises(ReferenceError, match="niet allebei"):
+        scenario_budget({"extra_structural_eur": 1, "structural_eur_per_year": 2}, 2_000_000)

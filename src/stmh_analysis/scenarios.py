@@ -40,12 +40,19 @@ class Scenario:
         return {k: (v if k in self.appraisals else 0.0) for k, v in self.values.items()}
 
 
-def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) -> list[Scenario]:
-    """The scenarios of scenarios.yaml (base first) and any added for this run (name -> budget)."""
+def load_scenarios(
+    reference: Reference, extra: dict[str, float] | None = None, base: Budget | None = None
+) -> list[Scenario]:
+    """The scenarios of scenarios.yaml (base first) and any added for this run (name -> budget).
+
+    `base` is this run's budget (default: settings.yaml). A scenario differs from it only in what
+    it names: `extra_structural_eur` adds to the base's structural budget ('+ € 0,5 mln' stays
+    € 0,5 mln more with --budget), `structural_eur_per_year` sets an absolute budget, a scenario
+    that names neither has the base's."""
     entries = list(reference.scenario_entries)
     if not entries:
         raise ReferenceError("scenarios.yaml: geen scenario's; het eerste is de basis")
-    base_structural = reference.budget_structural_eur
+    base = base or Budget(reference.budget_structural_eur, reference.budget_incidental_eur)
     scenarios = []
     for entry in entries:
         try:
@@ -59,10 +66,8 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
                 Scenario(
                     name=str(entry["name"]),
                     label=str(entry.get("label") or entry["name"]),
-                    structural_eur=float(entry.get("structural_eur_per_year", base_structural)),
-                    incidental_eur=float(
-                        entry.get("incidental_eur", reference.budget_incidental_eur)
-                    ),
+                    structural_eur=scenario_budget(entry, base.structural_eur),
+                    incidental_eur=float(entry.get("incidental_eur", base.incidental_eur)),
                     require_each_theme=bool(entry.get("require_each_theme", False)),
                     appraisals=appraisals,
                     values=dict(reference.appraisal_values),
@@ -86,6 +91,19 @@ def load_scenarios(reference: Reference, extra: dict[str, float] | None = None) 
     if len(set(names)) != len(names):
         raise ReferenceError(f"scenario's: een naam staat er twee keer in: {names}")
     return scenarios
+
+
+def scenario_budget(entry: dict, base_structural_eur: float) -> float:
+    """A scenario's structural budget: the base's plus `extra_structural_eur`, or the absolute
+    `structural_eur_per_year`; both at once is refused (which one would it mean?)."""
+    if "extra_structural_eur" in entry and "structural_eur_per_year" in entry:
+        raise ReferenceError(
+            f"scenarios.yaml: {entry.get('name')}: noem extra_structural_eur (bovenop de basis) "
+            "of structural_eur_per_year (een vast bedrag), niet allebei"
+        )
+    if "structural_eur_per_year" in entry:
+        return float(entry["structural_eur_per_year"])
+    return base_structural_eur + float(entry.get("extra_structural_eur", 0))
 
 
 def solve_scenarios(

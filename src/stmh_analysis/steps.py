@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -153,13 +153,9 @@ def rank_and_select(
         str(name): parse_euros(eur, f"scenario {name}")
         for name, eur in (extra_scenarios or {}).items()
     }
-    scenario_list = load_scenarios(reference, extra)
-    base = scenario_list[0]
-    # The base scenario of scenarios.yaml takes this run's budget, so the side-by-side table and
-    # the budget scenario above tell one story.
-    scenario_list[0] = replace(
-        base, structural_eur=budget.structural_eur, incidental_eur=budget.incidental_eur
-    )
+    # every scenario is this run's budget plus what it names, so the side-by-side table and the
+    # budget scenario above tell one story, with --budget too
+    scenario_list = load_scenarios(reference, extra, base=budget)
     scenario_summary, scenario_choices = solve_scenarios(ranking, scenario_list)
     frontier = frontier_for(ranking, scenario_list[0])
     params["scenarios"] = [
