@@ -89,3 +89,10 @@ def test_run_time_reads_dutch():
 
     assert _dutch_timestamp("2024-01-29T14:05:00+01:00") == "29 januari 2024, 14:05 (UTC+01:00)"
     assert _dutch_timestamp("onbekend") == "onbekend"
+
+
+def test_a_row_number_in_a_workbook_is_a_number():
+    from stmh_analysis.report.cells import cell_value
+
+    assert cell_value("12", "row") == 12 and cell_value(12.0, "row") == 12
+    assert cell_value("12, 14", "row") == "12, 14" and cell_value(None, "row") is None

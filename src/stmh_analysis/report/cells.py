@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-KINDS = ("text", "long", "eur", "int")
+KINDS = ("text", "long", "eur", "int", "row")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,11 @@ FIGURES = (
     Col("Laatste jaar", "last_year", "int"),
 )
 # Where a row stands in a partner's file, as every workbook shows it.
-PLACE = (Col("Bestand", "source_file"), Col("Blad", "source_sheet"), Col("Regel", "source_row"))
+PLACE = (
+    Col("Bestand", "source_file"),
+    Col("Blad", "source_sheet"),
+    Col("Regel", "source_row", "row"),
+)
 
 
 def cell_value(value: object, kind: str) -> object:
@@ -43,6 +47,9 @@ def cell_value(value: object, kind: str) -> object:
         return round(float(value))
     if kind == "int":
         return int(value)
+    if kind == "row":  # a row number is a number (sorts as one); '12, 14' stays text
+        text = str(value).strip()
+        return int(float(text)) if re.fullmatch(r"\d+(\.0)?", text) else _CONTROL.sub("", text)
     return _CONTROL.sub("", str(value))  # a control character cannot stand in a worksheet
 
 
