@@ -860,19 +860,20 @@ def _proposal_cell(rec: dict, long_names: dict[str, str] | None = None) -> Html:
 
 
 def cost_per_theme_table(data: BriefingData) -> Html:
-    """Per theme: proposals, p.m., structural per year and incidental in total (short forms)."""
+    """Per theme: proposals, p.m., structural per year and incidental in total, exact as in the
+    sentences above it (one way to show a figure in one place)."""
     cols = [
         Column("Thema", lambda r: r["label"]),
         Column("Voorstellen", lambda r: number(r["proposals"]), "num"),
         Column("p.m.", lambda r: number(r["pm"]), "num"),
         Column(
             "Structureel per jaar",
-            lambda r: euro_range(r["structural_low_eur"], r["structural_high_eur"]),
+            lambda r: euro_range(r["structural_low_eur"], r["structural_high_eur"], short=False),
             "num",
         ),
         Column(
             "Incidenteel totaal",
-            lambda r: euro_range(r["incidental_low_eur"], r["incidental_high_eur"]),
+            lambda r: euro_range(r["incidental_low_eur"], r["incidental_high_eur"], short=False),
             "num",
         ),
     ]
@@ -1391,7 +1392,7 @@ def parameter_sources(data: BriefingData) -> dict[str, str]:
         if name in given:
             return "opgegeven bij deze run"
         if sources.get(name) == "settings":
-            return "uit data/reference/settings.yaml"
+            return "uit de instellingen van het programma"
         return "uit de parameters van notebook 02"
 
     return {name: source(name) for name in ("budget_structural_eur", "budget_incidental_eur")}
