@@ -399,24 +399,35 @@ def nota_kop(options: BriefingOptions, reference: Reference) -> Html:
         ("Kenmerk", kenmerk),
         ("Onderwerp", subject),
     ]
-    rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
     margin = (
         _margin(options, reference, kenmerk)
         + tag("p", "Classificatie", cls="label")
         + tag("p", classification(options))
     )
+    return _memo_header("Nota", subject, _fields(fields), margin, options)
+
+
+def _fields(fields: list[tuple[str, str]]) -> Html:
+    rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
+    return tag("table", rows, cls="memo-fields")
+
+
+def _memo_header(
+    kind: str, subject: str, main: Html, margin: Html, options: BriefingOptions
+) -> Html:
+    """A header block on the ministry's paper: kind, title, the main block beside the margin
+    (CSS columns that stack on a narrow screen), and what every printed page repeats."""
     return tag(
         "header",
-        tag("p", "Nota", cls="doc-kind")
+        tag("p", kind, cls="doc-kind")
         + tag("h1", subject, cls="doc-title")
         + tag(
             "div",
-            tag("div", tag("table", rows, cls="memo-fields"), cls="memo-main")
-            + tag("div", margin, cls="memo-margin"),
+            tag("div", main, cls="memo-main") + tag("div", margin, cls="memo-margin"),
             cls="memo-head",
         )
         + _running_strings(options),
-        cls="doc-header memo",
+        cls=f"doc-header memo{' letter' if kind == 'Kamerbrief' else ''}",
     )
 
 
@@ -441,20 +452,8 @@ def brief_kop(options: BriefingOptions, reference: Reference) -> Html:
         ("Datum", f"{letter.place}, {dutch_date(options.day)}" if letter.place else ""),
         ("Betreft", subject),
     ]
-    rows = join(tag("tr", tag("th", k, scope="row") + tag("td", v)) for k, v in fields if v)
-    return tag(
-        "header",
-        tag("p", "Kamerbrief", cls="doc-kind")
-        + tag("h1", subject, cls="doc-title")
-        + tag(
-            "div",
-            tag("div", address + tag("table", rows, cls="memo-fields"), cls="memo-main")
-            + tag("div", _margin(options, reference, kenmerk), cls="memo-margin"),
-            cls="memo-head",
-        )
-        + _running_strings(options),
-        cls="doc-header memo letter",
-    )
+    margin = _margin(options, reference, kenmerk)
+    return _memo_header("Kamerbrief", subject, address + _fields(fields), margin, options)
 
 
 def rounding_note() -> Html:
