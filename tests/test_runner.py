@@ -403,11 +403,13 @@ def test_short_units_are_stated_in_words():
     assert "€ 0,1 mln" in SHORT_FORM_NOTE and "naar boven" in SHORT_FORM_NOTE
 
 
-def test_the_nota_totals_are_the_rounded_exact_sums(base):
+def test_the_nota_totals_are_the_exact_sums_and_the_short_forms_rule_is_stated(base):
+    """The cost table under 4.1 gives the exact sums, as the sentence above it does (one way to
+    show a figure in one place); the tables with short forms come with their rounding rule."""
     proposals = pd.read_parquet(base.processed / "proposals.parquet")
     nota = page_text(base.reports / "nota.html")
-    total_low = euro_short(proposals["structural_low_eur"].sum())
-    total_high = euro_short(proposals["structural_high_eur"].sum())
+    total_low = euro(proposals["structural_low_eur"].sum())
+    total_high = euro(proposals["structural_high_eur"].sum())
     assert f"Totaal {len(proposals)}" in nota
     assert f"{total_low} – {total_high}" in nota
     assert SHORT_FORM_NOTE_START in nota
