@@ -253,3 +253,14 @@ def test_an_incidental_amount_says_whether_it_is_a_total_over_years(first, last,
     from stmh_analysis.report.document import incidental_words
 
     assert incidental_words("€ 1,2 mln", {"first_year": first, "last_year": last}) == words
+
+
+def test_a_documents_kernel_does_not_load_jsonschema():
+    """Every briefing kernel imports the document module; nbformat's validator (jsonschema)
+    costs over a second there, which the cold run paid once per document (make bench)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, stmh_analysis.report.document; print('jsonschema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -28,8 +28,10 @@ import copy
 import difflib
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (over a second): never in a document's kernel
+    import nbformat
 
 FACTS_MIME = "application/vnd.stmh.facts+json"
 
