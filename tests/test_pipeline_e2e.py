@@ -908,3 +908,13 @@ def test_the_public_folder_holds_only_what_may_be_published(run):
         for leak in (str(paths.reports), "/work/", "/home/", "C:\\\\", "commit", "openpyxl",
                      "stmh-analysis", "kansrijk", "appreciatie"):  # fmt: skip
             assert leak not in text, (path.name, leak)
+
+
+def test_the_frontier_is_also_a_table_of_values(run):
+    """A reader who cannot see the chart reads the next euro's value as text (WCAG 1.1.1)."""
+    paths, _, _ = run
+    nota = html_text(paths.reports / "nota.html")
+    assert "De waarde van de volgende euro in getallen" in nota
+    frontier = pd.read_csv(paths.processed / "frontier.csv")
+    best = frontier["value"].max()
+    assert f'<td class="num">{best:g}'.replace(".", ",") in nota

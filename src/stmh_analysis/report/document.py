@@ -1083,6 +1083,30 @@ def frontier_chart(data: BriefingData) -> Html:
     return Html(data.charts["frontier"])
 
 
+def frontier_values_table(data: BriefingData, rows: int = 12) -> Html:
+    """The frontier's values as text, beside its chart: the best value at budgets in round steps
+    (€ 0,5 mln, or larger so that about `rows` rows cover every budget where it still rises)."""
+    frontier = data.frontier
+    if frontier is None or frontier.empty:
+        return EMPTY
+    top = float(frontier["budget_eur"].max())
+    step = next(s for s in (250_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10**7, 10**8)
+                if top / s <= rows) if top > 0 else 1.0  # fmt: skip
+    budgets = [step * k for k in range(int(top // step) + 2)]
+    ordered = frontier.sort_values("budget_eur")
+    records = [
+        {"budget": b, "value": float(ordered[ordered["budget_eur"] <= b + 1e-6]["value"].max())}
+        for b in budgets
+    ]
+    cols = [
+        Column("Structureel budget per jaar", lambda r: euro(r["budget"]), "num"),
+        Column("Beste haalbare waarde", lambda r: value_text(r["value"]), "num"),
+    ]
+    return table(
+        records, cols, cls="data small", caption="De waarde van de volgende euro in getallen"
+    )
+
+
 def cost_phrase(rec: dict) -> str:
     """A proposal's indicative cost in words: '€ 100.000 – € 200.000 per jaar + € 50.000
     incidenteel', 'p.m.' or '€ 0'."""
