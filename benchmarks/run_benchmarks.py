@@ -177,16 +177,24 @@ COLD_REPEATS = 5
 
 
 def frontier_seconds(n: int) -> float | str:
-    """The exact efficient frontier of n synthetic proposals (40 % with incidental cost, the
-    envelope binding), timed in a subprocess that is stopped after FRONTIER_CAP_S seconds."""
+    """The exact efficient frontier of n synthetic proposals as partners estimate them (amounts
+    in € 500 steps, half with incidental cost, every appraisal), with the bundled settings: the
+    incidental envelope (binding) and the reach of the nota's chart. Timed in a subprocess that
+    is stopped after FRONTIER_CAP_S seconds."""
     code = (
         "import time, numpy as np\n"
-        "from stmh_analysis.scenarios import efficient_frontier\n"
+        "from stmh_analysis.paths import Paths\n"
+        "from stmh_analysis.reference import load_reference\n"
+        "from stmh_analysis.scenarios import efficient_frontier, frontier_max_budget,"
+        " load_scenarios\n"
+        "ref = load_reference(Paths.default().reference)\n"
+        "top = frontier_max_budget(load_scenarios(ref), ref.frontier_budget_factor)\n"
         f"rng = np.random.default_rng(7); n = {n}\n"
-        "s = rng.integers(0, 60, n) * 10_000.0\n"
-        "i = rng.integers(0, 30, n) * 10_000.0 * (rng.random(n) < 0.4)\n"
-        "v = rng.choice([0.5, 1.0, 3.0], n)\n"
-        "t = time.perf_counter(); f = efficient_frontier(s, i, v, float(i.sum() * 0.3))\n"
+        "s = np.round(rng.gamma(2, 120_000, n) / 500) * 500\n"
+        "i = np.round(rng.gamma(1.5, 80_000, n) / 500) * 500 * (rng.random(n) < 0.5)\n"
+        "v = rng.choice([0.0, 0.5, 1.0, 3.0], n)\n"
+        "t = time.perf_counter()\n"
+        "f = efficient_frontier(s, i, v, ref.budget_incidental_eur, max_budget=top)\n"
         "print(time.perf_counter() - t, len(f))\n"
     )
     try:
@@ -196,6 +204,8 @@ def frontier_seconds(n: int) -> float | str:
     except subprocess.TimeoutExpired:
         return f"over {FRONTIER_CAP_S} s"
     seconds, steps = done.stdout.split()[-2:]
+    if int(steps) == 0:
+        return "not drawn"
     return round(float(seconds), 2)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from stmh_analysis import steps
-from stmh_analysis.portfolio import candidates_mask
+from stmh_analysis.portfolio import Budget, candidates_mask, select_optimal
 from stmh_analysis.scenarios import (
     efficient_frontier,
     frontier_value_at,
@@ -98,23 +98,80 @@ def test_only_kansrijk_chooses_only_kansrijk(ranking, reference):
     assert more["value"] >= base["value"] and more["enters"]
 
 
+def random_programme(rng, n: int, grain: float = 10_000.0):
+    """n proposals the way the partners' estimates come: round amounts, some free, some equal,
+    about half with incidental cost, and every appraisal (worth 0 too)."""
+    structural = rng.integers(0, 40, n) * grain
+    incidental = rng.integers(0, 20, n) * grain * (rng.random(n) < 0.5)
+    value = rng.choice([0.0, 0.5, 1.0, 3.0], n)
+    if n > 3:  # two equal proposals: a tie the table must count once, not drop both
+        structural[1], incidental[1], value[1] = structural[0], incidental[0], value[0]
+    return structural, incidental, value
+
+
 @pytest.mark.parametrize("by_table", [True, False], ids=["table", "milp"])
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_the_frontier_is_the_optimum_at_every_budget(seed, by_table):
     rng = np.random.default_rng(seed)
     n = 11
-    structural = rng.integers(0, 40, n) * 10_000.0
-    incidental = rng.integers(0, 20, n) * 10_000.0 * (rng.random(n) < 0.5)
-    value = rng.choice([0.5, 1.0, 3.0], n)
-    envelope = float(incidental.sum() * 0.4)
-    frontier = efficient_frontier(structural, incidental, value, envelope)
+    structural, incidental, value = random_programme(rng, n)
+    envelope = float(incidental.sum() * rng.choice([0.2, 0.4, 1.0]))
+    top = None if seed % 2 else float(structural.sum() * 0.5)
+    frontier = efficient_frontier(
+        structural, incidental, value, envelope, max_budget=top, by_table=by_table
+    )
     assert (
         frontier["value"].is_monotonic_increasing and frontier["budget_eur"].is_monotonic_increasing
     )
     themes = np.array(["-"] * n)
-    for budget in np.arange(0, structural.sum() + 60_000, 10_000.0):
+    reach = structural.sum() if top is None else top
+    for budget in np.arange(0, reach + 1, 10_000.0):
         expected = brute_force(structural, incidental, value, themes, budget, envelope)
         assert frontier_value_at(frontier, budget) == pytest.approx(expected), budget
+    assert frontier["budget_eur"].max() <= reach + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_proposals_left_out_of_a_short_frontier_are_never_needed(seed):
+    """Up to a small budget a choice holds few proposals, so many are left out of the table (at
+    least that many others are as good and no dearer); the frontier stays the brute force's."""
+    from stmh_analysis.scenarios import _most_proposals, _never_needed
+
+    rng = np.random.default_rng(50 + seed)
+    n = 13
+    structural, incidental, value = random_programme(rng, n)
+    top = float(np.sort(structural)[:3].sum())
+    envelope = float(incidental.sum() * 0.3)
+    most = _most_proposals(structural, top)
+    assert most >= 3
+    left_out = _never_needed(structural, incidental, value, most)
+    frontier = efficient_frontier(structural, incidental, value, envelope, max_budget=top)
+    themes = np.array(["-"] * n)
+    for budget in np.arange(0, top + 1, 10_000.0):
+        expected = brute_force(structural, incidental, value, themes, budget, envelope)
+        assert frontier_value_at(frontier, budget) == pytest.approx(expected), budget
+        kept = brute_force(
+            structural[~left_out], incidental[~left_out], value[~left_out], themes[~left_out],
+            budget, envelope,
+        )  # fmt: skip
+        assert kept == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_frontier_of_thousands_equals_the_milp_at_sampled_budgets(seed):
+    """2.000 proposals, € 1.000 steps, the envelope binding: the table against the solver of
+    the budget scenario, at budgets drawn at random up to where the frontier reaches."""
+    rng = np.random.default_rng(100 + seed)
+    n = 2_000
+    structural, incidental, value = random_programme(rng, n, grain=1_000.0)
+    structural *= rng.integers(1, 15, n)  # not all on one grid: € 1.000 up to € 14.000 steps
+    envelope, top = 300_000.0, 2_000_000.0
+    frontier = efficient_frontier(structural, incidental, value, envelope, max_budget=top)
+    assert not frontier.empty
+    themes = np.array(["-"] * n)
+    for budget in [*rng.uniform(0, top, 3), top]:
+        best = select_optimal(structural, incidental, value, themes, Budget(budget, envelope))
+        assert frontier_value_at(frontier, budget) == pytest.approx(best.value), budget
 
 
 def test_the_frontier_reaches_the_value_of_everything_that_fits(ranking, reference):
@@ -148,11 +205,26 @@ def test_scenarios_are_written_and_declared(tmp_path, reference):
     assert [s["name"] for s in result.parameters["scenarios"]][-1] == "extra"
 
 
-def test_a_huge_set_gets_no_frontier_rather_than_a_hang(ranking, reference, monkeypatch):
+def test_a_frontier_too_large_to_be_exact_is_not_drawn_rather_than_a_hang(
+    ranking, reference, monkeypatch
+):
     from stmh_analysis import scenarios
 
+    monkeypatch.setattr(scenarios, "FRONTIER_MAX_CELLS", 5)
     monkeypatch.setattr(scenarios, "FRONTIER_MAX_CANDIDATES", 5)
     assert scenarios.frontier_for(ranking, load_scenarios(reference)[0]).empty
+
+
+def test_the_frontier_reaches_a_few_times_the_largest_scenario(ranking, reference):
+    from stmh_analysis.scenarios import frontier_for, frontier_max_budget, frontier_reaches_all
+
+    scenarios_ = load_scenarios(reference)
+    reach = frontier_max_budget(scenarios_, reference.frontier_budget_factor)
+    assert reach == reference.frontier_budget_factor * max(s.structural_eur for s in scenarios_)
+    assert frontier_reaches_all(ranking, scenarios_[0], reach)  # the bundled set: all of it
+    short = frontier_for(ranking, scenarios_[0], 1_000_000)
+    assert short["budget_eur"].max() <= 1_000_000
+    assert not frontier_reaches_all(ranking, scenarios_[0], 1_000_000)
 
 
 def test_with_another_budget_every_scenario_still_means_what_it_says(reference):

@@ -111,6 +111,7 @@ class Reference:
     horizon_years: tuple[int, int]
     max_amount_eur: float
     min_budget_eur: float  # a budget parameter below this is refused unless confirmed
+    frontier_budget_factor: float  # the frontier reaches this times the largest scenario budget
     merge_similarity: float
     flag_similarity: float
     duplicate_ignore_words: frozenset[str]  # left out when titles are compared
@@ -331,6 +332,9 @@ def load_reference(folder: Path) -> Reference:
             horizon_years=(int(horizon["first_year"]), int(horizon["last_year"])),
             max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
             min_budget_eur=float(settings["plausibility"].get("min_budget_eur", 10_000)),
+            frontier_budget_factor=float(
+                (settings.get("frontier") or {}).get("max_budget_factor", 3)
+            ),
             merge_similarity=float(dup["merge_similarity"]),
             flag_similarity=float(dup["flag_similarity"]),
             duplicate_ignore_words=frozenset(match_key(w) for w in dup.get("ignore_words", [])),

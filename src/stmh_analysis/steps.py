@@ -107,7 +107,7 @@ def rank_and_select(
     """Ranking, budget scenarios and the cost gap. None budgets take data/reference/settings.yaml."""
     # scipy (the solver) is imported here, not at the top: the clean step never needs it
     from stmh_analysis.portfolio import Budget, build_portfolio, cost_gap
-    from stmh_analysis.scenarios import frontier_for, load_scenarios, solve_scenarios
+    from stmh_analysis.scenarios import frontier_of_base, load_scenarios, solve_scenarios
 
     budget = Budget(
         reference.budget_structural_eur
@@ -157,7 +157,8 @@ def rank_and_select(
     # budget scenario above tell one story, with --budget too
     scenario_list = load_scenarios(reference, extra, base=budget)
     scenario_summary, scenario_choices = solve_scenarios(ranking, scenario_list)
-    frontier = frontier_for(ranking, scenario_list[0])
+    frontier, reach = frontier_of_base(ranking, scenario_list, reference.frontier_budget_factor)
+    params.update(reach)
     params["scenarios"] = [
         {"name": s.name, "label": s.label, "structural_eur": s.structural_eur}
         for s in scenario_list

@@ -1071,13 +1071,10 @@ def _names(joined: str) -> str:
 def frontier_chart(data: BriefingData) -> Html:
     """The value of the next euro: best value per structural budget, with each scenario's budget."""
     if "frontier" not in data.charts:
-        # imported here: scenarios imports scipy, half a second every nota kernel need not pay
-        from stmh_analysis.scenarios import FRONTIER_MAX_CANDIDATES
-
         return tag(
             "p",
-            f"Niet berekend: met meer dan {number(FRONTIER_MAX_CANDIDATES)} kandidaat-voorstellen "
-            "duurt de exacte berekening te lang.",
+            "Niet berekend: voor zoveel kandidaat-voorstellen met zulke fijne bedragen duurt de "
+            "exacte berekening te lang.",
             cls="note",
         )
     return Html(data.charts["frontier"])
@@ -1102,9 +1099,12 @@ def frontier_values_table(data: BriefingData, rows: int = 12) -> Html:
         Column("Structureel budget per jaar", lambda r: euro(r["budget"]), "num"),
         Column("Beste haalbare waarde", lambda r: value_text(r["value"]), "num"),
     ]
-    return table(
-        records, cols, cls="data small", caption="De waarde van de volgende euro in getallen"
-    )
+    params = data.rank_parameters
+    reach = "" if params.get("frontier_complete", True) else (
+        f" (berekend tot {euro_short(params['frontier_max_budget_eur'])} per jaar)"
+    )  # fmt: skip
+    caption = "De waarde van de volgende euro in getallen" + reach
+    return table(records, cols, cls="data small", caption=caption)
 
 
 def cost_phrase(rec: dict) -> str:
