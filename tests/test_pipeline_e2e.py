@@ -918,3 +918,42 @@ def test_the_frontier_is_also_a_table_of_values(run):
     frontier = pd.read_csv(paths.processed / "frontier.csv")
     best = frontier["value"].max()
     assert f'<td class="num">{best:g}'.replace(".", ",") in nota
+
+
+def test_the_publication_rule_is_the_public_field_in_appraisals_yaml(run, tmp_path):
+    """Which appraisals the public documents show is read from appraisals.yaml (`public: true`),
+    in one place: marking 'nader uitwerken' not public takes its proposals out of the bijlage."""
+    from stmh_analysis.publication import published
+    from stmh_analysis.report import document
+
+    paths, manifest, _ = run
+    assert load_reference(DEFAULT.reference).public_appraisals == ("kansrijk", "nader_uitwerken")
+    assert manifest["used"]["public_appraisals"] == ["kansrijk", "nader_uitwerken"]
+    shutil.copytree(DEFAULT.reference, tmp_path / "reference")
+    yaml_file = tmp_path / "reference" / "appraisals.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    head, rest = text.split("  - code: nader_uitwerken", 1)
+    yaml_file.write_text(
+        head + "  - code: nader_uitwerken" + rest.replace("public: true", "public: false", 1),
+        encoding="utf-8",
+    )
+    kwargs = {"processed_dir": paths.processed, "date": "2024-01-29"}
+    usual = document.load("bijlage", **kwargs)
+    narrower = document.load("bijlage", reference_dir=tmp_path / "reference", **kwargs)
+    assert usual.options.public_appraisals == ("kansrijk", "nader_uitwerken")
+    assert narrower.options.public_appraisals == ("kansrijk",)
+    proposals = usual.data.proposals
+    n_kansrijk = int(published(proposals, ("kansrijk",)).sum())
+    assert 0 < n_kansrijk < int(published(proposals, usual.options.public_appraisals).sum())
+    assert f">{n_kansrijk}</span>" in str(narrower.figures.public_count)
+
+
+def test_a_public_field_that_is_not_true_or_false_is_refused(tmp_path):
+    from stmh_analysis.reference import ReferenceError
+
+    shutil.copytree(DEFAULT.reference, tmp_path / "reference")
+    yaml_file = tmp_path / "reference" / "appraisals.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(text.replace("public: true", "public: ja", 1), encoding="utf-8")
+    with pytest.raises(ReferenceError, match="kansrijk.*public: schrijf true of false"):
+        load_reference(tmp_path / "reference")

@@ -499,6 +499,17 @@ def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
     return km, warm
 
 
+def public_appraisals_used(given: list[str] | None, paths: Paths) -> tuple[str, ...]:
+    """The appraisals the public documents showed: given for this run, else the bijlage
+    notebook's own parameter, else the publication rule in appraisals.yaml (`public: true`)."""
+    if given is not None:
+        return tuple(given)
+    own = notebook_parameters(paths.notebooks / document_notebook("bijlage")).get(
+        "public_appraisals"
+    )
+    return tuple(own) if own is not None else load_reference(paths.reference).public_appraisals
+
+
 def _directorate(used: Mapping[str, Any]) -> str:
     """The sender of the documents (settings.yaml: nota.from), their author in the metadata."""
     folder = used.get("reference_dir")
@@ -615,7 +626,7 @@ class _BriefingPool:
     def pool(self) -> cf.ProcessPoolExecutor:
         self._thread.join()
         if self._executor is None:
-            raise StepFailed(f"could not start the briefing workers: {self._error}")
+            raise StepFailed(f"de processen voor de documenten konden niet starten: {self._error}")
         return self._executor
 
     def close(self) -> None:
@@ -1234,7 +1245,9 @@ def _run_briefings(pool, todo, records, finish, say, progress) -> None:
             failures.append(str(exc))
             records.append(StepRecord(step.name, "failed", 0.0, step.notebook, reasons, str(exc)))
         except Exception as exc:  # rendering errors are reported the same way
-            failures.append(f"briefing {audience}: {type(exc).__name__}: {exc}")
+            failures.append(
+                f"document {audience} kon niet worden gemaakt: {type(exc).__name__}: {exc}"
+            )
             records.append(StepRecord(step.name, "failed", 0.0, step.notebook, reasons, str(exc)))
         else:
             records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
@@ -1300,12 +1313,7 @@ def _write_manifest(
         },
         "used": {
             "rank": used_parameters(paths),
-            # the appraisals the public bijlage shows: given, or the bijlage notebook's own
-            "public_appraisals": options.public_appraisals
-            if options.public_appraisals is not None
-            else notebook_parameters(paths.notebooks / document_notebook("bijlage")).get(
-                "public_appraisals", []
-            ),
+            "public_appraisals": list(public_appraisals_used(options.public_appraisals, paths)),
             "briefing_date": state.get("date") or "datum van de inhoud",
         },
         "inputs": {

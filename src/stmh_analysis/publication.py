@@ -1,6 +1,7 @@
 """Which proposals the public documents may show: the one publication rule.
 
-A proposal is published when its appraisal is one of the public appraisals of the run and its
+A proposal is published when its appraisal is one of the public appraisals of the run (those
+marked `public: true` in data/reference/appraisals.yaml, unless the run gives others) and its
 partner did not mark it confidential (`confidential` in data_issues, from a status column or a
 'Vertrouwelijk' mark). Every public document and workbook selects its proposals here.
 """

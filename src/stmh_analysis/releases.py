@@ -179,6 +179,17 @@ def _freeze(folder: Path) -> None:
     os.chmod(folder, 0o555)
 
 
+def _public_appraisals(manifest: dict, paths: Paths) -> list[str]:
+    """The appraisals the run's public documents showed, as its manifest records them; for a
+    manifest from before that was recorded, the publication rule as it stands (appraisals.yaml)."""
+    public = manifest.get("used", {}).get("public_appraisals")
+    if public is None:
+        from stmh_analysis.reference import load_reference
+
+        public = load_reference(paths.reference).public_appraisals
+    return list(public)
+
+
 def open_public_questions(processed: Path, public_appraisals: list[str]) -> list[str]:
     """The analyst's open questions that can change a figure in the public bijlage (review.yaml
     says which kinds do), each as 'partner: title (kind)', for proposals the bijlage shows."""
@@ -237,8 +248,7 @@ def _release_locked(
         raise ReleaseError(f"er is al een release {name!r}; kies een andere naam")
     outputs = _outputs_as_recorded(paths, manifest)
     raw = _raw_as_recorded(paths, manifest)
-    public = manifest.get("used", {}).get("public_appraisals", ["kansrijk", "nader_uitwerken"])
-    still_open = open_public_questions(paths.processed, list(public))
+    still_open = open_public_questions(paths.processed, _public_appraisals(manifest, paths))
     if still_open and not force:
         shown = "; ".join(still_open[:5]) + (" …" if len(still_open) > 5 else "")
         raise ReleaseError(

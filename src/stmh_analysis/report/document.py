@@ -82,7 +82,7 @@ class BriefingOptions:
     title: str = ""
     reference_code: str = ""
     date: str = ""  # ISO date of the document; empty: today
-    public_appraisals: tuple[str, ...] = ("kansrijk", "nader_uitwerken")
+    public_appraisals: tuple[str, ...] = ()  # load() fills in appraisals.yaml's `public: true`
     run_date: str = ""  # ISO timestamp of the run, for provenance only
 
     def __post_init__(self) -> None:
@@ -277,7 +277,7 @@ def load(
     title: str = "",
     reference_code: str = "",
     date: str = "",
-    public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
+    public_appraisals: Sequence[str] | None = None,
     run_date: str = "",
     provenance_json: str = "{}",
 ) -> Document:
@@ -295,6 +295,8 @@ def load(
             f"onbekend document {audience!r}: kies nota, kamerbrief, bijlage of een thema uit "
             f"data/reference/themes.yaml ({', '.join(reference.theme_labels)})"
         )
+    if public_appraisals is None:  # the publication rule as data/reference/appraisals.yaml has it
+        public_appraisals = reference.public_appraisals
     bad = [a for a in public_appraisals if a not in (*reference.appraisal_codes, "")]
     if bad:
         raise DocumentError(

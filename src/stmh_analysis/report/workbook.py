@@ -331,13 +331,14 @@ def write_document_workbook(
     *,
     processed_dir: str | Path | None = None,
     reference_dir: str | Path | None = None,
-    public_appraisals: Sequence[str] = ("kansrijk", "nader_uitwerken"),
+    public_appraisals: Sequence[str] | None = None,
     date: str = "",
     releases_dir: str | Path | None = None,
     compare_with: str = "",
 ) -> None:
     """The workbook that goes with the nota (internal) or the bijlage (public, dated `date`),
-    with what changed since release `compare_with` (empty: the last one)."""
+    with what changed since release `compare_with` (empty: the last one). `public_appraisals`
+    None: those marked `public: true` in appraisals.yaml."""
     from stmh_analysis.paths import Paths
     from stmh_analysis.reference import load_reference
     from stmh_analysis.releases import find_release
@@ -348,6 +349,8 @@ def write_document_workbook(
     )
     baseline = find_release(paths.releases, compare_with)
     data = load_briefing_data(paths.processed, load_reference(paths.reference), None, baseline)
+    if public_appraisals is None:
+        public_appraisals = data.reference.public_appraisals
     sheets = (
         [*internal_sheets(data), changes_sheet(data)]
         if audience == "nota"
