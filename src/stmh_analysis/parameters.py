@@ -4,6 +4,7 @@ briefing notebook itself; free of pandas so the runner's quick path stays quick.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from stmh_analysis.reference import Reference
 
@@ -30,6 +31,9 @@ def check_date(text: str) -> None:
             raise ValueError(f"date: {text!r} is geen datum zoals 2024-01-29") from None
 
 
+_DUTCH_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 def parse_euros(value: object, name: str) -> float:
     """An amount parameter as the command line and the notebooks both accept it: a number, or
     text such as '2000000', '2.000.000', '€ 2,5 mln'. Raises ValueError in Dutch naming it."""
@@ -42,6 +46,8 @@ def parse_euros(value: object, name: str) -> float:
             raise ValueError(f"{name}: een bedrag van € 0 of meer verwacht, niet {value!r}")
         return float(value)
     text = str(value).strip().replace("_", "")
+    if _DUTCH_THOUSANDS.fullmatch(text):  # '500.000' is five hundred thousand euros, never 500
+        return float(text.replace(".", ""))
     try:
         return float(text)
     except ValueError:

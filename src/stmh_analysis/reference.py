@@ -23,6 +23,7 @@ from stmh_analysis.limits import Limits, limits_from_settings
 from stmh_analysis.problems import problem_codes
 from stmh_analysis.review_rules import RULES_FILE as REVIEW_RULES_FILE
 from stmh_analysis.review_rules import ReviewRules, ReviewRulesError, read_review_rules
+from stmh_analysis.settings_file import SettingsError, SettingsFile, yaml_error_words
 from stmh_analysis.text import match_key
 from stmh_analysis.workbook_words import WORDS_FILE as WORKBOOK_WORDS_FILE
 from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
@@ -40,6 +41,7 @@ class Appraisal:
     ranking_score: float
     scenario_value: float
     aliases: tuple[str, ...]
+    public: bool = False  # the public bijlage, Kamerbrief and workbook may show these proposals
 
 
 class ReferenceError(ValueError):
@@ -133,6 +135,12 @@ class Reference:
         return tuple(a.code for a in self.appraisals if a.code)
 
     @property
+    def public_appraisals(self) -> tuple[str, ...]:
+        """The appraisals whose proposals the public documents show (`public: true`): the
+        default of the publication rule (publication.published), which a run may override."""
+        return tuple(a.code for a in self.appraisals if a.public)
+
+    @property
     def appraisal_values(self) -> dict[str, float]:
         """What the budget scenario maximises per appraisal ('none': no appraisal yet)."""
         return {a.code or "none": a.scenario_value for a in self.appraisals}
@@ -182,12 +190,13 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ReferenceError(f"referentiebestand ontbreekt: {path}")
+    text = path.read_text(encoding="utf-8")
     try:
         # libyaml's loader when PyYAML has it: the same safe loading, ten times faster, and the
         # reference is read by every kernel of a run
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise ReferenceError(f"{path.name}: geen geldige YAML: {exc}") from exc
+        raise ReferenceError(yaml_error_words(exc, path.name, text)) from None
     if not isinstance(data, dict):
         raise ReferenceError(f"{path.name}: verwacht bovenaan namen met waarden (een mapping)")
     return data
@@ -203,6 +212,13 @@ def _add_alias(table: dict[str, str], alias: object, target: str, where: str) ->
     table[key] = target
 
 
+def _yes_no(value: Any, where: str) -> bool:
+    """A YAML true/false; anything else (a word, a number) is refused rather than guessed."""
+    if isinstance(value, bool):
+        return value
+    raise ReferenceError(f"{where}: schrijf true of false, niet {value!r}")
+
+
 def _appraisals(doc: dict[str, Any]) -> tuple[Appraisal, ...]:
     rows = []
     for entry in doc.get("appraisals", []):
@@ -215,6 +231,10 @@ def _appraisals(doc: dict[str, Any]) -> tuple[Appraisal, ...]:
                     ranking_score=float(entry["ranking_score"]),
                     scenario_value=float(entry["scenario_value"]),
                     aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                    public=_yes_no(
+                        entry.get("public", False),
+                        f"appraisals.yaml: {entry.get('code')!r}: public",
+                    ),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -227,23 +247,23 @@ def _appraisals(doc: dict[str, Any]) -> tuple[Appraisal, ...]:
     return tuple(sorted(rows, key=lambda a: a.order))
 
 
+_YAML_FILES = (
+    "themes.yaml",
+    "organisations.yaml",
+    "headers.yaml",
+    "settings.yaml",
+    "appraisals.yaml",
+    "scenarios.yaml",
+)
+
+
 def load_reference(folder: Path) -> Reference:
-    """Read themes.yaml, organisations.yaml, headers.yaml and settings.yaml from `folder`."""
-    files = tuple(
-        folder / n
-        for n in (
-            "themes.yaml",
-            "organisations.yaml",
-            "headers.yaml",
-            "settings.yaml",
-            "appraisals.yaml",
-            "scenarios.yaml",
-        )
-    )
+    """Every vocabulary and setting in `folder` (data/reference), checked; ReferenceError in
+    Dutch names the file, and in settings.yaml the section and line, of anything unusable."""
+    files = tuple(folder / n for n in _YAML_FILES)
     themes_doc, orgs_doc, headers_doc, settings, appraisals_doc, scenarios_doc = (
         _read_yaml(p) for p in files
     )
-    appraisals = _appraisals(appraisals_doc)
     try:
         amount_words = load_amount_words(folder / WORDS_FILE)
     except AmountWordsError as exc:
@@ -264,11 +284,27 @@ def load_reference(folder: Path) -> Reference:
         folder / "problems.csv",
         folder / REVIEW_RULES_FILE,
     )
+    settings_file = SettingsFile(settings, (folder / "settings.yaml").read_text(encoding="utf-8"))
+    return Reference(
+        **_theme_tables(themes_doc),
+        **_organisation_tables(orgs_doc),
+        **_header_tables(headers_doc),
+        **_settings_values(settings_file),
+        appraisals=_appraisals(appraisals_doc),
+        scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
+        files=files,
+        amount_words=amount_words,
+        workbook_words=workbook_words,
+        review=review,
+    )
 
+
+def _theme_tables(doc: dict[str, Any]) -> dict[str, Any]:
+    """themes.yaml -> the labels, aliases and keywords of each theme (slug)."""
     labels: dict[str, str] = {}
-    theme_aliases: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     keywords: dict[str, tuple[str, ...]] = {}
-    for entry in themes_doc.get("themes", []):
+    for entry in doc.get("themes", []):
         slug = entry.get("slug")
         if not isinstance(slug, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
             raise ReferenceError(
@@ -278,78 +314,86 @@ def load_reference(folder: Path) -> Reference:
             raise ReferenceError(
                 f"themes.yaml: slug {slug!r} staat er twee keer in of is de naam van een document"
             )
+        if "label" not in entry:
+            raise ReferenceError(f"themes.yaml: thema {slug!r} heeft geen 'label:'")
         labels[slug] = str(entry["label"])
         for alias in [slug, entry["label"], *entry.get("aliases", [])]:
-            _add_alias(theme_aliases, alias, slug, "themes.yaml")
+            _add_alias(aliases, alias, slug, "themes.yaml")
         keywords[slug] = tuple(match_key(k) for k in entry.get("keywords", []))
     if FALLBACK_THEME not in labels:
         raise ReferenceError(
             f"themes.yaml: het thema {FALLBACK_THEME!r} is nodig voor voorstellen die bij geen thema passen"
         )
+    return {"theme_labels": labels, "theme_aliases": aliases, "theme_keywords": keywords}
 
-    org_aliases: dict[str, str] = {}
+
+def _organisation_tables(doc: dict[str, Any]) -> dict[str, Any]:
+    """organisations.yaml -> how each partner is written (alias -> canonical) and its long name."""
+    aliases: dict[str, str] = {}
     long_names: dict[str, str] = {}
-    for entry in orgs_doc.get("organisations", []):
+    for entry in doc.get("organisations", []):
+        if "canonical" not in entry:
+            raise ReferenceError(f"organisations.yaml: regel {entry!r} heeft geen 'canonical:'")
         canonical = str(entry["canonical"])
         long_names[canonical] = str(entry.get("long_name", canonical))
         for alias in [canonical, long_names[canonical], *entry.get("aliases", [])]:
-            _add_alias(org_aliases, alias, canonical, "organisations.yaml")
+            _add_alias(aliases, alias, canonical, "organisations.yaml")
+    return {"org_aliases": aliases, "org_long_names": long_names}
 
-    header_aliases: dict[str, str] = {}
-    for fieldname, aliases in headers_doc.get("fields", {}).items():
-        for alias in aliases:
-            _add_alias(header_aliases, alias, fieldname, "headers.yaml")
-    fields = set(headers_doc.get("fields", {}))
+
+def _header_tables(doc: dict[str, Any]) -> dict[str, Any]:
+    """headers.yaml -> column header aliases, the words a long header contains, required fields."""
+    aliases: dict[str, str] = {}
+    for fieldname, names in doc.get("fields", {}).items():
+        for alias in names:
+            _add_alias(aliases, alias, fieldname, "headers.yaml")
+    fields = set(doc.get("fields", {}))
     header_words = []
-    for fieldname, lines in (headers_doc.get("contains") or {}).items():
+    for fieldname, lines in (doc.get("contains") or {}).items():
         if fieldname not in fields:
             raise ReferenceError(f"headers.yaml: 'contains' noemt onbekend veld {fieldname!r}")
         for words in lines:
             header_words.append((fieldname, tuple(match_key(w) for w in words)))
+    return {
+        "header_aliases": aliases,
+        "header_words": tuple(header_words),
+        "required_fields": tuple(doc.get("required", ["title"])),
+        "cost_fields": tuple(doc.get("cost_fields", ["cost"])),
+    }
 
+
+def _settings_values(settings: SettingsFile) -> dict[str, Any]:
+    """settings.yaml -> the numbers the analysis assumes, each checked where it is written."""
     try:
-        budget = settings["budget"]
-        horizon = settings["horizon"]
-        dup = settings["duplicates"]
-        reference = Reference(
-            theme_labels=labels,
-            theme_aliases=theme_aliases,
-            theme_keywords=keywords,
-            org_aliases=org_aliases,
-            org_long_names=long_names,
-            header_aliases=header_aliases,
-            header_words=tuple(header_words),
-            required_fields=tuple(headers_doc.get("required", ["title"])),
-            cost_fields=tuple(headers_doc.get("cost_fields", ["cost"])),
-            fte_rate_eur=float(settings["fte_rate_eur"]["value"]),
-            fte_rate_source=str(settings["fte_rate_eur"].get("source", "")).strip(),
-            budget_structural_eur=float(budget["structural_eur_per_year"]),
-            budget_incidental_eur_per_year=float(budget["incidental_eur_per_year"]),
-            budget_incidental_years=(
-                int(budget["incidental_first_year"]),
-                int(budget["incidental_last_year"]),
+        values = {
+            "fte_rate_eur": settings.euros("fte_rate_eur", "value"),
+            "fte_rate_source": str(settings.value("fte_rate_eur", "source", "")).strip(),
+            "budget_structural_eur": settings.euros("budget", "structural_eur_per_year"),
+            "budget_incidental_eur_per_year": settings.euros("budget", "incidental_eur_per_year"),
+            "budget_incidental_years": (
+                settings.year("budget", "incidental_first_year"),
+                settings.year("budget", "incidental_last_year"),
             ),
-            horizon_years=(int(horizon["first_year"]), int(horizon["last_year"])),
-            max_amount_eur=float(settings["plausibility"]["max_amount_eur"]),
-            min_budget_eur=float(settings["plausibility"].get("min_budget_eur", 10_000)),
-            frontier_budget_factor=float(
-                (settings.get("frontier") or {}).get("max_budget_factor", 3)
+            "horizon_years": (
+                settings.year("horizon", "first_year"),
+                settings.year("horizon", "last_year"),
             ),
-            merge_similarity=float(dup["merge_similarity"]),
-            flag_similarity=float(dup["flag_similarity"]),
-            duplicate_ignore_words=frozenset(match_key(w) for w in dup.get("ignore_words", [])),
-            appraisals=appraisals,
-            scenario_entries=tuple(scenarios_doc.get("scenarios") or ()),
-            files=files,
-            amount_words=amount_words,
-            workbook_words=workbook_words,
-            limits=limits_from_settings(settings.get("limits")),
-            review=review,
-            memo=memo_from_settings(settings.get("nota") or {}),
-            letter=letter_from_settings(settings.get("kamerbrief") or {}),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ReferenceError(f"settings.yaml: ontbrekende of onjuiste regel: {exc}") from exc
-    if reference.fte_rate_eur <= 0:
-        raise ReferenceError("settings.yaml: fte_rate_eur moet groter dan 0 zijn")
-    return reference
+            "max_amount_eur": settings.euros("plausibility", "max_amount_eur"),
+            "min_budget_eur": settings.euros("plausibility", "min_budget_eur", 10_000),
+            "frontier_budget_factor": settings.number("frontier", "max_budget_factor", 3),
+            "merge_similarity": settings.number("duplicates", "merge_similarity"),
+            "flag_similarity": settings.number("duplicates", "flag_similarity"),
+            "duplicate_ignore_words": frozenset(
+                match_key(w) for w in settings.value("duplicates", "ignore_words", None) or ()
+            ),
+            "limits": limits_from_settings(settings.data.get("limits")),
+            "memo": memo_from_settings(settings.section("nota", required=False)),
+            "letter": letter_from_settings(settings.section("kamerbrief", required=False)),
+        }
+    except SettingsError as exc:
+        raise ReferenceError(str(exc)) from None
+    except (TypeError, ValueError) as exc:
+        raise ReferenceError(f"settings.yaml: {exc}") from None
+    if values["fte_rate_eur"] <= 0:
+        raise ReferenceError(f"{settings.where('fte_rate_eur', 'value')}: moet groter dan 0 zijn")
+    return values
