@@ -146,6 +146,29 @@ def test_a_mistake_in_the_command_is_explained_in_dutch():
         assert "gebruik:" in done.stderr and "usage:" not in done.stderr
 
 
+ENGLISH_WORDS = re.compile(
+    r"\b(?:the|folder|default|with|run|show|write|only|rerun|every|per year|usage|options)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "command", [(), ("run",), ("release",), ("review",), ("check",), ("template",), ("amount",)]
+)
+def test_the_help_of_every_command_is_dutch(command):
+    """What `stmh … --help` says is Dutch; the option names themselves stay as they are."""
+    from stmh_analysis.cli import build_parser
+
+    parser = build_parser()
+    if command:
+        parser = parser._subparsers._group_actions[0].choices[command[0]]
+    words = re.sub(
+        r"--?[a-z][a-z-]*|\{[^}]*\}|stmh \w+|\b(?:run|review|release|check|template|amount)\b(?= )",
+        "",
+        parser.format_help(),
+    )
+    assert not ENGLISH_WORDS.search(words.replace("stmh run", "")), words
+
+
 @pytest.mark.e2e
 def test_the_notebooks_run_top_to_bottom_from_the_root_and_from_notebooks(tmp_path):
     """As an analyst runs them in Lab: their own defaults, only the processed folder aside."""

@@ -52,12 +52,17 @@ _USAGE_WORDS = (
     (re.compile(r"^unrecognized arguments: (.*)$"), "onbekende optie(s): {0}"),
     (re.compile(r"^the following arguments are required: (.*)$"), "dit ontbreekt nog: {0}"),
     (
-        re.compile(r"^argument command: invalid choice: '([^']*)' \(choose from (.*)\)$"),
+        re.compile(
+            r"^argument (?:command|OPDRACHT): invalid choice: '([^']*)' \(choose from (.*)\)$"
+        ),
         "onbekende opdracht {0!r}; kies uit {1}",
     ),
     (re.compile(r"^argument (\S+): expected one argument$"), "{0} vraagt een waarde"),
     (re.compile(r"^argument (\S+): invalid \S+ value: (.*)$"), "{0}: ongeldige waarde {1}"),
-    (re.compile(r"^argument (\S+): invalid choice: (.*)$"), "{0}: ongeldige keuze {1}"),
+    (
+        re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+        "{0}: ongeldige keuze {1}; kies uit {2}",
+    ),
     (re.compile(r"^argument (\S+): (.*)$"), "{0}: {1}"),
 )
 
@@ -99,144 +104,190 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: `stmh run`, `release`, `review`, `check`, `template` and `amount`, each
+    declared by its own function below, every text an analyst reads in Dutch."""
     p = _Parser(
         prog="stmh",
-        description="Clean, rank and brief the partner proposals of Samen tegen mensenhandel.",
+        description="Voorstellen van de partners van Samen tegen mensenhandel opschonen, "
+        "rangschikken en in nota, Kamerbrief en bijlage zetten.",
     )
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, title="opdrachten", metavar="OPDRACHT"
+    )
+    for add in (_add_run, _add_release, _add_review, _add_check, _add_template, _add_amount):
+        add(sub)
+    return p
 
-    run = sub.add_parser("run", help="run the whole pipeline (only what changed)")
-    run.add_argument(
-        "--raw", type=Path, help="folder with the partner submissions (default: data/raw)"
+
+def _add_folders(parser: argparse.ArgumentParser, *names: str) -> None:
+    """The folder options a command takes (--raw, --processed, --reports, --reference, --releases),
+    each with the same words and the same default everywhere."""
+    words = {
+        "raw": "map met de inzendingen van de partners (standaard: data/raw)",
+        "processed": "map voor de opgeschoonde gegevens (standaard: data/processed)",
+        "reports": "map voor de documenten (standaard: reports)",
+        "reference": "map met de woordenlijsten en instellingen (standaard: data/reference)",
+        "releases": "map met de vastgelegde versies (standaard: releases)",
+    }
+    for name in names:
+        parser.add_argument(f"--{name}", type=Path, metavar="MAP", help=words[name])
+
+
+def _add_run(sub) -> None:
+    run = sub.add_parser("run", help="de hele pijplijn uitvoeren (alleen wat veranderd is)")
+    _add_folders(run, "raw", "processed", "reports", "reference")
+    _add_budget_options(run.add_argument_group("budget en rangschikking"))
+    _add_document_options(run.add_argument_group("documenten"))
+    how = run.add_argument_group("uitvoering")
+    how.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="AANTAL",
+        help="documenten tegelijk (standaard: het aantal kernen)",
     )
-    run.add_argument(
-        "--processed", type=Path, help="folder for the cleaned data (default: data/processed)"
+    how.add_argument("--force", action="store_true", help="elke stap opnieuw uitvoeren")
+    how.add_argument(
+        "--keep-edits",
+        action="store_true",
+        help="met de hand gewijzigde uitvoer behouden in plaats van de stap opnieuw uit te voeren "
+        "(het manifest vermeldt het)",
     )
-    run.add_argument("--reports", type=Path, help="folder for the briefings (default: reports)")
-    run.add_argument(
-        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
+    how.add_argument(
+        "--strict", action="store_true", help="één afgewezen regel stopt de run (afsluitcode 1)"
     )
-    run.add_argument(
-        "--budget", type=_euros, metavar="EUR", help="structural budget per year (default € 2 mln)"
+    how.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+
+
+def _add_budget_options(budget) -> None:
+    budget.add_argument(
+        "--budget",
+        type=_euros,
+        metavar="EUR",
+        help="structureel budget per jaar (standaard: settings.yaml); 2.000.000, 2 mln en 2000000 "
+        "betekenen hetzelfde",
     )
-    run.add_argument(
+    budget.add_argument(
         "--incidental-budget",
         type=_euros,
         metavar="EUR",
-        help="incidental envelope in total (default € 0,5 mln × 2024-2027)",
+        help="incidentele ruimte in totaal over de looptijd (standaard: settings.yaml)",
     )
-    run.add_argument(
+    budget.add_argument(
         "--require-each-theme",
         action="store_true",
         default=None,
-        help="budget scenario: at least one per theme",
+        help="budgetscenario: ten minste één voorstel per thema",
     )
-    run.add_argument(
+    budget.add_argument(
         "--criteria",
-        help="ranking criteria in order, comma-separated (appraisal,expected_cost,cost_range)",
+        metavar="CRITERIA",
+        help="criteria van de rangschikking op volgorde, met komma's "
+        "(appraisal,expected_cost,cost_range)",
     )
-    run.add_argument(
+    budget.add_argument(
         "--weight",
         type=_weight,
         action="append",
-        metavar="NAME=W",
-        help="rank by a weighted score instead; repeat per criterion",
+        metavar="NAAM=GEWICHT",
+        help="rangschikken op een gewogen score; herhaal per criterium",
     )
-    run.add_argument(
+    budget.add_argument(
         "--scenario",
         type=_scenario,
         action="append",
         metavar="NAAM=EUR",
-        help="add a budget scenario for this run: a name and a structural budget per year",
+        help="een budgetscenario voor deze run erbij: een naam en een structureel budget per jaar",
     )
-    run.add_argument(
-        "--audience",
-        action="append",
-        help="only this briefing (nota, kamerbrief, bijlage or a theme); repeatable",
-    )
-    run.add_argument("--title", help="title of the briefings (default: the notebook's)")
-    run.add_argument("--reference-code", help="kenmerk shown on the briefings")
-    run.add_argument(
-        "--date",
-        default="",
-        help="date on the briefings, YYYY-MM-DD, kept for later runs; 'vandaag' goes back to the "
-        "default: the date of the run that last changed a briefing's content",
-    )
-    run.add_argument(
-        "--jobs", type=int, default=0, help="briefings rendered in parallel (default: cores)"
-    )
-    run.add_argument("--force", action="store_true", help="rerun every step")
-    run.add_argument(
-        "--keep-edits",
-        action="store_true",
-        help="keep outputs edited by hand instead of rerunning their step (the manifest says so)",
-    )
-    run.add_argument(
-        "--strict", action="store_true", help="any rejected row stops the run (exit 1)"
-    )
-    run.add_argument(
+    budget.add_argument(
         "--confirm-budget",
         action="store_true",
-        help="a budget below the floor or above the plausibility limit of settings.yaml is meant",
-    )
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
-    run.add_argument("--releases", type=Path, help="folder with the releases (default: releases)")
-    run.add_argument(
-        "--compare-with",
-        metavar="NAAM",
-        help="'what changed' against this release (default: the last release)",
+        help="een budget onder de ondergrens of boven de grens van settings.yaml is zo bedoeld",
     )
 
-    release = sub.add_parser(
-        "release", help="freeze the current reports, tables and raw files as what was sent out"
+
+def _add_document_options(docs) -> None:
+    docs.add_argument(
+        "--audience",
+        action="append",
+        metavar="DOCUMENT",
+        help="alleen dit document (nota, kamerbrief, bijlage of een thema); herhaalbaar",
     )
-    release.add_argument("name", metavar="NAAM", help="e.g. kamerbrief-januari")
-    release.add_argument("--raw", type=Path, help="default: data/raw")
-    release.add_argument("--processed", type=Path, help="default: data/processed")
-    release.add_argument("--reports", type=Path, help="default: reports")
-    release.add_argument("--releases", type=Path, help="default: releases")
+    docs.add_argument(
+        "--title", metavar="TITEL", help="titel van de documenten (standaard: die van het notebook)"
+    )
+    docs.add_argument("--reference-code", metavar="KENMERK", help="kenmerk op de documenten")
+    docs.add_argument(
+        "--date",
+        default="",
+        metavar="JJJJ-MM-DD",
+        help="datum op de documenten, bewaard voor latere runs; 'vandaag' zet terug naar de "
+        "standaard: de datum van de run die de inhoud van een document het laatst veranderde",
+    )
+    docs.add_argument(
+        "--compare-with",
+        metavar="NAAM",
+        help="'wat is gewijzigd' ten opzichte van deze release (standaard: de laatste)",
+    )
+    _add_folders(docs, "releases")
+
+
+def _add_release(sub) -> None:
+    release = sub.add_parser(
+        "release",
+        help="de huidige documenten, tabellen en ingezonden bestanden vastleggen als wat is verstuurd",
+    )
+    release.add_argument("name", metavar="NAAM", help="bijvoorbeeld kamerbrief-januari")
+    _add_folders(release, "raw", "processed", "reports", "releases")
     release.add_argument(
         "--force",
         action="store_true",
-        help="release even with open review questions that touch a public figure (recorded)",
+        help="ook vastleggen als er nog open vragen zijn die een openbaar cijfer raken "
+        "(de release vermeldt ze)",
     )
 
+
+def _add_review(sub) -> None:
     review = sub.add_parser(
         "review",
-        help="run what changed and list the questions for the analyst (reports/te-beoordelen.xlsx)",
+        help="uitvoeren wat veranderd is en de vragen voor de analist op een rij zetten "
+        "(reports/te-beoordelen.xlsx)",
     )
-    for flag, default in (
-        ("--raw", "data/raw"),
-        ("--processed", "data/processed"),
-        ("--reports", "reports"),
-        ("--reference", "data/reference"),
-    ):
-        review.add_argument(flag, type=Path, help=f"default: {default}")  # fmt: skip
-    review.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_folders(review, "raw", "processed", "reports", "reference")
+    review.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
 
-    check = sub.add_parser("check", help="read and validate submissions; write nothing")
-    check.add_argument("dir", type=Path, help="folder with submissions")
-    check.add_argument(
-        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
-    )
 
+def _add_check(sub) -> None:
+    check = sub.add_parser("check", help="inzendingen inlezen en controleren; schrijft niets")
+    check.add_argument("dir", type=Path, metavar="MAP", help="map met inzendingen")
+    _add_folders(check, "reference")
+
+
+def _add_template(sub) -> None:
     template = sub.add_parser(
-        "template", help="write the submission workbook partners fill in (.xlsx)"
+        "template", help="het invulblad schrijven dat partners invullen (.xlsx)"
     )
-    template.add_argument("path", type=Path, metavar="PAD", help="e.g. invulblad-voorstellen.xlsx")
     template.add_argument(
-        "--reference", type=Path, help="folder with the vocabularies (default: data/reference)"
+        "path", type=Path, metavar="PAD", help="bijvoorbeeld invulblad-voorstellen.xlsx"
     )
-    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _add_folders(template, "reference")
+    template.add_argument("--force", action="store_true", help="een bestaand bestand overschrijven")
 
-    amount = sub.add_parser("amount", help="show how one cost text is read, as JSON")
-    amount.add_argument("text")
-    amount.add_argument("--basis", help="the Structureel/incidenteel cell")
-    amount.add_argument("--duration", help="the Looptijd cell")
+
+def _add_amount(sub) -> None:
+    amount = sub.add_parser("amount", help="laten zien hoe één kostentekst wordt gelezen, als JSON")
     amount.add_argument(
-        "--scale", type=float, default=1.0, help="column unit, e.g. 1000 for 'x € 1.000'"
+        "text", metavar="TEKST", help="de kostentekst, bijvoorbeeld '€ 1,5 mln per jaar'"
     )
-    return p
+    amount.add_argument("--basis", metavar="TEKST", help="de cel Structureel/incidenteel")
+    amount.add_argument("--duration", metavar="TEKST", help="de cel Looptijd")
+    amount.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="eenheid van de kolom, bijvoorbeeld 1000 voor 'x € 1.000'",
+    )
 
 
 def cmd_amount(args: argparse.Namespace) -> int:
