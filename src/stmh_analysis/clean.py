@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +27,7 @@ from stmh_analysis.amounts import (
 from stmh_analysis.changes import match_retitled
 from stmh_analysis.ingest import Submissions
 from stmh_analysis.privacy import known_names, mask_personal
-from stmh_analysis.problems import DUTCH_TEXT, PROBLEM_COLUMNS, flag_codes, problems_frame
+from stmh_analysis.problems import PROBLEM_COLUMNS, flag_codes, problems_frame
 from stmh_analysis.reference import Reference
 from stmh_analysis.review import build_questions, mark_decided, no_decisions, settle
 from stmh_analysis.schema import (
@@ -709,9 +709,12 @@ _AMOUNT_CODES = (
 
 
 def _flag_issues(
-    frame: pd.DataFrame, codes: list[str], columns: dict[str, tuple[str, str]]
+    frame: pd.DataFrame,
+    codes: list[str],
+    columns: dict[str, tuple[str, str]],
+    texts: Mapping[str, str],
 ) -> pd.DataFrame:
-    """One warning row per (row, code) set in frame's flag columns."""
+    """One warning row per (row, code) set in frame's flag columns, with the code's text."""
     parts = []
     for code in codes:
         if code not in frame.columns:
@@ -730,7 +733,7 @@ def _flag_issues(
                     "column": column,
                     "value": hit[value_col].astype(str) if value_col else "",
                     "code": code,
-                    "message": _with_reason(DUTCH_TEXT[code], hit, code),
+                    "message": _with_reason(texts[code], hit, code),
                 }
             )
         )
@@ -755,13 +758,13 @@ def clean_submissions(
     proposals, appraisal_issues = attach_appraisals(proposals, appraisals, id_map, reference)
     for code in ("analyst_decided", "decision_outdated"):
         proposals[code] = False
-    codes = flag_codes()
+    codes, texts = flag_codes(reference.problems), reference.problem_texts
     issues = _sorted_issues(
         _concat_issues(
             problems_frame(subs.problems),
             reject_issues,
-            _flag_issues(ok, [c for c in codes if c not in (*_PROPOSAL_CODES, *_INGEST_CODES)], _FLAG_PLACES),
-            _flag_issues(proposals, list(_PROPOSAL_CODES), {c: ("Titel voorstel", "title") for c in _PROPOSAL_CODES}),
+            _flag_issues(ok, [c for c in codes if c not in (*_PROPOSAL_CODES, *_INGEST_CODES)], _FLAG_PLACES, texts),
+            _flag_issues(proposals, list(_PROPOSAL_CODES), {c: ("Titel voorstel", "title") for c in _PROPOSAL_CODES}, texts),
             appraisal_issues,
         )
     )  # fmt: skip
@@ -851,7 +854,7 @@ def rejection_reasons(cand: pd.DataFrame, rows: pd.DataFrame, reference: Referen
         )
     failures = schema_failures(candidates_schema(reference.theme_slugs), cand)
     if not failures.empty:
-        failures["message"] = failures["code"].map(DUTCH_TEXT).fillna(failures["code"])
+        failures["message"] = failures["code"].map(reference.problem_texts).fillna(failures["code"])
         failures["value"] = [
             str(cand.at[i, c]) if c in cand.columns else ""
             for i, c in zip(failures["index"], failures["column"], strict=True)
@@ -867,7 +870,7 @@ def rejection_reasons(cand: pd.DataFrame, rows: pd.DataFrame, reference: Referen
                     "index": rows.index[missing_cost],
                     "column": "",
                     "code": "missing_cost_column",
-                    "message": DUTCH_TEXT["missing_cost_column"],
+                    "message": reference.problem_texts["missing_cost_column"],
                     "value": "",
                 }
             )
@@ -932,7 +935,7 @@ def review_proposals(
         _concat_issues(
             mark_decided(issues, questions, locations),
             pd.DataFrame(settled.problems, columns=PROBLEM_COLUMNS),
-            _review_notices(withdrawn_rows, settled.merged, locations),
+            _review_notices(withdrawn_rows, settled.merged, locations, reference.problem_texts),
             _followed_notices(settled.followed, kept),
         )
     )
@@ -977,12 +980,15 @@ def _followed_notices(
 
 
 def _review_notices(
-    withdrawn_rows: pd.DataFrame, merged: dict[str, str], locations: pd.DataFrame
+    withdrawn_rows: pd.DataFrame,
+    merged: dict[str, str],
+    locations: pd.DataFrame,
+    texts: Mapping[str, str],
 ) -> pd.DataFrame:
     """A line per row an analyst withdrew (skipped) and per proposal merged into another."""
     rows = [
         {**r, "level": "skipped", "column": "", "value": "", "code": "analyst_withdrawn",
-         "message": DUTCH_TEXT["analyst_withdrawn"]}
+         "message": texts["analyst_withdrawn"]}
         for r in withdrawn_rows.drop(columns="proposal_id").to_dict("records")
     ]  # fmt: skip
     for pid, target in merged.items():
@@ -992,7 +998,7 @@ def _review_notices(
             .to_dict("records")
         ):
             rows.append({**r, "level": "notice", "column": "", "value": target, "code": "analyst_merged",
-                         "message": f"{DUTCH_TEXT['analyst_merged']}: {target}"})  # fmt: skip
+                         "message": f"{texts['analyst_merged']}: {target}"})  # fmt: skip
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 

@@ -8,9 +8,13 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stmh_analysis.amounts import AmountError, parse_amount
 from stmh_analysis.startup import decline_slow_optional_modules
+
+if TYPE_CHECKING:
+    from stmh_analysis.reference import Reference
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -332,22 +336,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = clean_raw(args.dir, reference)
     issues = out.result.issues
-    print(check_report(out))
+    print(check_report(out, reference))
     n_rej = len(out.result.rejected)
     n_err = int((issues["level"] == "error").sum())
     return EXIT_INPUT if n_rej or n_err else EXIT_OK
 
 
-_LEVEL_WORDS = {
-    "error": "FOUT",
-    "rejected": "AFGEWEZEN",
-    "skipped": "OVERGESLAGEN",
-    "warning": "LET OP",
-    "notice": "MELDING",
-}
-
-
-def _problem_line(rec: dict) -> str:
+def _problem_line(rec: dict, reference: Reference) -> str:
     where = [rec["source_file"]]
     if rec["source_sheet"]:
         where.append(f"blad {rec['source_sheet']!r}")
@@ -356,18 +351,16 @@ def _problem_line(rec: dict) -> str:
     if rec["column"]:
         where.append(f"kolom {rec['column']!r}")
     value = f" (waarde {str(rec['value'])[:80]!r})" if rec["value"] else ""
-    level = _LEVEL_WORDS.get(rec["level"], rec["level"].upper())
+    level = reference.labels.word("level", rec["level"]).upper()
     line = f"{level:12} {', '.join(where)}: {rec['message']}{value} [{rec['code']}]"
     if rec["level"] in ("error", "rejected"):
-        from stmh_analysis.problems import problem_codes
-
-        known = problem_codes().get(rec["code"])
+        known = reference.problems.get(rec["code"])
         if known is not None:
             line += f"\n{'':12} wat te doen: {known.action}"
     return line
 
 
-def check_report(out) -> str:
+def check_report(out, reference: Reference) -> str:
     """What `stmh check` prints, in Dutch: first whole files (not read, older versions), then every
     problem with file, sheet, row and column, then the count and the verdict."""
     issues = out.result.issues
@@ -375,10 +368,10 @@ def check_report(out) -> str:
     files_first = issues[(issues["level"] == "error") | (issues["code"] == "superseded_version")]
     if len(files_first):
         lines.append("Bestanden:")
-        lines += [_problem_line(r) for r in files_first.to_dict("records")]
+        lines += [_problem_line(r, reference) for r in files_first.to_dict("records")]
         lines.append("")
     rest = issues.drop(index=files_first.index)
-    lines += [_problem_line(r) for r in rest.to_dict("records")]
+    lines += [_problem_line(r, reference) for r in rest.to_dict("records")]
     acc = out.result.accounting
     rows_in = int(acc["rows_in"].sum()) if len(acc) else 0
     n_rej = len(out.result.rejected)

@@ -7,7 +7,6 @@ prints them, `stmh run` writes them to data/processed/issues.csv and the nota's 
 from __future__ import annotations
 
 import csv
-import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,7 +38,6 @@ def _reference_folder() -> Path:
     return Paths.default().reference
 
 
-@functools.cache
 def problem_codes(folder: Path | None = None) -> dict[str, ProblemCode]:
     """Every problem code with its Dutch text and advice, from data/reference/problems.csv."""
     path = (folder or _reference_folder()) / "problems.csv"
@@ -57,25 +55,11 @@ def problem_codes(folder: Path | None = None) -> dict[str, ProblemCode]:
     return table
 
 
-def flag_codes() -> list[str]:
-    """The codes of the data_issues column, in the order they are listed there."""
-    return [c.code for c in problem_codes().values() if c.in_data_issues]
-
-
-class _DutchText(Mapping[str, str]):
-    """code -> Dutch text, read from problems.csv when first used."""
-
-    def __getitem__(self, code: str) -> str:
-        return problem_codes()[code].text
-
-    def __iter__(self):
-        return iter(problem_codes())
-
-    def __len__(self) -> int:
-        return len(problem_codes())
-
-
-DUTCH_TEXT: Mapping[str, str] = _DutchText()
+def flag_codes(codes: Mapping[str, ProblemCode] | None = None) -> list[str]:
+    """The codes of the data_issues column, in the order problems.csv lists them (`codes`: the
+    run's table, Reference.problems; None: the repository's own)."""
+    table = problem_codes() if codes is None else codes
+    return [c.code for c in table.values() if c.in_data_issues]
 
 
 PROBLEM_COLUMNS = [
@@ -104,20 +88,6 @@ class Problem:
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
             raise ValueError(f"unknown problem level {self.level!r}")
-
-    def where(self) -> str:
-        parts = [self.source_file]
-        if self.source_sheet:
-            parts.append(f"sheet {self.source_sheet!r}")
-        if self.source_row is not None:
-            parts.append(f"row {self.source_row}")
-        if self.column:
-            parts.append(f"column {self.column!r}")
-        return ", ".join(parts)
-
-    def describe(self) -> str:
-        value = f" (value {self.value[:80]!r})" if self.value else ""
-        return f"{self.level.upper():8} {self.where()}: {self.message}{value} [{self.code}]"
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -19,8 +19,9 @@ from stmh_analysis.amounts.words import (
     AmountWordsError,
     load_amount_words,
 )
+from stmh_analysis.labels import LABELS_FILE, Labels, LabelsError, read_labels
 from stmh_analysis.limits import Limits, limits_from_settings
-from stmh_analysis.problems import problem_codes
+from stmh_analysis.problems import ProblemCode, problem_codes
 from stmh_analysis.review_rules import RULES_FILE as REVIEW_RULES_FILE
 from stmh_analysis.review_rules import ReviewRules, ReviewRulesError, read_review_rules
 from stmh_analysis.settings_file import SettingsError, SettingsFile, yaml_error_words
@@ -128,6 +129,13 @@ class Reference:
     workbook_words: WorkbookWords | None = None  # workbook_words.yaml: how partners build sheets
     limits: Limits = field(default_factory=Limits)  # settings.yaml: what one file may cost
     review: ReviewRules | None = None  # review.yaml: which flags ask the analyst what
+    labels: Labels = field(default_factory=Labels)  # labels.yaml: the words shown for codes
+    problems: dict[str, ProblemCode] = field(default_factory=dict)  # problems.csv, by code
+
+    @property
+    def problem_texts(self) -> dict[str, str]:
+        """Problem code -> its Dutch text (problems.csv of this reference folder)."""
+        return {code: p.text for code, p in self.problems.items()}
 
     @property
     def appraisal_codes(self) -> tuple[str, ...]:
@@ -272,13 +280,23 @@ def load_reference(folder: Path) -> Reference:
         workbook_words = read_workbook_words(folder / WORKBOOK_WORDS_FILE)
     except (OSError, yaml.YAMLError, TypeError, ValueError) as exc:
         raise ReferenceError(f"{WORKBOOK_WORDS_FILE}: niet te lezen: {exc}") from exc
+    problems = problem_codes(folder)
     try:
-        review = read_review_rules(folder / REVIEW_RULES_FILE, set(problem_codes(folder)))
+        review = read_review_rules(folder / REVIEW_RULES_FILE, set(problems))
     except (ReviewRulesError, OSError) as exc:
         raise ReferenceError(str(exc)) from exc
+    try:
+        labels = read_labels(folder / LABELS_FILE)
+    except OSError:
+        raise ReferenceError(f"referentiebestand ontbreekt: {folder / LABELS_FILE}") from None
+    except yaml.YAMLError as exc:
+        raise ReferenceError(yaml_error_words(exc, LABELS_FILE)) from None
+    except LabelsError as exc:
+        raise ReferenceError(str(exc)) from None
     # every file here is an input of the steps that read the reference: an edit reruns them
     files = (
         *files,
+        folder / LABELS_FILE,
         folder / WORDS_FILE,
         folder / WORKBOOK_WORDS_FILE,
         folder / "problems.csv",
@@ -296,6 +314,8 @@ def load_reference(folder: Path) -> Reference:
         amount_words=amount_words,
         workbook_words=workbook_words,
         review=review,
+        labels=labels,
+        problems=problems,
     )
 
 

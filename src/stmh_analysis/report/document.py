@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis import store
+from stmh_analysis.labels import Labels
 from stmh_analysis.outputs import (
     ACCOUNTING_COUNTS,
     AMOUNT_COLUMNS,
@@ -35,7 +36,7 @@ from stmh_analysis.outputs import (
 )
 from stmh_analysis.parameters import check_date
 from stmh_analysis.privacy import known_names, mask_personal
-from stmh_analysis.problems import DUTCH_TEXT, flag_codes
+from stmh_analysis.problems import flag_codes
 from stmh_analysis.publication import published
 from stmh_analysis.reference import FALLBACK_THEME, Reference, load_reference
 from stmh_analysis.releases import Release, ReleaseError, find_release
@@ -586,7 +587,7 @@ def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None 
         for slug, label in data.reference.theme_labels.items()
         if not (data.proposals["theme"] == slug).any() and slug != FALLBACK_THEME
     ]
-    unread = unread_files(data.issues)
+    unread = unread_files(data.issues, data.reference)
     public = published(data.proposals, options.public_appraisals)
     prov = data.provenance
     return Figures(
@@ -797,11 +798,11 @@ def appraisal_values_text(values: dict[str, float], reference: Reference) -> str
     return ", ".join(chosen) + (f"; {' en '.join(never)} wordt niet gekozen" if never else "")
 
 
-def unread_files(issues: pd.DataFrame) -> list[tuple[str, str]]:
+def unread_files(issues: pd.DataFrame, reference: Reference) -> list[tuple[str, str]]:
     """(file, Dutch reason) for every submission file that could not be read at all."""
     errors = issues[issues["level"] == "error"].drop_duplicates("source_file")
     return [
-        (r["source_file"], DUTCH_TEXT.get(r["code"], r["message"]))
+        (r["source_file"], reference.problem_texts.get(r["code"], r["message"]))
         for r in errors.to_dict("records")
     ]
 
@@ -892,7 +893,7 @@ def ranked_tables(
     """Per theme with proposals the ranked proposals: rank, proposal and organisation, costs, and
     (internal documents) appraisal and whether it fits the budget."""
     fits = data.portfolio.set_index("proposal_id")["fits"].to_dict()
-    fit_label = {"beide_ramingen": "ja", "alleen_lage_raming": "alleen bij lage raming", "": "nee"}
+    fit_label = data.reference.labels.words("fits")
     parts = []
     for slug in themes if themes is not None else list(data.reference.theme_labels):
         rows = data.ranking[data.ranking["theme"] == slug].sort_values("rank_in_theme")
@@ -934,14 +935,6 @@ def charts(data: BriefingData) -> Html:
     return Html(data.charts["cost_per_theme"] + data.charts["cumulative_cost"])
 
 
-SCENARIO_NAMES = {
-    "optimal_low": "Beste combinatie, lage raming",
-    "optimal_high": "Beste combinatie, hoge raming",
-    "greedy_low": "In volgorde van de rangschikking, lage raming",
-    "greedy_high": "In volgorde van de rangschikking, hoge raming",
-}
-
-
 def scenario_table(data: BriefingData) -> Html:
     """The budget scenarios side by side: proposals chosen, cost, value."""
     s = data.portfolio_summary.set_index("scenario")
@@ -952,7 +945,8 @@ def scenario_table(data: BriefingData) -> Html:
         Column("Incidenteel totaal", lambda r: euro(r["incidental_eur"]), "num"),
         Column("Waarde", lambda r: value_text(r["value"]), "num"),
     ]
-    records = [{**s.loc[k].to_dict(), "name": v} for k, v in SCENARIO_NAMES.items() if k in s.index]
+    names = data.reference.labels.words("scenario")
+    records = [{**s.loc[k].to_dict(), "name": v} for k, v in names.items() if k in s.index]
     return table(records, cols)
 
 
@@ -963,10 +957,7 @@ def chosen_table(data: BriefingData, theme: str | None = None) -> Html:
     cols = [
         Column("Voorstel en indiener", _proposal_cell, "main"),
         Column("Thema", lambda r: data.theme_label(r["theme"])),
-        Column(
-            "Past bij",
-            lambda r: "beide ramingen" if r["fits"] == "beide_ramingen" else "alleen lage raming",
-        ),
+        Column("Past", lambda r: data.reference.labels.word("fits", r["fits"])),
     ]
     return table(chosen.to_dict("records"), cols) if len(chosen) else tag("p", "Geen.")
 
@@ -1124,18 +1115,13 @@ def cost_phrase(rec: dict) -> str:
     return " + ".join(parts) or "€ 0"
 
 
-_CHANGE_KIND = {"new": "nieuw", "withdrawn": "vervallen", "changed": "gewijzigd"}
-_CHANGE_KIND_PUBLIC = {"new": "nieuw", "withdrawn": "niet meer opgenomen", "changed": "gewijzigd"}
-_FIELD_NAMES = {"cost": "kosten", "appraisal": "appreciatie", "theme": "thema", "title": "titel"}
-
-
-def change_words(rec: dict, public: bool) -> str:
+def change_words(rec: dict, public: bool, labels: Labels) -> str:
     """What changed about a proposal, in words: 'nieuw', 'vervallen' ('niet meer opgenomen' in
     public), or the field ('kosten', 'titel (zelfde indiener, ...)')."""
     if rec["kind"] != "changed":
-        return (_CHANGE_KIND_PUBLIC if public else _CHANGE_KIND)[rec["kind"]]
+        return labels.word("change_kind_public" if public else "change_kind", rec["kind"])
     note = f" ({rec['evidence']})" if rec["evidence"] and rec["field"] == "title" else ""
-    return f"{_FIELD_NAMES.get(rec['field'], rec['field'])}{note}"
+    return f"{labels.word('changed_field', rec['field'])}{note}"
 
 
 def changes(
@@ -1205,17 +1191,17 @@ def changes_table(data: BriefingData, theme: str | None = None, public: Sequence
     if found.empty:
         return tag("p", f"Geen wijzigingen ten opzichte van {since}.")
     n = count_changes(found)
-    kinds = _CHANGE_KIND_PUBLIC if public else _CHANGE_KIND
+    kinds = data.reference.labels.words("change_kind_public" if public else "change_kind")
     counts = (
         f"Ten opzichte van {since}: {n['new']} {kinds['new']}, {n['withdrawn']} "
-        f"{kinds['withdrawn']}, {n['changed']} gewijzigd."
+        f"{kinds['withdrawn']}, {n['changed']} {kinds['changed']}."
     )
     records = found.to_dict("records")
     for previous, rec in zip([None, *records], records, strict=False):
         rec["first"] = previous is None or previous["proposal_id"] != rec["proposal_id"]
 
     def what(r: dict) -> str:
-        return change_words(r, bool(public))
+        return change_words(r, bool(public), data.reference.labels)
 
     cols = [
         Column(
@@ -1330,7 +1316,8 @@ def warnings_list(data: BriefingData) -> Html:
     followed a proposal its partner retitled."""
     warn = data.issues[data.issues["level"] == "warning"]
     counts = warn.groupby("code").size().sort_values(ascending=False)
-    items = [f"{DUTCH_TEXT.get(code, code)}: {n}×" for code, n in counts.items()]
+    texts = data.reference.problem_texts
+    items = [f"{texts.get(code, code)}: {n}×" for code, n in counts.items()]
     followed = data.issues[data.issues["code"] == "followed_retitle"]
     items += [f"{r['source_file']}: {r['message']}" for r in followed.to_dict("records")]
     return bullet_list(items) if items else EMPTY
@@ -1371,7 +1358,9 @@ def rejected_table(data: BriefingData) -> Html:
 def not_read_list(data: BriefingData) -> Html:
     """Files and sheets not read (or an older version given way), with the reason."""
     issues = data.issues
-    about_proposals = set(flag_codes()) | set(_REVIEW_NOTICES)  # said elsewhere in the nota
+    about_proposals = set(flag_codes(data.reference.problems)) | set(
+        _REVIEW_NOTICES
+    )  # said elsewhere in the nota
     notices = issues[
         (issues["level"].isin(["error", "notice"]) & ~issues["code"].isin(about_proposals))
         | (issues["code"] == "superseded_version")
@@ -1379,7 +1368,7 @@ def not_read_list(data: BriefingData) -> Html:
     items = [
         f"{r['source_file']}"
         + (f" ({r['source_sheet']})" if r["source_sheet"] else "")
-        + f": {r['message'] if r['code'] == 'superseded_version' else DUTCH_TEXT.get(r['code'], r['message'])}"
+        + f": {r['message'] if r['code'] == 'superseded_version' else data.reference.problem_texts.get(r['code'], r['message'])}"
         for r in notices.to_dict("records")
     ]
     return bullet_list(items) if items else EMPTY
@@ -1393,7 +1382,7 @@ def reason_text(code: str, reference: Reference) -> str:
     """The Dutch text of a problem code, with the run's own limit where the text names one."""
     if code == "amount_implausible":
         return f"onwaarschijnlijk hoog bedrag (boven {euro_short(reference.max_amount_eur)})"
-    return DUTCH_TEXT.get(code, code)
+    return reference.problem_texts.get(code, code)
 
 
 def inputs_table(data: BriefingData) -> Html:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from stmh_analysis.outputs import AMOUNT_COLUMNS
-from stmh_analysis.problems import DUTCH_TEXT
 from stmh_analysis.publication import published
 from stmh_analysis.report.cells import FIGURES, PLACE, Col, cell_value
 from stmh_analysis.report.document import BriefingData, public_view, reason_text
@@ -137,7 +136,7 @@ def _with_words(frame: pd.DataFrame, data: BriefingData) -> pd.DataFrame:
     pm = frame["cost_status"] == "pm"
     out = frame.assign(
         theme_label=frame["theme"].map(data.theme_label),
-        cost_words=frame["cost_status"].map({"pm": "p.m. (nog niet te ramen)"}).fillna("geraamd"),
+        cost_words=frame["cost_status"].map(data.reference.labels.words("cost_status_explained")),
     )
     for column in AMOUNT_COLUMNS:
         out[column] = out[column].astype(float).mask(pm)
@@ -162,7 +161,9 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
         in_budget_high=rank["proposal_id"].map(port["in_optimal_high"]).map({True: "ja"}),
         issues_text=rank["data_issues"]
         .fillna("")
-        .map(lambda s: "; ".join(DUTCH_TEXT.get(c, c) for c in s.split(";") if c)),
+        .map(
+            lambda s: "; ".join(data.reference.problem_texts.get(c, c) for c in s.split(";") if c)
+        ),
         place=rank["source_file"]
         + rank["source_sheet"].fillna("").map(lambda s: f" ({s})" if s else "")
         + ", regel "
@@ -229,13 +230,7 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
             Col("Binnen budget (hoge raming)", "in_budget_high"),
         ],
     )
-    levels = {
-        "error": "fout",
-        "rejected": "afgewezen",
-        "skipped": "overgeslagen",
-        "warning": "let op",
-        "notice": "melding",
-    }
+    levels = data.reference.labels.words("level")
     issues = data.issues.assign(
         level_words=data.issues["level"].map(levels).fillna(data.issues["level"]),
         reason=data.issues["code"].map(lambda c: reason_text(c, data.reference)),
@@ -307,7 +302,10 @@ def changes_sheet(data: BriefingData, public_appraisals: Sequence[str] = ()) -> 
         )
         return Sheet("Wijzigingen", frame, _CHANGE_COLS, preamble=(line,))
     frame = found.assign(
-        what=[change_words(r, bool(public_appraisals)) for r in found.to_dict("records")]
+        what=[
+            change_words(r, bool(public_appraisals), data.reference.labels)
+            for r in found.to_dict("records")
+        ]
     )
     if public_appraisals:  # organisations by the names the public bijlage uses
         long_names = data.reference.org_long_names
