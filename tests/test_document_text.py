@@ -209,15 +209,18 @@ def test_saving_a_notebook_in_lab_changes_nothing_a_run_looks_at(tmp_path):
 
 
 def test_a_default_changed_in_a_parameters_cell_is_named_in_the_why_line(tmp_path):
-    from stmh_analysis.pipeline import reasons_to_run
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.reference import load_reference
+    from stmh_analysis.why import reasons_to_run, why_line
 
     before = {"code": "c", "notebook": "n", "parameters": {}, "inputs": {},
               "notebook_name": "02-rank-proposals",
               "notebook_defaults": {"budget_structural_eur": None}}  # fmt: skip
     now = {**before, "notebook_defaults": {"budget_structural_eur": 2500000}}
-    assert reasons_to_run(now, before, {}) == [
+    labels = load_reference(Paths.default().reference).labels
+    assert why_line(reasons_to_run(now, before, {}), labels) == (
         "parameter budget_structural_eur (notebook 02-rank-proposals)"
-    ]
+    )
 
 
 def test_docs_list_every_figure_a_document_can_name():

@@ -23,12 +23,13 @@ from stmh_analysis.paths import Paths
 from stmh_analysis.pipeline import (
     ParameterError,
     RunOptions,
-    reasons_to_run,
     run_pipeline,
     warm_next_flags,
 )
+from stmh_analysis.reference import load_reference
 from stmh_analysis.report.format import SHORT_UNITS, euro, euro_short, round_half_up, short_unit
 from stmh_analysis.store import atomic_write_text, current_umask
+from stmh_analysis.why import reasons_to_run
 
 pytestmark = pytest.mark.e2e
 # Never compare with releases an analyst made in this checkout: a folder that does not exist.
@@ -228,25 +229,41 @@ def test_briefing_workers_warm_one_kernel_per_briefing_and_no_more(workers, jobs
     assert not any(flags[-workers:])  # nothing is warmed that no briefing could use
 
 
-def test_reasons_are_exact():
+def test_reasons_are_exact_codes_worded_in_one_place():
+    """Why a step runs is a code with its arguments; the runner acts on the code (--keep-edits
+    reads 'edited', not a Dutch prefix), and labels.yaml words it."""
+    from stmh_analysis.why import Reason, why_line
+
+    labels = load_reference(Paths.default().reference).labels
     facts = {
         "notebook": "n",
         "code": "c",
         "parameters": {"a": 1},
-        "inputs": {"raw/x.csv": "1", "raw/y.csv": "2"},
+        "inputs": {"raw/x.csv": "1", "raw/y.csv": "2", "processed/gap.csv": "5"},
     }
     before = {**facts, "outputs": {"processed/p.csv": "9"}}
     assert reasons_to_run(facts, before, {"processed/p.csv": "9"}) == []
-    assert reasons_to_run(facts, None, {}) == ["nog niet eerder uitgevoerd"]
-    changed = {**facts, "parameters": {"a": 2}, "inputs": {"raw/x.csv": "1", "raw/z.csv": "3"}}
-    assert reasons_to_run(changed, before, {"processed/p.csv": "8"}) == [
-        "parameter a",
-        "invoer gewijzigd: y.csv, z.csv",
-        "uitvoer met de hand gewijzigd: p.csv",
+    assert reasons_to_run(facts, None, {}) == [Reason("new")]
+    changed = {
+        **facts,
+        "parameters": {"a": 2},
+        "inputs": {"raw/x.csv": "1", "raw/z.csv": "3", "processed/gap.csv": "6"},
+    }
+    reasons = reasons_to_run(changed, before, {"processed/p.csv": "8"})
+    assert reasons == [
+        Reason("parameter", ("a",)),
+        Reason("raw", ("y.csv", "z.csv")),
+        Reason("tables", ("gap",)),
+        Reason("edited", ("p.csv",)),
     ]
+    assert why_line(reasons, labels) == (
+        "parameter a; invoer gewijzigd: y.csv, z.csv; kosten per thema gewijzigd; "
+        "uitvoer met de hand gewijzigd: p.csv"
+    )
     assert reasons_to_run(facts, before, {"processed/p.csv": "absent"}) == [
-        "uitvoer ontbreekt: p.csv"
+        Reason("missing", ("p.csv",))
     ]
+    assert why_line([Reason("new")], labels) == "nog niet eerder uitgevoerd"
 
 
 # --- settings and parameters reach the words -------------------------------------------------------

@@ -30,11 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from stmh_analysis.amounts.figures import format_dutch_number
+from stmh_analysis.labels import Labels
 from stmh_analysis.parameters import audiences, check_audience, check_date
 from stmh_analysis.paths import PACKAGE_DIR, REPO_ROOT, Paths, raw_inputs
 from stmh_analysis.reference import Reference, ReferenceError, load_reference
 from stmh_analysis.releases import find_release
 from stmh_analysis.store import atomic_write_text, count_csv_rows, csv_column_values, sha256_file
+from stmh_analysis.why import Reason, in_words, reasons_to_run, why_line
 
 NOTEBOOK_CLEAN = "01-clean-submissions.ipynb"
 NOTEBOOK_RANK = "02-rank-proposals.ipynb"
@@ -115,8 +117,20 @@ class StepRecord:
     status: str  # ran, skipped (up to date), failed, kept (hand edit kept), empty (no proposals)
     seconds: float
     notebook: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     detail: str = ""
+
+    def as_json(self, labels: Labels) -> dict[str, Any]:
+        """The manifest's record: the reasons in words (what an analyst reads) and as codes."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "seconds": self.seconds,
+            "notebook": self.notebook,
+            "reasons": [in_words(r, labels) for r in self.reasons],
+            "why": [r.as_json() for r in self.reasons],
+            "detail": self.detail,
+        }
 
 
 # --- hashing -------------------------------------------------------------------------------------
@@ -833,77 +847,6 @@ def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None)
 FOLDER_PARAMETERS = ("raw_dir", "processed_dir", "reference_dir", "releases_dir", "reports_dir")
 
 
-def reasons_to_run(facts: dict, before: dict | None, outputs_now: dict[str, str]) -> list[str]:
-    """Why a step must run, in words for the analyst; empty when it is up to date. A step is up
-    to date only when its notebook, code, parameters and inputs are those of its last run and its
-    outputs are still the files that run wrote."""
-    if not before:
-        return ["nog niet eerder uitgevoerd"]
-    reasons = []
-    if before.get("code") != facts["code"]:
-        reasons.append("code gewijzigd")
-    if before.get("notebook") != facts["notebook"]:
-        reasons.append("notebook gewijzigd")
-    old, new = before.get("notebook_defaults", {}), facts.get("notebook_defaults", {})
-    reasons += [
-        f"parameter {k} (notebook {facts.get('notebook_name', '')})"
-        for k in sorted(old.keys() | new.keys())
-        if old.get(k) != new.get(k)
-    ]
-    old, new = before.get("parameters", {}), facts["parameters"]
-    reasons += [
-        f"parameter {k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
-    ]
-    old, new = before.get("inputs", {}), facts["inputs"]
-    changed = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
-    files = [k.split("/", 1)[1] for k in changed if not k.startswith("processed/")]
-    if files:
-        reasons.append("invoer gewijzigd: " + ", ".join(files))
-    said = dict.fromkeys(_in_words(k) for k in changed if k.startswith("processed/"))
-    if said:
-        reasons.append(", ".join(said) + " gewijzigd")
-    recorded = before.get("outputs", {})
-    missing = [k.split("/", 1)[1] for k, v in outputs_now.items() if v == "absent"]
-    edited = [
-        k.split("/", 1)[1] for k, v in outputs_now.items() if v != "absent" and recorded.get(k) != v
-    ]
-    if missing:
-        reasons.append("uitvoer ontbreekt: " + ", ".join(missing))
-    if edited:
-        reasons.append(HAND_EDITED + ", ".join(edited))
-    return reasons
-
-
-HAND_EDITED = "uitvoer met de hand gewijzigd: "
-
-# What a changed table means for a document, in the analyst's words (the why-line of a step).
-_TABLE_WORDS = {
-    "keys": "voorstellen of cijfers van dit thema",
-    "proposals": "voorstellen",
-    "ranking": "rangschikking",
-    "portfolio": "budgetscenario",
-    "portfolio_summary": "budgetscenario",
-    "scenarios": "scenario's",
-    "scenario_choices": "scenario's",
-    "frontier": "waarde van de volgende euro",
-    "gap": "kosten per thema",
-    "charts": "grafieken",
-    "rank_parameters": "parameters van de rangschikking",
-    "issues": "opmerkingen bij het opschonen",
-    "rejected": "afgewezen regels",
-    "accounting": "verantwoording van de regels",
-    "inputs": "ingelezen bestanden",
-    "review": "vragen voor de analist",
-}
-
-
-def _in_words(label: str) -> str:
-    """'processed/gap.csv' -> 'kosten per thema'; 'processed/keys/opvang.json' -> the theme's."""
-    rel = label.split("/", 1)[1]
-    name = rel.split("/", 1)[0] if "/" in rel else Path(rel).stem
-    return _TABLE_WORDS.get(name, rel)
-
-
 def refuse_unseen_edits(names: list[str], step: Step) -> None:
     """--keep-edits keeps an edited table only where the documents read that table: a CSV the
     next steps read as its parquet twin (proposals, ranking, ...) would be kept in the CSV and
@@ -974,35 +917,42 @@ def run_pipeline(options: RunOptions, say: Say = print, progress: bool = True) -
         return _run_locked(options, reference, say, progress)
 
 
+def run_provenance(options: RunOptions) -> dict[str, Any]:
+    """When and with what this run ran, and what it was given on the command line (the rest came
+    from the notebooks and settings.yaml): the documents' provenance line and the manifest."""
+    now = (options.now or dt.datetime.now()).astimezone().replace(microsecond=0)
+    given = [
+        k
+        for k in (
+            "budget_structural_eur",
+            "budget_incidental_eur",
+            "require_each_theme",
+            "ranking_criteria",
+            "ranking_weights",
+            "public_appraisals",
+            "title",
+            "reference_code",
+        )
+        if getattr(options, k) is not None
+    ]
+    dated = options.date and options.date not in ("vandaag", "today")
+    return {
+        "run_date": now.isoformat(),
+        "package_version": metadata.version("stmh-analysis"),
+        "git_commit": git_commit(),
+        "given": sorted(given) + (["date"] if dated else []),
+    }
+
+
 def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: bool) -> dict:
     from stmh_analysis.kernels import WarmKernel, choose_kernel
 
     paths = options.paths
+    labels = reference.labels
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths)
     before = state.get("steps", {})
-    now = (options.now or dt.datetime.now()).astimezone().replace(microsecond=0)
-    provenance = {
-        "run_date": now.isoformat(),
-        "package_version": metadata.version("stmh-analysis"),
-        "git_commit": git_commit(),
-        # what this run was given on the command line (the rest came from notebooks and settings)
-        "given": sorted(
-            k
-            for k in (
-                "budget_structural_eur",
-                "budget_incidental_eur",
-                "require_each_theme",
-                "ranking_criteria",
-                "ranking_weights",
-                "public_appraisals",
-                "title",
-                "reference_code",
-            )
-            if getattr(options, k) is not None
-        )
-        + (["date"] if options.date and options.date not in ("vandaag", "today") else []),
-    }
+    provenance = run_provenance(options)
     steps = declare_steps(options, paths, reference)
     clean, rank, briefings = steps[0], steps[1], steps[2:]
     briefings_declared = list(briefings)
@@ -1017,12 +967,12 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
     for old_log in paths.executed.glob("kernel-*.log"):  # kernel chatter of earlier runs
         old_log.unlink(missing_ok=True)
 
-    def decide(step: Step, extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
+    def decide(step: Step, extra: Mapping[str, Any] | None = None) -> tuple[dict, list[Reason]]:
         facts = step_facts(step, paths, extra)
         reasons = reasons_to_run(facts, before.get(step.name), _hashes(step.outputs))
-        edited = [r for r in reasons if r.startswith(HAND_EDITED)]
+        edited = [r for r in reasons if r.code == "edited"]
         if options.keep_edits and edited and len(edited) == len(reasons):
-            names = edited[0].removeprefix(HAND_EDITED).split(", ")
+            names = list(edited[0].args)
             refuse_unseen_edits(names, step)
             kept[step.name] = names
             return facts, []
@@ -1060,7 +1010,7 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
         if briefings_due:
             pool = _BriefingPool(max(1, min(jobs, len(briefings))), kernel, paths)
 
-        def run_step(step: Step, facts: dict, reasons: list[str]) -> None:
+        def run_step(step: Step, facts: dict, reasons: list[Reason]) -> None:
             if not reasons:
                 skip(step)
                 say(
@@ -1090,7 +1040,7 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
             seconds = time.perf_counter() - start
             records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
             finish(step, facts)
-            say(f"  {step.name:<30} uitgevoerd ({'; '.join(reasons)}) {seconds:5.1f} s")
+            say(f"  {step.name:<30} uitgevoerd ({why_line(reasons, labels)}) {seconds:5.1f} s")
 
         run_step(clean, clean_facts, clean_reasons)
         rejected = count_csv_rows(paths.processed / "rejected.csv")
@@ -1123,7 +1073,7 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
             audience = step.name.removeprefix("briefing:")
             params = {
                 **step.parameters,
-                "date": date or now.date().isoformat(),
+                "date": date or provenance["run_date"][:10],  # the run's day (ISO)
                 "run_date": provenance["run_date"],
                 "provenance_json": json.dumps(provenance),
             }
@@ -1144,16 +1094,20 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
         if todo:
             if pool is None:
                 pool = _BriefingPool(max(1, min(jobs, len(todo))), kernel, paths)
-            _run_briefings(pool, todo, records, finish, say, progress)
+            _run_briefings(pool, todo, records, finish, say, progress, reference.labels)
     except (StepFailed, InputRejected):
-        _write_manifest(paths, options, steps, records, provenance, new_state, kept)
+        _write_manifest(
+            paths, options, steps, records, provenance, new_state, kept, reference.labels
+        )
         raise
     finally:
         for w in warm.values():
             w.close()
         if pool is not None:
             pool.close()
-    return _write_manifest(paths, options, steps, records, provenance, new_state, kept)
+    return _write_manifest(
+        paths, options, steps, records, provenance, new_state, kept, reference.labels
+    )
 
 
 NO_PROPOSALS = "geen voorstellen in dit thema: geen document"
@@ -1216,7 +1170,7 @@ def warm_next_flags(jobs: int, workers: int) -> list[bool]:
     return [i + workers < jobs for i in range(jobs)]
 
 
-def _run_briefings(pool, todo, records, finish, say, progress) -> None:
+def _run_briefings(pool, todo, records, finish, say, progress, labels: Labels) -> None:
     from tqdm import tqdm
 
     start = time.perf_counter()
@@ -1256,7 +1210,7 @@ def _run_briefings(pool, todo, records, finish, say, progress) -> None:
         bar.update(1)
     bar.close()
     for name, reasons in sorted(done):
-        say(f"  {name:<30} uitgevoerd ({'; '.join(reasons)})")
+        say(f"  {name:<30} uitgevoerd ({why_line(reasons, labels)})")
     say(
         f"  {'briefings':<30} {time.perf_counter() - start:5.1f} s ({len(todo)} gemaakt, {pool.workers} tegelijk)"
     )
@@ -1281,6 +1235,7 @@ def _write_manifest(
     provenance: dict,
     state: dict,
     kept: dict,
+    labels: Labels,
 ) -> dict:
     manifest = {
         "run_date": provenance["run_date"],
@@ -1321,7 +1276,7 @@ def _write_manifest(
             for k, v in _hashes(steps[0].inputs).items()
             if k.startswith("raw/")
         },
-        "steps": [r.__dict__ for r in records],
+        "steps": [r.as_json(labels) for r in records],
         "skipped": [r.name for r in records if r.status in ("skipped", "kept")],
         "kept_edits": kept,
         "outputs": {
