@@ -957,3 +957,58 @@ def test_a_public_field_that_is_not_true_or_false_is_refused(tmp_path):
     yaml_file.write_text(text.replace("public: true", "public: ja", 1), encoding="utf-8")
     with pytest.raises(ReferenceError, match="kansrijk.*public: schrijf true of false"):
         load_reference(tmp_path / "reference")
+
+
+def test_a_word_changed_in_labels_yaml_or_problems_csv_is_what_every_surface_says(run, tmp_path):
+    """The words for codes live in one table (labels.yaml) and the problem texts in the run's own
+    problems.csv: the documents, the notebooks' tables and the workbooks all follow an edit in a
+    --reference folder (the texts of problems were read from the repository's folder)."""
+    from stmh_analysis.report import document
+    from stmh_analysis.report.show import tabel
+    from stmh_analysis.report.workbook import internal_sheets
+
+    paths, _, _ = run
+    ref = tmp_path / "reference"
+    shutil.copytree(DEFAULT.reference, ref)
+    labels = ref / "labels.yaml"
+    labels.write_text(
+        labels.read_text(encoding="utf-8")
+        .replace("beide_ramingen: bij beide ramingen", "beide_ramingen: BEIDE-RAMINGEN-X")
+        .replace("    warning: let op", "    warning: LET-OP-X"),
+        encoding="utf-8",
+    )
+    problems = ref / "problems.csv"
+    problems.write_text(
+        problems.read_text(encoding="utf-8").replace(
+            "thema leeg of onbekend; afgeleid uit titel en omschrijving",
+            "ORGANISATIE-LIJKT-OP-X",
+        ),
+        encoding="utf-8",
+    )
+    doc = document.load("nota", processed_dir=paths.processed, reference_dir=ref, date="2024-01-29")
+    assert "BEIDE-RAMINGEN-X" in str(document.ranked_tables(doc.data))
+    assert "BEIDE-RAMINGEN-X" in str(document.chosen_table(doc.data))
+    assert "BEIDE-RAMINGEN-X" in str(
+        tabel(doc.data.portfolio, ["fits"], reference=doc.data.reference)
+    )
+    assert (doc.data.issues["code"] == "theme_inferred").any()  # the bundled data has such a case
+    assert "ORGANISATIE-LIJKT-OP-X" in str(document.warnings_list(doc.data))
+    issues = doc.data.issues.assign(code="theme_inferred")
+    assert "ORGANISATIE-LIJKT-OP-X" in str(tabel(issues, ["code"], reference=doc.data.reference))
+    quality = next(s for s in internal_sheets(doc.data) if s.name == "Datakwaliteit")
+    assert "LET-OP-X" in set(quality.frame["level_words"])
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stmh_analysis.cli",
+            "check",
+            str(DEFAULT.raw),
+            "--reference",
+            str(ref),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "LET-OP-X" in checked.stdout, checked.stdout[-2000:]
+    assert "ORGANISATIE-LIJKT-OP-X" in checked.stdout, checked.stdout[-2000:]
