@@ -45,3 +45,15 @@ def test_the_list_of_long_functions_names_only_functions_that_still_are():
     lengths = function_lengths()
     stale = {key for key, n in listed().items() if lengths.get(key, 0) <= MAX_LINES}
     assert not stale, f"now short enough or gone; remove from {LISTED.name}: {sorted(stale)}"
+
+
+def test_no_function_keeps_state_in_a_module_global():
+    """No `global` statement in the package: a value computed once per run is passed (the code
+    hash), not cached where the next run or notebook would find it."""
+    found = [
+        (str(path.relative_to(SRC)), node.lineno)
+        for path in sorted((SRC / "stmh_analysis").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Global)
+    ]
+    assert not found, found

@@ -364,3 +364,15 @@ def test_a_file_that_takes_longer_than_its_time_budget_is_named_and_left_out(tmp
     assert {p.source_file for p in errors} == {"a.csv", "b.csv"}
     assert "limits.seconds" in errors[0].message
     assert len(read_submissions(tmp_path, reference).rows) == 2
+
+
+def test_a_very_long_csv_cell_is_read_and_the_csv_module_is_left_as_it_was(tmp_path, reference):
+    before = csv.field_size_limit()
+    memo = "lange toelichting " * 20_000  # 360 kB in one cell, over the csv module's 128 kB
+    (tmp_path / "fier.csv").write_text(
+        f"Organisatie;Thema;Titel voorstel;Omschrijving;Kosten\nFier;Opvang;Opvangplekken;{memo};€ 100.000 per jaar\n",
+        encoding="utf-8",
+    )
+    out = clean_raw(tmp_path, reference)
+    assert len(out.result.proposals) == 1
+    assert csv.field_size_limit() == before

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -149,24 +150,19 @@ def folder_hashes(folder: Path, names: tuple[str, ...] | None = None) -> dict[st
     }
 
 
-_CODE_HASH: str | None = None
-
-
 def code_hash() -> str:
-    """One hash over the package's source, templates and styles: any code change reruns every step."""
-    global _CODE_HASH
-    if _CODE_HASH is None:
-        h = hashlib.sha256()
-        for p in sorted(PACKAGE_DIR.rglob("*")):
-            if (
-                p.is_file()
-                and p.suffix in (".py", ".j2", ".css", ".json")
-                and "__pycache__" not in p.parts
-            ):
-                h.update(str(p.relative_to(PACKAGE_DIR)).encode())
-                h.update(p.read_bytes())
-        _CODE_HASH = h.hexdigest()
-    return _CODE_HASH
+    """One hash over the package's source, templates and styles: any code change reruns every step.
+    A run computes it once and hands it to every step's facts (step_facts)."""
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE_DIR.rglob("*")):
+        if (
+            p.is_file()
+            and p.suffix in (".py", ".j2", ".css", ".json")
+            and "__pycache__" not in p.parts
+        ):
+            h.update(str(p.relative_to(PACKAGE_DIR)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def notebook_key(notebook: Path) -> str:
@@ -462,7 +458,47 @@ def _stderr_to(log: Path):
 
 # --- briefing workers (separate processes: kernels and PDF rendering both need the CPU) -----------
 
-_WORKER: dict[str, Any] = {}
+
+@dataclass
+class _BriefingWorker:
+    """What one briefing worker process holds between its jobs: the kernel warming for the next
+    briefing, and the one a briefing is running in (closed if the worker is stopped)."""
+
+    kernel: str
+    cwd: Path
+    log: Path
+    warm: Any = None  # a WarmKernel starting now
+    busy: Any = None  # the WarmKernel of the briefing that runs
+
+    def start_kernel(self) -> None:
+        """A briefing kernel starting now in this worker, pandas and the document module imported."""
+        from stmh_analysis.kernels import WarmKernel
+
+        self.warm = WarmKernel(self.kernel, self.cwd, BRIEFING_PRELOAD, self.log)
+
+    def take_kernel(self, warm_next: bool) -> tuple[Any, Any]:
+        """A kernel no notebook has used and, when another briefing may follow (`warm_next`), the
+        next one started at once, warming while this one runs and its PDF renders. Returns the
+        kernel manager (None: papermill starts one) and its WarmKernel (to close after use)."""
+        warm, self.warm = self.warm, None
+        km = warm.take() if warm is not None else None
+        if warm_next:
+            self.start_kernel()
+        self.busy = warm
+        return km, warm
+
+    def stop(self) -> None:
+        for kernel in (self.busy, self.warm):  # a running briefing's kernel, and the one warming
+            if kernel is not None:
+                kernel.close()
+        self.busy = self.warm = None
+
+
+class _ThisWorker:
+    """The briefing worker of this process. Set only in a pool worker, by the pool's initializer
+    (_worker_start), and read by the jobs that run there; the main process never has one."""
+
+    current: _BriefingWorker | None = None
 
 
 def _worker_start(kernel: str, cwd: str, log_dir: str, main_pid: int = 0) -> None:
@@ -478,8 +514,9 @@ def _worker_start(kernel: str, cwd: str, log_dir: str, main_pid: int = 0) -> Non
     # steps everything waits for get the cores first (the briefings then run alone anyway).
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)
-    _WORKER.update(kernel=kernel, cwd=Path(cwd), log=Path(log_dir) / f"kernel-{os.getpid()}.log")
-    _WORKER["warm"] = _new_worker_kernel()
+    worker = _BriefingWorker(kernel, Path(cwd), Path(log_dir) / f"kernel-{os.getpid()}.log")
+    worker.start_kernel()
+    _ThisWorker.current = worker
     util.Finalize(None, _worker_stop, exitpriority=10)
 
 
@@ -495,22 +532,9 @@ def _stop_when_gone(main_pid: int, every_s: float = 0.5) -> None:
     os._exit(3)
 
 
-def _new_worker_kernel():
-    """A briefing kernel starting now in this worker, pandas and the document module imported."""
-    from stmh_analysis.kernels import WarmKernel
-
-    return WarmKernel(_WORKER["kernel"], _WORKER["cwd"], BRIEFING_PRELOAD, _WORKER["log"])
-
-
-def _worker_kernel(warm_next: bool) -> tuple[Any, Any]:
-    """A kernel no notebook has used and, when another briefing may follow (`warm_next`), the next
-    one started at once, warming while this one runs and its PDF renders. Returns the kernel
-    manager (None: papermill starts one) and its WarmKernel (to close after use)."""
-    warm = _WORKER.pop("warm", None)
-    km = warm.take() if warm is not None else None
-    if warm_next:
-        _WORKER["warm"] = _new_worker_kernel()
-    return km, warm
+def _worker_stop() -> None:
+    if _ThisWorker.current is not None:
+        _ThisWorker.current.stop()
 
 
 def public_appraisals_used(given: list[str] | None, paths: Paths) -> tuple[str, ...]:
@@ -531,54 +555,73 @@ def _directorate(used: Mapping[str, Any]) -> str:
     return reference.memo.sender
 
 
-def _worker_stop() -> None:
-    for name in ("busy", "warm"):  # the kernel of a running briefing, and the one warming
-        kernel = _WORKER.pop(name, None)
-        if kernel is not None:
-            kernel.close()
-
-
 def _noop() -> int:
     return os.getpid()
 
 
-def _document_files(outputs: Mapping[str, Path]) -> list[str]:
-    """A briefing's outputs in the order its job takes them: HTML, PDF, workbook and Word file
-    ('' where the document has none)."""
-    by_suffix = {p.suffix: str(p) for p in outputs.values()}
-    return [by_suffix.get(s, "") for s in (".html", ".pdf", ".xlsx", ".docx")]
+@dataclass(frozen=True)
+class BriefingJob:
+    """One document for a briefing worker: its notebook run with these parameters, then its files
+    (an empty name: the document has no such file)."""
+
+    audience: str
+    notebook: Path
+    parameters: dict[str, Any]
+    kernel: str
+    executed: Path
+    html: Path
+    pdf: Path
+    workbook: Path | None = None
+    docx: Path | None = None
+    warm_next: bool = False  # start the next briefing's kernel while this one runs
+
+    @classmethod
+    def for_step(cls, step: Step, paths: Paths, parameters: dict[str, Any], kernel: str):
+        audience = step.name.removeprefix("briefing:")
+        by_suffix = {p.suffix: p for p in step.outputs.values()}
+        return cls(
+            audience,
+            paths.notebooks / step.notebook,
+            parameters,
+            kernel,
+            paths.executed / f"{audience}.ipynb",
+            by_suffix[".html"],
+            by_suffix[".pdf"],
+            by_suffix.get(".xlsx"),
+            by_suffix.get(".docx"),
+        )
 
 
-def _briefing_job(args: tuple) -> tuple[str, float]:
+def _briefing_job(job: BriefingJob) -> tuple[str, float]:
     """Execute the briefing notebook for one audience in a kernel of its own, then render HTML
-    and PDF. The next briefing's kernel starts and imports meanwhile (_worker_kernel)."""
-    audience, notebook, parameters, kernel, executed, html, pdf, workbook, docx, warm_next = args
+    and PDF. The next briefing's kernel starts and imports meanwhile (_BriefingWorker)."""
     from stmh_analysis.report.render import render_briefing
 
     start = time.perf_counter()
-    km, warm = _worker_kernel(warm_next)
-    _WORKER["busy"] = warm
+    worker = _ThisWorker.current
+    km, warm = worker.take_kernel(job.warm_next) if worker is not None else (None, None)
     try:
-        execute_notebook(Path(notebook), Path(executed), parameters, kernel, km=km)
+        execute_notebook(job.notebook, job.executed, job.parameters, job.kernel, km=km)
     finally:
-        _WORKER.pop("busy", None)
+        if worker is not None:
+            worker.busy = None
         if warm is not None:
             warm.close()  # the kernel is shut down after use: no notebook shares a kernel
-    used = {**notebook_parameters(Path(notebook)), **parameters}  # as the notebook ran
+    used = {**notebook_parameters(job.notebook), **job.parameters}  # as the notebook ran
     render_briefing(
-        Path(executed),
-        Path(html),
-        Path(pdf),
+        job.executed,
+        job.html,
+        job.pdf,
         author=_directorate(used),
-        source=Path(notebook).name,
-        docx_target=Path(docx) if docx else None,
+        source=job.notebook.name,
+        docx_target=job.docx,
     )
-    if workbook:
+    if job.workbook is not None:
         from stmh_analysis.report.workbook import write_document_workbook
 
         write_document_workbook(
-            audience,
-            Path(workbook),
+            job.audience,
+            job.workbook,
             processed_dir=used.get("processed_dir"),
             reference_dir=used.get("reference_dir"),
             public_appraisals=used["public_appraisals"],
@@ -586,7 +629,7 @@ def _briefing_job(args: tuple) -> tuple[str, float]:
             releases_dir=used.get("releases_dir"),
             compare_with=used.get("compare_with", ""),
         )
-    return audience, time.perf_counter() - start
+    return job.audience, time.perf_counter() - start
 
 
 class _BriefingPool:
@@ -825,8 +868,9 @@ def _hashes(files: Mapping[str, Path]) -> dict[str, str]:
     return {label: sha256_file(p) if p.is_file() else "absent" for label, p in files.items()}
 
 
-def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None) -> dict:
-    """What a step's result depends on: its notebook, the package code, its parameters, its inputs."""
+def step_facts(step: Step, paths: Paths, code: str, extra: Mapping[str, Any] | None = None) -> dict:
+    """What a step's result depends on: its notebook, the package code (`code`: code_hash() of
+    this run), its parameters, its inputs."""
     # Folders say where the files are, not what they hold (their hashes say that): a project
     # copied to another place or laptop is still up to date.
     given = {
@@ -838,7 +882,7 @@ def step_facts(step: Step, paths: Paths, extra: Mapping[str, Any] | None = None)
         "notebook_defaults": json.loads(
             json.dumps(notebook_parameters(paths.notebooks / step.notebook), default=str)
         ),
-        "code": code_hash(),
+        "code": code,
         "parameters": json.loads(json.dumps(given, default=str)),
         "inputs": _hashes(step.inputs),
     }
@@ -949,6 +993,7 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
 
     paths = options.paths
     labels = reference.labels
+    code = code_hash()
     jobs = options.jobs or os.cpu_count() or 1
     state = {} if options.force else _load_state(paths)
     before = state.get("steps", {})
@@ -968,7 +1013,7 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
         old_log.unlink(missing_ok=True)
 
     def decide(step: Step, extra: Mapping[str, Any] | None = None) -> tuple[dict, list[Reason]]:
-        facts = step_facts(step, paths, extra)
+        facts = step_facts(step, paths, code, extra)
         reasons = reasons_to_run(facts, before.get(step.name), _hashes(step.outputs))
         edited = [r for r in reasons if r.code == "edited"]
         if options.keep_edits and edited and len(edited) == len(reasons):
@@ -1070,25 +1115,14 @@ def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: b
             if not reasons:
                 skip(step)
                 continue
-            audience = step.name.removeprefix("briefing:")
             params = {
                 **step.parameters,
                 "date": date or provenance["run_date"][:10],  # the run's day (ISO)
                 "run_date": provenance["run_date"],
                 "provenance_json": json.dumps(provenance),
             }
-            job = [
-                audience,
-                str(paths.notebooks / step.notebook),
-                params,
-                kernel,
-                str(paths.executed / f"{audience}.ipynb"),
-                *_document_files(step.outputs),
-            ]
-            todo.append((step, facts, reasons, job))
-        todo.sort(
-            key=lambda t: t[3][0] != "nota"
-        )  # the heaviest first, so no worker idles at the end
+            todo.append((step, facts, reasons, BriefingJob.for_step(step, paths, params, kernel)))
+        todo.sort(key=lambda t: t[3].audience != "nota")  # the heaviest first: no worker idles last
         if len(todo) < len(briefings):
             say(f"  {'briefings':<30} {len(briefings) - len(todo)} actueel")
         if todo:
@@ -1183,10 +1217,12 @@ def _run_briefings(pool, todo, records, finish, say, progress, labels: Labels) -
         file=sys.stderr,
         leave=False,
     )
-    by_audience = {job[0]: (step, facts, reasons) for step, facts, reasons, job in todo}
+    by_audience = {job.audience: (step, facts, reasons) for step, facts, reasons, job in todo}
     warm_next = warm_next_flags(len(todo), pool.workers)
     futures = {
-        pool.pool.submit(_briefing_job, (*job, warm_next[i])): job[0]
+        pool.pool.submit(
+            _briefing_job, dataclasses.replace(job, warm_next=warm_next[i])
+        ): job.audience
         for i, (*_, job) in enumerate(todo)
     }
     done: list[tuple[str, list[str]]] = []

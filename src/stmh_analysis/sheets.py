@@ -13,6 +13,7 @@ UTF-8 (with or without BOM), UTF-16 and Windows-1252, separated by `;`, `,` or t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -294,16 +295,27 @@ def _read_text(path: Path, limits: Limits | None = None) -> tuple[list[Sheet], s
     if "\x00" in text[:4096]:
         raise UnreadableFile("not_csv", "het bestand bevat binaire gegevens, geen tekst")
     delimiter = sniff_delimiter(text)
-    csv.field_size_limit(10_000_000)
     try:
-        grid = [
-            [_typed(c) for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        with _long_csv_fields():
+            grid = [
+                [_typed(c) for c in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            ]
     except csv.Error as exc:
         raise UnreadableFile("unreadable_file", f"niet te lezen als CSV: {exc}") from exc
     sheet = Sheet(name="", cells=grid, row_numbers=list(range(1, len(grid) + 1)))
     return [_finish(sheet)], encoding
+
+
+@contextlib.contextmanager
+def _long_csv_fields(limit: int = 10_000_000):
+    """A cell may hold a long text (a pasted memo): the csv module's 128 kB limit is raised while
+    this file is read, and put back after, so no other reader in the process is changed."""
+    before = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def check_limits(path: Path, limits: Limits) -> None:
