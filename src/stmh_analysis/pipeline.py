@@ -989,159 +989,214 @@ def run_provenance(options: RunOptions) -> dict[str, Any]:
 
 
 def _run_locked(options: RunOptions, reference: Reference, say: Say, progress: bool) -> dict:
-    from stmh_analysis.kernels import WarmKernel, choose_kernel
+    """The run under the project lock: clean, rank, then the briefings, each only when
+    `reasons_to_run` finds a reason; the manifest is written also when a step fails."""
+    run = _Run(options, reference, say)
+    try:
+        rank_reasons = run.clean_and_rank()
+        run.make_briefings(rank_reasons, progress)
+    except (StepFailed, InputRejected):
+        run.write_manifest()
+        raise
+    finally:
+        run.close()
+    return run.write_manifest()
 
-    paths = options.paths
-    labels = reference.labels
-    code = code_hash()
-    jobs = options.jobs or os.cpu_count() or 1
-    state = {} if options.force else _load_state(paths)
-    before = state.get("steps", {})
-    provenance = run_provenance(options)
-    steps = declare_steps(options, paths, reference)
-    clean, rank, briefings = steps[0], steps[1], steps[2:]
-    briefings_declared = list(briefings)
-    for step in steps:
-        check_notebook_parameters(paths.notebooks / step.notebook, step.parameters)
-    for notice in parameter_notices(steps, paths, options):
-        say(f"  let op: {notice}")
-    date = briefing_date(options, state)
-    new_state: dict = {"version": 2, "steps": dict(before), "date": date}
-    records: list[StepRecord] = []
-    kept: dict[str, list[str]] = {}
-    for old_log in paths.executed.glob("kernel-*.log"):  # kernel chatter of earlier runs
-        old_log.unlink(missing_ok=True)
 
-    def decide(step: Step, extra: Mapping[str, Any] | None = None) -> tuple[dict, list[Reason]]:
-        facts = step_facts(step, paths, code, extra)
-        reasons = reasons_to_run(facts, before.get(step.name), _hashes(step.outputs))
+class _Run:
+    """One `stmh run`: the declared steps, what was decided and run for each, and the kernels
+    and workers started for them. Its methods are the runner's loop, one decision each."""
+
+    def __init__(self, options: RunOptions, reference: Reference, say: Say) -> None:
+        self.options, self.reference, self.say = options, reference, say
+        self.paths = paths = options.paths
+        self.labels = reference.labels
+        self.code = code_hash()
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.state = {} if options.force else _load_state(paths)
+        self.before = self.state.get("steps", {})
+        self.provenance = run_provenance(options)
+        self.steps = declare_steps(options, paths, reference)
+        for step in self.steps:
+            check_notebook_parameters(paths.notebooks / step.notebook, step.parameters)
+        for notice in parameter_notices(self.steps, paths, options):
+            say(f"  let op: {notice}")
+        self.date = briefing_date(options, self.state)
+        self.new_state: dict = {"version": 2, "steps": dict(self.before), "date": self.date}
+        self.records: list[StepRecord] = []
+        self.kept: dict[str, list[str]] = {}
+        self.warm: dict[str, Any] = {}  # step name -> its WarmKernel
+        self.pool: _BriefingPool | None = None
+        self.kernel = ""
+        for old_log in paths.executed.glob("kernel-*.log"):  # kernel chatter of earlier runs
+            old_log.unlink(missing_ok=True)
+
+    # --- deciding and recording ------------------------------------------------------------
+
+    def decide(self, step: Step) -> tuple[dict, list[Reason]]:
+        """What the step depends on now, and why it must run (empty: up to date, or its hand
+        edits kept under --keep-edits)."""
+        extra = {"date": self.date} if step.name.startswith("briefing:") else None
+        facts = step_facts(step, self.paths, self.code, extra)
+        reasons = reasons_to_run(facts, self.before.get(step.name), _hashes(step.outputs))
         edited = [r for r in reasons if r.code == "edited"]
-        if options.keep_edits and edited and len(edited) == len(reasons):
+        if self.options.keep_edits and edited and len(edited) == len(reasons):
             names = list(edited[0].args)
             refuse_unseen_edits(names, step)
-            kept[step.name] = names
+            self.kept[step.name] = names
             return facts, []
         return facts, reasons
 
-    def finish(step: Step, facts: dict) -> None:
-        new_state["steps"][step.name] = {**facts, "outputs": _hashes(step.outputs)}
+    def finish(self, step: Step, facts: dict) -> None:
+        self.new_state["steps"][step.name] = {**facts, "outputs": _hashes(step.outputs)}
 
-    def skip(step: Step) -> None:
-        status = "kept" if step.name in kept else "skipped"
+    def skip(self, step: Step) -> None:
+        kept = self.kept.get(step.name)
+        status = "kept" if kept else "skipped"
         detail = (
-            "met de hand gewijzigde uitvoer behouden: " + ", ".join(kept[step.name])
-            if step.name in kept
-            else "actueel"
+            "met de hand gewijzigde uitvoer behouden: " + ", ".join(kept) if kept else "actueel"
         )
-        records.append(StepRecord(step.name, status, 0.0, step.notebook, [], detail))
+        self.records.append(StepRecord(step.name, status, 0.0, step.notebook, [], detail))
 
-    extra_of = {b.name: {"date": date} for b in briefings}
-    clean_facts, clean_reasons = decide(clean)
-    rank_due = bool(clean_reasons) or bool(decide(rank)[1])
-    if not rank_due:  # the proposals stay as they are: so do the themes that have a document
-        briefings = _with_proposals(briefings, _themes(state.get("themes"), paths), say=None)
-    briefings_due = rank_due or any(decide(b, extra_of[b.name])[1] for b in briefings)
-    kernel = choose_kernel(options.kernel_name) if (clean_reasons or briefings_due) else ""
-    warm: dict[str, WarmKernel] = {}
-    pool: _BriefingPool | None = None
-    try:
-        # Both kernels boot at once, one per core: rank's is ready (scipy and matplotlib
-        # imported) when clean ends, instead of the run waiting for it.
+    def write_manifest(self) -> dict:
+        return _write_manifest(
+            self.paths,
+            self.options,
+            self.steps,
+            self.records,
+            self.provenance,
+            self.new_state,
+            self.kept,
+            self.labels,
+        )
+
+    def close(self) -> None:
+        for w in self.warm.values():
+            w.close()
+        if self.pool is not None:
+            self.pool.close()
+
+    # --- clean and rank --------------------------------------------------------------------
+
+    def start_kernels(self) -> tuple[dict, list[Reason]]:
+        """Decide clean, and start now the kernels of what will run: clean's and rank's boot at
+        once, one per core, and the briefing workers at a lower priority. Returns clean's facts
+        and reasons."""
+        from stmh_analysis.kernels import WarmKernel, choose_kernel
+
+        clean, rank, briefings = self.steps[0], self.steps[1], self.steps[2:]
+        clean_facts, clean_reasons = self.decide(clean)
+        rank_due = bool(clean_reasons) or bool(self.decide(rank)[1])
+        if not rank_due:  # the proposals stay as they are: so do the themes that have a document
+            present = _themes(self.state.get("themes"), self.paths)
+            briefings = _with_proposals(briefings, present, say=None)
+        briefings_due = rank_due or any(self.decide(b)[1] for b in briefings)
+        if clean_reasons or briefings_due:
+            self.kernel = choose_kernel(self.options.kernel_name)
+        log = self.paths.executed / "kernel-main.log"
         for step, due in ((clean, bool(clean_reasons)), (rank, rank_due)):
             if due:
-                warm[step.name] = WarmKernel(
-                    kernel, paths.notebooks, step.preload, paths.executed / "kernel-main.log"
+                self.warm[step.name] = WarmKernel(
+                    self.kernel, self.paths.notebooks, step.preload, log
                 )
         if briefings_due:
-            pool = _BriefingPool(max(1, min(jobs, len(briefings))), kernel, paths)
+            workers = max(1, min(self.jobs, len(briefings)))
+            self.pool = _BriefingPool(workers, self.kernel, self.paths)
+        return clean_facts, clean_reasons
 
-        def run_step(step: Step, facts: dict, reasons: list[Reason]) -> None:
-            if not reasons:
-                skip(step)
-                say(
-                    f"  {step.name:<30} {'behouden (met de hand gewijzigd)' if step.name in kept else 'actueel'}"
-                )
-                if step.name in warm:
-                    warm.pop(step.name).close()
-                return
-            start = time.perf_counter()
-            w = warm.pop(step.name, None)
-            km = w.take() if w is not None else None
-            try:
-                execute_notebook(
-                    paths.notebooks / step.notebook,
-                    paths.executed / step.notebook,
-                    step.parameters,
-                    kernel,
-                    km=km,
-                )
-            except StepFailed:
-                records.append(
-                    StepRecord(
-                        step.name, "failed", time.perf_counter() - start, step.notebook, reasons
-                    )
-                )
-                raise
-            seconds = time.perf_counter() - start
-            records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
-            finish(step, facts)
-            say(f"  {step.name:<30} uitgevoerd ({why_line(reasons, labels)}) {seconds:5.1f} s")
+    def clean_and_rank(self) -> list[Reason]:
+        """Run clean and rank where due; returns why rank ran (empty: it did not)."""
+        clean, rank = self.steps[0], self.steps[1]
+        self.run_step(clean, *self.start_kernels())
+        self.check_rejected()
+        rank_facts, rank_reasons = self.decide(rank)
+        if not rank_reasons and rank.name in self.warm:
+            self.warm.pop(rank.name).close()
+        self.run_step(rank, rank_facts, rank_reasons)
+        return rank_reasons
 
-        run_step(clean, clean_facts, clean_reasons)
-        rejected = count_csv_rows(paths.processed / "rejected.csv")
-        if rejected:
-            say(
-                f"  {rejected} regel(s) afgewezen: zie {paths.processed / 'rejected.csv'} en issues.csv"
+    def run_step(self, step: Step, facts: dict, reasons: list[Reason]) -> None:
+        """Execute one step notebook in its warm kernel, or record that it is up to date."""
+        if not reasons:
+            self.skip(step)
+            word = "behouden (met de hand gewijzigd)" if step.name in self.kept else "actueel"
+            self.say(f"  {step.name:<30} {word}")
+            if step.name in self.warm:
+                self.warm.pop(step.name).close()
+            return
+        start = time.perf_counter()
+        w = self.warm.pop(step.name, None)
+        try:
+            execute_notebook(
+                self.paths.notebooks / step.notebook,
+                self.paths.executed / step.notebook,
+                step.parameters,
+                self.kernel,
+                km=w.take() if w is not None else None,
             )
-            if options.strict:
-                raise InputRejected(
-                    f"--strict: {rejected} regel(s) afgewezen; zie {paths.processed / 'rejected.csv'}"
-                )
-        rank_facts, rank_reasons = decide(rank)
-        if not rank_reasons and rank.name in warm:
-            warm.pop(rank.name).close()
-        run_step(rank, rank_facts, rank_reasons)
+        except StepFailed:
+            seconds = time.perf_counter() - start
+            self.records.append(StepRecord(step.name, "failed", seconds, step.notebook, reasons))
+            raise
+        seconds = time.perf_counter() - start
+        self.records.append(StepRecord(step.name, "ran", seconds, step.notebook, reasons))
+        self.finish(step, facts)
+        why = why_line(reasons, self.labels)
+        self.say(f"  {step.name:<30} uitgevoerd ({why}) {seconds:5.1f} s")
 
-        present = _themes(state.get("themes") if not rank_reasons else None, paths)
-        new_state["themes"] = sorted(present)
-        briefings = _with_proposals(briefings_declared, present, say)
-        for step in briefings_declared:
+    def check_rejected(self) -> None:
+        """Say how many rows clean rejected; under --strict, any stops the run."""
+        rejected = count_csv_rows(self.paths.processed / "rejected.csv")
+        if not rejected:
+            return
+        where = self.paths.processed / "rejected.csv"
+        self.say(f"  {rejected} regel(s) afgewezen: zie {where} en issues.csv")
+        if self.options.strict:
+            raise InputRejected(f"--strict: {rejected} regel(s) afgewezen; zie {where}")
+
+    # --- the briefings ---------------------------------------------------------------------
+
+    def make_briefings(self, rank_reasons: list[Reason], progress: bool) -> None:
+        """The documents of the themes that have proposals, each only when due, in the workers."""
+        declared = self.steps[2:]
+        recorded = self.state.get("themes") if not rank_reasons else None
+        present = _themes(recorded, self.paths)
+        self.new_state["themes"] = sorted(present)
+        briefings = _with_proposals(declared, present, self.say)
+        for step in declared:
             if step not in briefings:
-                new_state["steps"].pop(step.name, None)
-                records.append(StepRecord(step.name, "empty", 0.0, step.notebook, [], NO_PROPOSALS))
+                self.new_state["steps"].pop(step.name, None)
+                self.records.append(
+                    StepRecord(step.name, "empty", 0.0, step.notebook, [], NO_PROPOSALS)
+                )
+        todo = self.briefing_jobs(briefings)
+        if len(todo) < len(briefings):
+            self.say(f"  {'briefings':<30} {len(briefings) - len(todo)} actueel")
+        if not todo:
+            return
+        if self.pool is None:
+            self.pool = _BriefingPool(max(1, min(self.jobs, len(todo))), self.kernel, self.paths)
+        _run_briefings(self.pool, todo, self.records, self.finish, self.say, progress, self.labels)
+
+    def briefing_jobs(self, briefings: list[Step]) -> list[tuple]:
+        """(step, facts, reasons, job) for each briefing that must run, the nota first (the
+        heaviest, so no worker idles at the end); the others are recorded as up to date."""
+        run_date = self.provenance["run_date"]
         todo = []
         for step in briefings:
-            facts, reasons = decide(step, extra_of[step.name])
+            facts, reasons = self.decide(step)
             if not reasons:
-                skip(step)
+                self.skip(step)
                 continue
             params = {
                 **step.parameters,
-                "date": date or provenance["run_date"][:10],  # the run's day (ISO)
-                "run_date": provenance["run_date"],
-                "provenance_json": json.dumps(provenance),
+                "date": self.date or run_date[:10],  # the run's day (ISO)
+                "run_date": run_date,
+                "provenance_json": json.dumps(self.provenance),
             }
-            todo.append((step, facts, reasons, BriefingJob.for_step(step, paths, params, kernel)))
-        todo.sort(key=lambda t: t[3].audience != "nota")  # the heaviest first: no worker idles last
-        if len(todo) < len(briefings):
-            say(f"  {'briefings':<30} {len(briefings) - len(todo)} actueel")
-        if todo:
-            if pool is None:
-                pool = _BriefingPool(max(1, min(jobs, len(todo))), kernel, paths)
-            _run_briefings(pool, todo, records, finish, say, progress, reference.labels)
-    except (StepFailed, InputRejected):
-        _write_manifest(
-            paths, options, steps, records, provenance, new_state, kept, reference.labels
-        )
-        raise
-    finally:
-        for w in warm.values():
-            w.close()
-        if pool is not None:
-            pool.close()
-    return _write_manifest(
-        paths, options, steps, records, provenance, new_state, kept, reference.labels
-    )
+            job = BriefingJob.for_step(step, self.paths, params, self.kernel)
+            todo.append((step, facts, reasons, job))
+        return sorted(todo, key=lambda t: t[3].audience != "nota")
 
 
 NO_PROPOSALS = "geen voorstellen in dit thema: geen document"
