@@ -757,7 +757,6 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
     """The pipeline: clean, rank, then one briefing per audience. Every other part of the runner,
     the manifest and the tests read this table; the writers' file names come from steps.py."""
     from stmh_analysis.outputs import (
-        BRIEFING_INPUTS,
         CLEAN_OUTPUTS,
         KEYS_DIR,
         RANK_INPUTS,
@@ -767,19 +766,7 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
 
     ref = {f"reference/{p.name}": p for p in reference.files}
     raw = {f"raw/{p.name}": p for p in _raw_files(paths.raw)}
-
-    def processed(names: tuple[str, ...]) -> dict[str, Path]:
-        return {f"processed/{n}": paths.processed / n for n in names}
-
-    folders = {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference)}
-    # 'What changed' compares with a release: its proposals are an input of every briefing, so a
-    # new release (or another --compare-with) makes the briefings say so and rerun.
-    baseline = find_release(paths.releases, options.compare_with or "")
-    compared = (
-        {f"release/{baseline.folder.name}/proposals.parquet": baseline.proposals}
-        if baseline is not None
-        else {}
-    )
+    folders = _folders(paths)
     rank_given = {
         "budget_structural_eur": options.budget_structural_eur,
         "budget_incidental_eur": options.budget_incidental_eur,
@@ -788,64 +775,80 @@ def declare_steps(options: RunOptions, paths: Paths, reference: Reference) -> li
         "ranking_weights": options.ranking_weights,
         "extra_scenarios": options.extra_scenarios,
     }
-    briefing_given = {
+    keys = tuple(f"{KEYS_DIR}/{slug}.json" for slug in reference.theme_slugs)
+    clean = Step(
+        "clean",
+        NOTEBOOK_CLEAN,
+        {"raw_dir": str(paths.raw), "reports_dir": str(paths.reports), **folders},
+        {**raw, **ref},
+        {
+            **_processed(paths, CLEAN_OUTPUTS),
+            f"reports/{REVIEW_WORKBOOK}": paths.reports / REVIEW_WORKBOOK,
+        },
+        CLEAN_PRELOAD,
+    )
+    rank = Step(
+        "rank",
+        NOTEBOOK_RANK,
+        {**folders, **{k: v for k, v in rank_given.items() if v is not None}},
+        {**_processed(paths, RANK_INPUTS), **ref},
+        {**_processed(paths, RANK_OUTPUTS), **_processed(paths, keys)},
+        RANK_PRELOAD,
+    )
+    compared = _compared_release(paths, options)
+    briefings = [
+        _briefing_step(audience, options, paths, {**ref, **compared})
+        for audience in options.audiences or audiences(reference)
+    ]
+    return [clean, rank, *briefings]
+
+
+def _processed(paths: Paths, names: tuple[str, ...]) -> dict[str, Path]:
+    return {f"processed/{n}": paths.processed / n for n in names}
+
+
+def _folders(paths: Paths) -> dict[str, str]:
+    return {"processed_dir": str(paths.processed), "reference_dir": str(paths.reference)}
+
+
+def _compared_release(paths: Paths, options: RunOptions) -> dict[str, Path]:
+    """'What changed' compares with a release: its proposals are an input of every briefing, so a
+    new release (or another --compare-with) makes the briefings say so and rerun."""
+    baseline = find_release(paths.releases, options.compare_with or "")
+    if baseline is None:
+        return {}
+    return {f"release/{baseline.folder.name}/proposals.parquet": baseline.proposals}
+
+
+def _briefing_step(
+    audience: str, options: RunOptions, paths: Paths, shared: dict[str, Path]
+) -> Step:
+    """One document's step. A theme briefing depends on what it shows of its theme (its key),
+    the documents of the whole programme on every table they read; all on `shared` (the
+    reference files and the release compared with)."""
+    from stmh_analysis.outputs import BRIEFING_INPUTS, KEYS_DIR
+
+    given = {
         "title": options.title,
         "reference_code": options.reference_code,
         "public_appraisals": options.public_appraisals,
         "compare_with": options.compare_with,
     }
-    steps = [
-        Step(
-            "clean",
-            NOTEBOOK_CLEAN,
-            {"raw_dir": str(paths.raw), "reports_dir": str(paths.reports), **folders},
-            {**raw, **ref},
-            {
-                **processed(CLEAN_OUTPUTS),
-                f"reports/{REVIEW_WORKBOOK}": paths.reports / REVIEW_WORKBOOK,
-            },
-            CLEAN_PRELOAD,
-        ),
-        Step(
-            "rank",
-            NOTEBOOK_RANK,
-            {**folders, **{k: v for k, v in rank_given.items() if v is not None}},
-            {**processed(RANK_INPUTS), **ref},
-            {
-                **processed(RANK_OUTPUTS),
-                **processed(tuple(f"{KEYS_DIR}/{slug}.json" for slug in reference.theme_slugs)),
-            },
-            RANK_PRELOAD,
-        ),
-    ]
-    for audience in options.audiences or audiences(reference):
-        which = {} if audience in PROGRAMME_DOCUMENTS else {"theme": audience}
-        steps.append(
-            Step(
-                f"briefing:{audience}",
-                document_notebook(audience),
-                {
-                    **which,
-                    **folders,
-                    "releases_dir": str(paths.releases),
-                    **{k: v for k, v in briefing_given.items() if v is not None},
-                },
-                # a theme briefing depends on what it shows of its theme (its key), the
-                # documents of the whole programme on every table they read
-                {
-                    **(
-                        processed((f"{KEYS_DIR}/{audience}.json",))
-                        if which
-                        else processed(BRIEFING_INPUTS)
-                    ),
-                    **ref,
-                    **compared,
-                },
-                document_outputs(audience, paths.reports),
-                BRIEFING_PRELOAD,
-            )
-        )
-    return steps
+    which = {} if audience in PROGRAMME_DOCUMENTS else {"theme": audience}
+    tables = (f"{KEYS_DIR}/{audience}.json",) if which else BRIEFING_INPUTS
+    return Step(
+        f"briefing:{audience}",
+        document_notebook(audience),
+        {
+            **which,
+            **_folders(paths),
+            "releases_dir": str(paths.releases),
+            **{k: v for k, v in given.items() if v is not None},
+        },
+        {**_processed(paths, tables), **shared},
+        document_outputs(audience, paths.reports),
+        BRIEFING_PRELOAD,
+    )
 
 
 def document_outputs(audience: str, reports: Path) -> dict[str, Path]:

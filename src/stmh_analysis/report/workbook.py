@@ -152,6 +152,13 @@ def _theme_order(frame: pd.DataFrame, data: BriefingData) -> pd.Series:
 
 def internal_sheets(data: BriefingData) -> list[Sheet]:
     """Ranking per theme with appraisal, the budget scenario, the scenarios, data quality."""
+    rank = _ranking_rows(data)
+    return [_ranking_sheet(rank), _budget_sheet(rank), _scenarios_sheet(data), _quality_sheet(data)]
+
+
+def _ranking_rows(data: BriefingData) -> pd.DataFrame:
+    """The ranking with the words beside its codes, whether each proposal is within the budget
+    at either estimate, and where it came from; in theme order, then rank."""
     labels = data.reference.appraisal_labels
     rank = _with_words(data.ranking, data)
     port = data.portfolio.set_index("proposal_id")
@@ -172,7 +179,11 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
     ).sort_values(["_order", "rank_in_theme"])
     rank["in_budget_low"] = rank["in_budget_low"].fillna("nee")
     rank["in_budget_high"] = rank["in_budget_high"].fillna("nee")
-    ranking = Sheet(
+    return rank
+
+
+def _ranking_sheet(rank: pd.DataFrame) -> Sheet:
+    return Sheet(
         "Rangschikking",
         rank,
         [
@@ -197,9 +208,12 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
         ],
         frozen_columns=3,  # theme, rank and title stay in view
     )
-    costs = {"low": "lage raming", "high": "hoge raming"}
+
+
+def _scenarios_sheet(data: BriefingData) -> Sheet:
+    costs = data.reference.labels.words("costs")
     scen = data.scenarios.assign(costs_words=data.scenarios["costs"].map(costs))
-    scenarios = Sheet(
+    return Sheet(
         "Scenario's",
         scen,
         [
@@ -216,8 +230,12 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
             Col("Eraf t.o.v. basis", "leaves", "long"),
         ],
     )
+
+
+def _budget_sheet(rank: pd.DataFrame) -> Sheet:
+    """The proposals within the budget at either estimate."""
     chosen = rank[rank["in_budget_low"].eq("ja") | rank["in_budget_high"].eq("ja")]
-    budget = Sheet(
+    return Sheet(
         "Budgetscenario",
         chosen,
         [
@@ -230,12 +248,15 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
             Col("Binnen budget (hoge raming)", "in_budget_high"),
         ],
     )
+
+
+def _quality_sheet(data: BriefingData) -> Sheet:
     levels = data.reference.labels.words("level")
     issues = data.issues.assign(
         level_words=data.issues["level"].map(levels).fillna(data.issues["level"]),
         reason=data.issues["code"].map(lambda c: reason_text(c, data.reference)),
     )
-    quality = Sheet(
+    return Sheet(
         "Datakwaliteit",
         issues,
         [
@@ -248,7 +269,6 @@ def internal_sheets(data: BriefingData) -> list[Sheet]:
             Col("Code", "code"),
         ],
     )
-    return [ranking, budget, scenarios, quality]
 
 
 def public_sheets(
