@@ -577,21 +577,8 @@ def attach_appraisals(
     a["proposal_id"] = own_id.map(lambda i: id_map.get(i, i)).astype("string")
     a["appraisal_value"] = match_keys(a["appraisal"]).map(reference.appraisal_aliases)
 
-    def issue(
-        row: pd.Series, column: str, code: str, message: str, value: str, level: str = "warning"
-    ) -> None:
-        issues.append(
-            {
-                "level": level,
-                "source_file": row["source_file"],
-                "source_sheet": "",
-                "source_row": row["source_row"],
-                "column": column,
-                "value": value,
-                "code": code,
-                "message": message,
-            }
-        )
+    def issue(row: pd.Series, *args: str) -> None:
+        issues.append(_appraisal_problem(row, *args))
 
     known = set(out["proposal_id"])
     for new_id, old_id, evidence in _follow_retitles(a, out, org):
@@ -602,28 +589,11 @@ def attach_appraisals(
               f"({out.loc[out['proposal_id'] == new_id, 'title'].iloc[0]!r}; {evidence})", row["title"], "notice")  # fmt: skip
     keep = []
     for idx, row in a.iterrows():
-        if row["appraisal_value"] is None or pd.isna(row["appraisal_value"]):
-            issue(
-                row,
-                "Appreciatie",
-                "appraisal_unknown_value",
-                "onbekende appreciatie; kies uit "
-                + ", ".join(v for k, v in reference.appraisal_labels.items() if k)
-                + "; regel niet gebruikt",
-                row["appraisal"],
-            )
-        elif row["proposal_id"] not in known:
-            label = row["proposal_id"] if given[idx] else f"{row['organisation']} / {row['title']}"
-            issue(
-                row,
-                "proposal_id" if given[idx] else "Titel voorstel",
-                "appraisal_unmatched",
-                "appreciatie hoort bij geen enkel voorstel (controleer kenmerk, organisatie en "
-                "titel: is het voorstel hernoemd of ingetrokken?)",
-                label,
-            )
-        else:
+        problem = _unusable_appraisal(row, bool(given[idx]), known, reference)
+        if problem is None:
             keep.append(idx)
+        else:
+            issues.append(problem)
     a = a.loc[keep]
     dup = a["proposal_id"].duplicated()
     for _, row in a[dup].iterrows():
@@ -641,6 +611,49 @@ def attach_appraisals(
     out["appraisal"] = out["appraisal"].fillna("").astype("string")
     out["appraisal_note"] = out["appraisal_note"].fillna("").astype("string")
     return out, pd.DataFrame(issues, columns=PROBLEM_COLUMNS)
+
+
+def _appraisal_problem(
+    row: pd.Series, column: str, code: str, message: str, value: str, level: str = "warning"
+) -> dict:
+    """A problem with one row of the appraisal file, where the analyst finds it."""
+    return {
+        "level": level,
+        "source_file": row["source_file"],
+        "source_sheet": "",
+        "source_row": row["source_row"],
+        "column": column,
+        "value": value,
+        "code": code,
+        "message": message,
+    }
+
+
+def _unusable_appraisal(
+    row: pd.Series, has_id: bool, known: set[str], reference: Reference
+) -> dict | None:
+    """Why an appraisal row cannot be used (an unknown appraisal, or no proposal it belongs
+    to), as a problem; None when it can."""
+    if row["appraisal_value"] is None or pd.isna(row["appraisal_value"]):
+        choices = ", ".join(v for k, v in reference.appraisal_labels.items() if k)
+        return _appraisal_problem(
+            row,
+            "Appreciatie",
+            "appraisal_unknown_value",
+            f"onbekende appreciatie; kies uit {choices}; regel niet gebruikt",
+            row["appraisal"],
+        )
+    if row["proposal_id"] in known:
+        return None
+    label = row["proposal_id"] if has_id else f"{row['organisation']} / {row['title']}"
+    return _appraisal_problem(
+        row,
+        "proposal_id" if has_id else "Titel voorstel",
+        "appraisal_unmatched",
+        "appreciatie hoort bij geen enkel voorstel (controleer kenmerk, organisatie en "
+        "titel: is het voorstel hernoemd of ingetrokken?)",
+        label,
+    )
 
 
 def _follow_retitles(

@@ -233,19 +233,7 @@ def _release_locked(
     if releases_dir.is_dir():
         finish_interrupted(releases_dir)
     manifest_path = paths.reports / "manifest.json"
-    if not manifest_path.is_file():
-        raise ReleaseError(
-            f"geen run gevonden ({manifest_path} ontbreekt); voer eerst stmh run uit"
-        )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    failed = [s["name"] for s in manifest.get("steps", []) if s.get("status") == "failed"]
-    if failed:
-        raise ReleaseError(
-            f"de laatste run is mislukt ({', '.join(failed)}); los dat op en voer stmh run uit"
-        )
-    earlier = list_releases(releases_dir)
-    if any(r.name == name for r in earlier):
-        raise ReleaseError(f"er is al een release {name!r}; kies een andere naam")
+    manifest, earlier = _check_releasable(name, manifest_path, releases_dir)
     outputs = _outputs_as_recorded(paths, manifest)
     raw = _raw_as_recorded(paths, manifest)
     still_open = open_public_questions(paths.processed, _public_appraisals(manifest, paths))
@@ -270,37 +258,10 @@ def _release_locked(
         shutil.copy2(path, target)
     shutil.copy2(manifest_path, tmp / "manifest.json")
     _archive_copies(outputs, tmp / "archief")
-    first = _earlier_sidecars(earlier)
-    (tmp / "raw").mkdir(parents=True, exist_ok=True)
-    for file_name, path in raw.items():
-        digest = sha256_file(path)
-        shutil.copy2(path, tmp / "raw" / file_name)
-        seen = first.get(digest)
-        received = dt.datetime.fromtimestamp(path.stat().st_mtime).date().isoformat()
-        sidecar = {
-            "file": file_name,
-            "sha256": digest,
-            "received": seen["received"] if seen else received,
-            "first_release": seen["first_release"] if seen else name,
-        }
-        (tmp / "raw" / f"{file_name}.meta.json").write_text(
-            json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-    proposals = count_csv_rows(outputs.get("processed/proposals.csv"))
-    info = {
-        "name": name,
-        "released_at": released_at,
-        "run_date": manifest.get("run_date", ""),
-        "git_commit": manifest.get("git_commit", ""),
-        "proposals": proposals,
-        "raw_files": sorted(raw),
-        "forced_with_open_questions": still_open if force else [],
-        "files": {
-            str(p.relative_to(tmp)): sha256_file(p)
-            for p in sorted(tmp.rglob("*"))
-            if p.is_file() and p.name != RELEASE_FILE
-        },
-    }
+    _copy_raw(raw, tmp / "raw", _earlier_sidecars(earlier), name)
+    info = _release_record(
+        name, released_at, manifest, outputs, raw, still_open if force else [], tmp
+    )
     (tmp / RELEASE_FILE).write_text(
         json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -313,12 +274,77 @@ def _release_locked(
             "name": name,
             "folder": folder.name,
             "run_date": info["run_date"],
-            "proposals": proposals,
+            "proposals": info["proposals"],
             "raw_files": len(raw),
             "git_commit": info["git_commit"],
         },
     )
     return Release(name, folder, released_at)
+
+
+def _check_releasable(name: str, manifest_path: Path, releases_dir: Path) -> tuple[dict, list]:
+    """The last run's manifest and the earlier releases, when a release named `name` can be
+    made: a run exists, none of its steps failed, the name is free."""
+    if not manifest_path.is_file():
+        raise ReleaseError(
+            f"geen run gevonden ({manifest_path} ontbreekt); voer eerst stmh run uit"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    failed = [s["name"] for s in manifest.get("steps", []) if s.get("status") == "failed"]
+    if failed:
+        raise ReleaseError(
+            f"de laatste run is mislukt ({', '.join(failed)}); los dat op en voer stmh run uit"
+        )
+    earlier = list_releases(releases_dir)
+    if any(r.name == name for r in earlier):
+        raise ReleaseError(f"er is al een release {name!r}; kies een andere naam")
+    return manifest, earlier
+
+
+def _copy_raw(raw: dict[str, Path], target: Path, first: dict, name: str) -> None:
+    """The raw files as the run read them, each with a sidecar: its hash, when it was received
+    and in which release it first appeared (kept from an earlier release of the same file)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for file_name, path in raw.items():
+        digest = sha256_file(path)
+        shutil.copy2(path, target / file_name)
+        seen = first.get(digest)
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime).date().isoformat()
+        sidecar = {
+            "file": file_name,
+            "sha256": digest,
+            "received": seen["received"] if seen else received,
+            "first_release": seen["first_release"] if seen else name,
+        }
+        (target / f"{file_name}.meta.json").write_text(
+            json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+
+def _release_record(
+    name: str,
+    released_at: str,
+    manifest: dict,
+    outputs: dict[str, Path],
+    raw: dict[str, Path],
+    forced_open: list[str],
+    tmp: Path,
+) -> dict:
+    """release.json: what was released, from which run, and the hash of every file in it."""
+    return {
+        "name": name,
+        "released_at": released_at,
+        "run_date": manifest.get("run_date", ""),
+        "git_commit": manifest.get("git_commit", ""),
+        "proposals": count_csv_rows(outputs.get("processed/proposals.csv")),
+        "raw_files": sorted(raw),
+        "forced_with_open_questions": forced_open,
+        "files": {
+            str(p.relative_to(tmp)): sha256_file(p)
+            for p in sorted(tmp.rglob("*"))
+            if p.is_file() and p.name != RELEASE_FILE
+        },
+    }
 
 
 def _archive_copies(outputs: dict[str, Path], folder: Path) -> None:
