@@ -82,3 +82,10 @@ def test_five_hundred_thousand_in_settings_is_not_five_hundred(tmp_path):
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace("max_amount_eur: 100000000", "max_amount_eur: 100.000"))
     assert load_reference(tmp_path / "reference").max_amount_eur == 100_000
+
+
+@pytest.mark.parametrize("written", ["nan", "inf", "-5"])
+def test_text_that_float_reads_but_is_no_amount_is_refused(written):
+    """'nan' and 'inf' were read by float() as budgets; now text goes through the amount reader."""
+    with pytest.raises(ValueError, match="geen bedrag in euro's"):
+        parse_euros(written, "budget")

@@ -4,10 +4,7 @@ notebooks' tables, the documents, the workbooks, the command line and the runner
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 LABELS_FILE = "labels.yaml"
 
@@ -51,18 +48,16 @@ class Labels:
         return self.codes[kind].get(str(code), str(code))
 
 
-def read_labels(path: Path) -> Labels:
-    """labels.yaml -> Labels; LabelsError in Dutch when a section or a kind of code is missing."""
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
-    if not isinstance(doc, dict):
-        raise LabelsError(f"{path.name}: verwacht 'columns:' en 'codes:' bovenaan")
+def labels_from(doc: dict[str, Any]) -> Labels:
+    """labels.yaml as read (reference._read_yaml) -> Labels; LabelsError in Dutch when a section
+    or a kind of code is missing."""
     columns, codes = doc.get("columns"), doc.get("codes")
     if not isinstance(columns, dict) or not isinstance(codes, dict):
-        raise LabelsError(f"{path.name}: 'columns:' en 'codes:' zijn allebei nodig")
+        raise LabelsError(f"{LABELS_FILE}: 'columns:' en 'codes:' zijn allebei nodig")
     missing = [k for k in KINDS if not isinstance(codes.get(k), dict)]
     if missing:
         raise LabelsError(
-            f"{path.name}: onder 'codes:' ontbreekt {missing[0]!r} (nodig: {', '.join(KINDS)})"
+            f"{LABELS_FILE}: onder 'codes:' ontbreekt {missing[0]!r} (nodig: {', '.join(KINDS)})"
         )
     return Labels(
         columns={str(k): str(v) for k, v in columns.items()},
@@ -72,7 +67,3 @@ def read_labels(path: Path) -> Labels:
 
 def _words(words: dict[Any, Any]) -> dict[str, str]:
     return {("" if k is None else str(k)): str(v) for k, v in words.items()}
-
-
-def _loader():
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -4,7 +4,6 @@ briefing notebook itself; free of pandas so the runner's quick path stays quick.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from stmh_analysis.reference import Reference
 
@@ -31,9 +30,6 @@ def check_date(text: str) -> None:
             raise ValueError(f"date: {text!r} is geen datum zoals 2024-01-29") from None
 
 
-_DUTCH_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-
-
 def parse_euros(value: object, name: str) -> float:
     """An amount parameter as the command line and the notebooks both accept it: a number, or
     text such as '2000000', '2.000.000', '€ 2,5 mln'. Raises ValueError in Dutch naming it."""
@@ -45,13 +41,9 @@ def parse_euros(value: object, name: str) -> float:
         if value != value or value < 0:
             raise ValueError(f"{name}: een bedrag van € 0 of meer verwacht, niet {value!r}")
         return float(value)
+    # Text is read by the amount reader, as a partner's cost cell is: '500.000' is five hundred
+    # thousand (float() read it as 500), and 'nan' or '-5' are no amounts.
     text = str(value).strip().replace("_", "")
-    if _DUTCH_THOUSANDS.fullmatch(text):  # '500.000' is five hundred thousand euros, never 500
-        return float(text.replace(".", ""))
-    try:
-        return float(text)
-    except ValueError:
-        pass
     try:
         amount = parse_amount(text, max_amount_eur=None)
     except AmountError:

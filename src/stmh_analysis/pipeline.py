@@ -537,7 +537,9 @@ def _worker_stop() -> None:
         _ThisWorker.current.stop()
 
 
-def public_appraisals_used(given: list[str] | None, paths: Paths) -> tuple[str, ...]:
+def public_appraisals_used(
+    given: list[str] | None, paths: Paths, reference: Reference
+) -> tuple[str, ...]:
     """The appraisals the public documents showed: given for this run, else the bijlage
     notebook's own parameter, else the publication rule in appraisals.yaml (`public: true`)."""
     if given is not None:
@@ -545,7 +547,7 @@ def public_appraisals_used(given: list[str] | None, paths: Paths) -> tuple[str, 
     own = notebook_parameters(paths.notebooks / document_notebook("bijlage")).get(
         "public_appraisals"
     )
-    return tuple(own) if own is not None else load_reference(paths.reference).public_appraisals
+    return tuple(own) if own is not None else reference.public_appraisals
 
 
 def _directorate(used: Mapping[str, Any]) -> str:
@@ -1070,7 +1072,7 @@ class _Run:
             self.provenance,
             self.new_state,
             self.kept,
-            self.labels,
+            self.reference,
         )
 
     def close(self) -> None:
@@ -1329,7 +1331,7 @@ def _write_manifest(
     provenance: dict,
     state: dict,
     kept: dict,
-    labels: Labels,
+    reference: Reference,
 ) -> dict:
     manifest = {
         "run_date": provenance["run_date"],
@@ -1362,7 +1364,9 @@ def _write_manifest(
         },
         "used": {
             "rank": used_parameters(paths),
-            "public_appraisals": list(public_appraisals_used(options.public_appraisals, paths)),
+            "public_appraisals": list(
+                public_appraisals_used(options.public_appraisals, paths, reference)
+            ),
             "briefing_date": state.get("date") or "datum van de inhoud",
         },
         "inputs": {
@@ -1370,7 +1374,7 @@ def _write_manifest(
             for k, v in _hashes(steps[0].inputs).items()
             if k.startswith("raw/")
         },
-        "steps": [r.as_json(labels) for r in records],
+        "steps": [r.as_json(reference.labels) for r in records],
         "skipped": [r.name for r in records if r.status in ("skipped", "kept")],
         "kept_edits": kept,
         "outputs": {

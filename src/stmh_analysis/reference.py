@@ -19,12 +19,12 @@ from stmh_analysis.amounts.words import (
     AmountWordsError,
     load_amount_words,
 )
-from stmh_analysis.labels import LABELS_FILE, Labels, LabelsError, read_labels
+from stmh_analysis.labels import LABELS_FILE, Labels, LabelsError, labels_from
 from stmh_analysis.limits import Limits, limits_from_settings
 from stmh_analysis.problems import ProblemCode, problem_codes
 from stmh_analysis.review_rules import RULES_FILE as REVIEW_RULES_FILE
 from stmh_analysis.review_rules import ReviewRules, ReviewRulesError, read_review_rules
-from stmh_analysis.settings_file import SettingsError, SettingsFile, yaml_error_words
+from stmh_analysis.settings_file import SAFE_LOADER, SettingsError, SettingsFile, yaml_error_words
 from stmh_analysis.text import match_key
 from stmh_analysis.workbook_words import WORDS_FILE as WORKBOOK_WORDS_FILE
 from stmh_analysis.workbook_words import WorkbookWords, read_workbook_words
@@ -192,17 +192,12 @@ class Reference:
         return last - first + 1
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ReferenceError(f"referentiebestand ontbreekt: {path}")
     text = path.read_text(encoding="utf-8")
     try:
-        # libyaml's loader when PyYAML has it: the same safe loading, ten times faster, and the
-        # reference is read by every kernel of a run
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ReferenceError(yaml_error_words(exc, path.name, text)) from None
     if not isinstance(data, dict):
@@ -286,11 +281,7 @@ def load_reference(folder: Path) -> Reference:
     except (ReviewRulesError, OSError) as exc:
         raise ReferenceError(str(exc)) from exc
     try:
-        labels = read_labels(folder / LABELS_FILE)
-    except OSError:
-        raise ReferenceError(f"referentiebestand ontbreekt: {folder / LABELS_FILE}") from None
-    except yaml.YAMLError as exc:
-        raise ReferenceError(yaml_error_words(exc, LABELS_FILE)) from None
+        labels = labels_from(_read_yaml(folder / LABELS_FILE))
     except LabelsError as exc:
         raise ReferenceError(str(exc)) from None
     # every file here is an input of the steps that read the reference: an edit reruns them
@@ -302,7 +293,7 @@ def load_reference(folder: Path) -> Reference:
         folder / "problems.csv",
         folder / REVIEW_RULES_FILE,
     )
-    settings_file = SettingsFile(settings, (folder / "settings.yaml").read_text(encoding="utf-8"))
+    settings_file = SettingsFile(settings, folder / "settings.yaml")
     return Reference(
         **_theme_tables(themes_doc),
         **_organisation_tables(orgs_doc),
