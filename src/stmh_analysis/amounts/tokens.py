@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from stmh_analysis.amounts.words import AmountWords, load_amount_words
@@ -119,16 +120,20 @@ _KAMERSTUK = (
 
 
 def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
-    """The token kinds in the order they are tried: the grammar of figures, years and dates here,
-    the words from amount_words.yaml."""
-    w = words.pattern
+    """The token kinds in the order they are tried: years, dates and references first, then the
+    words of amount_words.yaml, then the figures themselves."""
+    return _year_and_date_tokens(words.pattern) + _word_tokens(words.pattern) + _FIGURE_TOKENS
+
+
+def _year_and_date_tokens(w: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Years, spans, dates, price levels and document numbers: digits that are not euros."""
     return [
         ("PAREN", r"[()\[\]]"),
         ("PHONE", _PHONE),
         ("DATE", r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})\b|\b20\d\d-\d{1,2}-\d{1,2}\b"),
         (
             "FROMYEAR",
-            rf"\b(?:vanaf|per|from|m\.?\s?i\.?\s?v\.?|met ingang van|ingaande|sinds|starting)\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?(?:het jaar\s+)?({_Y})\b"
+            rf"\b(?:{w('FROMLEAD')})\s+(?:\d{{1,2}}\s+)?(?:(?:{_MONTHS})\s+)?(?:het jaar\s+)?({_Y})\b"
             rf"|\b({_Y})\s*(?:e\.\s?v\.?|e\.v\b|ev\b|en verder|en volgende jaren|en later|en daarna)",
         ),
         (
@@ -152,6 +157,12 @@ def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
             "PERIODTOTAL",
             r"\b(?:voor|over|in|gedurende|tijdens|binnen)\s+de\s+(?:hele\s+|gehele\s+)?(?:periode|looptijd|jaren|projectperiode|programmaperiode)\b|\bverdeeld over\b|\bgespreid over\b",
         ),
+    ]
+
+
+def _word_tokens(w: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The lists of amount_words.yaml, with the grammar of percentages and durations among them."""
+    return [
         ("VATINCL", w("VATINCL")),
         ("VATEXCL", w("VATEXCL")),
         ("PERCENT", r"\d+(?:[.,]\d+)?\s*(?:%|procent\b)"),
@@ -159,6 +170,7 @@ def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
             "ARTICLE",
             r"\b(?:artikel(?:onderdeel)?|art\.?|lid|hoofdstuk|paragraaf|par\.|§|bijlage|motie|amendement|kamerstuk(?:ken)?|nr\.?|nummer)\s*\d+(?:[.:/]\d+)*[a-z]?\b",
         ),
+        ("ONEYEAR", w("ONEYEAR")),
         (
             "DURATION",
             r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|anderhalf)\s*(?:jaar|jaren|jr|years?|kalenderjaren|begrotingsjaren)\b",
@@ -187,23 +199,27 @@ def _token_spec(words: AmountWords) -> list[tuple[str, str]]:
         ("FRACTION", w("FRACTION")),
         ("EXISTING", w("EXISTING")),
         ("COFUND", w("COFUND")),
-        ("PERUNIT", r"\bper\s+([a-z']{3,})"),
-        (
-            "NUM",
-            r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?",
-        ),
-        ("MAG", r"(?:" + "|".join(p for p, _ in _MAGNITUDES) + r")\.?(?![a-z])"),
-        ("CUR", r"€|\beur(?:o'?s|os|o)?\b"),
-        ("RANGE", r"\btot en met\b|\bt/m\b|\btot maximaal\b|\btot\b|\bto\b|-|\ba\b|~|\bof\b"),
-        ("MULT", r"\bx\b|×|\*|\bmaal\b"),
-        (
-            "JOIN",
-            r"\+|\bplus\b|\ben\b|\band\b|;|,\s|&|\bdaarnaast\b|\baangevuld met\b|\bvermeerderd met\b|\balsmede\b|\bevenals\b",
-        ),
-        ("COLON", r":"),
-        ("WORD", r"[a-z']+"),
-        ("OTHER", r"."),
     ]
+
+
+_FIGURE_TOKENS = [
+    ("PERUNIT", r"\bper\s+([a-z']{3,})"),
+    (
+        "NUM",
+        r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d.,])|\d+(?:[.,]\d+)?",
+    ),
+    ("MAG", r"(?:" + "|".join(p for p, _ in _MAGNITUDES) + r")\.?(?![a-z])"),
+    ("CUR", r"€|\beur(?:o'?s|os|o)?\b"),
+    ("RANGE", r"\btot en met\b|\bt/m\b|\btot maximaal\b|\btot\b|\bto\b|-|\ba\b|~|\bof\b"),
+    ("MULT", r"\bx\b|×|\*|\bmaal\b"),
+    (
+        "JOIN",
+        r"\+|\bplus\b|\ben\b|\band\b|;|,\s|&|\bdaarnaast\b|\baangevuld met\b|\bvermeerderd met\b|\balsmede\b|\bevenals\b",
+    ),
+    ("COLON", r":"),
+    ("WORD", r"[a-z']+"),
+    ("OTHER", r"."),
+]
 
 
 @functools.lru_cache(maxsize=8)

@@ -22,6 +22,8 @@ KINDS = {
     "per_quarter": "PERQUARTER",
     "per_month": "PERMONTH",
     "per_week": "PERWEEK",
+    "one_year": "ONEYEAR",
+    "from_year": "FROMLEAD",  # not a token: the words before the year of FROMYEAR
     "structural": "STRUCTURAL",
     "one_off": "ONEOFF",
     "one_off_weak": "ONEOFFWEAK",
@@ -75,12 +77,22 @@ def read_amount_words(path: Path) -> AmountWords:
         if not isinstance(entries, list) or not entries:
             raise AmountWordsError(f"{path.name}: de lijst {name!r} moet woorden bevatten")
         for entry in entries:
+            if not isinstance(entry, str):
+                raise AmountWordsError(
+                    f"{path.name}: in {name!r} is {entry!r} geen tekst: zet het patroon tussen "
+                    "aanhalingstekens (een ': ' of '#' in een patroon leest YAML anders)"
+                )
             try:
-                re.compile(str(entry))
+                groups = re.compile(str(entry)).groups
             except re.error as exc:
                 raise AmountWordsError(
                     f"{path.name}: in {name!r} is {entry!r} geen geldig patroon ({exc})"
                 ) from exc
+            if groups:
+                raise AmountWordsError(
+                    f"{path.name}: in {name!r} heeft {entry!r} een groep '(...)': schrijf "
+                    "'(?:...)', dan blijft de rest van de lezer kloppen"
+                )
             if re.fullmatch(str(entry), ""):
                 raise AmountWordsError(f"{path.name}: in {name!r} past {entry!r} op lege tekst")
         patterns[KINDS[name]] = tuple(str(e) for e in entries)
