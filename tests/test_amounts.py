@@ -388,3 +388,39 @@ def test_a_broken_word_list_names_the_list_and_entry(tmp_path):
     )
     with pytest.raises(AmountWordsError, match=r"per_year.*per \(jaar"):
         read_amount_words(broken)
+
+
+@pytest.mark.parametrize(
+    "entry, says",
+    [
+        ("  - per (jaar)\n", r"per_year.*groep '\(\.\.\.\)'.*\(\?:"),  # would shift the year groups
+        ("  - starting: in\n", r"per_year.*geen tekst.*aanhalingstekens"),  # YAML reads a mapping
+    ],
+)
+def test_a_word_list_entry_that_would_misread_is_refused(tmp_path, entry, says):
+    from stmh_analysis.amounts.words import DEFAULT_FILE, AmountWordsError, read_amount_words
+
+    broken = tmp_path / "amount_words.yaml"
+    broken.write_text(
+        DEFAULT_FILE.read_text(encoding="utf-8").replace("  - per jaar\n", entry, 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(AmountWordsError, match=says):
+        read_amount_words(broken)
+
+
+def test_start_words_for_a_year_are_data(tmp_path):
+    """'te beginnen in 2026' makes a yearly amount structural from 2026; a start phrase nobody
+    listed ('aanvang 2026') leaves 'per jaar' with one year, which is flagged, never silent."""
+    from stmh_analysis.amounts.words import DEFAULT_FILE, load_amount_words
+
+    assert parse_amount("€ 60.000 per jaar, te beginnen in 2026").structural_low_eur == 60_000
+    text = "€ 60.000 per jaar, aanvang 2026"
+    assert "amount_ambiguous" in parse_amount(text).flags
+    edited = tmp_path / "amount_words.yaml"
+    edited.write_text(
+        DEFAULT_FILE.read_text(encoding="utf-8").replace("  - sinds\n", "  - sinds\n  - aanvang\n"),
+        encoding="utf-8",
+    )
+    a = parse_amount(text, words=load_amount_words(edited))
+    assert (a.structural_low_eur, a.first_year, a.flags) == (60_000, 2026, ())

@@ -295,10 +295,9 @@ def _add_amount(sub) -> None:
 
 
 def cmd_amount(args: argparse.Namespace) -> int:
-    from stmh_analysis.paths import Paths
-    from stmh_analysis.reference import load_reference
-
-    reference = load_reference(Paths.default().reference)
+    reference = _reference(None, "amount")
+    if reference is None:
+        return EXIT_USAGE
     try:
         result = parse_amount(
             args.text, basis=args.basis, duration=args.duration, scale=args.scale,

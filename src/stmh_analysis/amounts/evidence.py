@@ -45,6 +45,8 @@ _CONTEXT_ROLES = {
     "PHONE": "telefoonnummer, geen bedrag",
     "COUNT": "aantal",
     "PERCENT": "percentage",
+    "ONEYEAR": "een deel van de looptijd",
+    "THEN": "een volgorde in de tijd",
 }
 # relation words, and whether they must stand right before a figure to be one
 _RELATIONS = {
@@ -70,6 +72,7 @@ def weigh_evidence(
     lines = _figure_roles(tokens, money, r)
     lines += _cue_agreement(tokens, money, r)
     lines += _relation_words(tokens, money, r)
+    lines += _one_year_words(tokens, money, r)
     _well_formed_numbers(text, tokens, r)
     return tuple(lines)
 
@@ -192,6 +195,35 @@ def _relation_words(tokens: list[_Token], money: list[_Money], r: _Reader) -> li
             )
             lines.append(f"{t.text}: {meaning}, niet gebruikt")
     return lines
+
+
+def _one_year_words(tokens: list[_Token], money: list[_Money], r: _Reader) -> list[str]:
+    """'het eerste jaar', 'jaar 1': a figure for one year, or part, of the period. Whether it
+    comes on top of the yearly amount or is that year's whole amount, only the text can say: a
+    step that places it ('eerste jaar € 100.000, daarna € 60.000 per jaar') or an explicit
+    one-off beside it ('plus € 15.000 eenmalig in het eerste jaar'); else the reading is flagged."""
+    unplaced = [
+        t.text
+        for t in tokens
+        if t.kind == "ONEYEAR" and "ONEYEAR" not in r.used and not _one_off_beside(t, tokens, money)
+    ]
+    if not unplaced or all(m.dropped for m in money):
+        return []
+    named = ", ".join(f"'{w}'" for w in dict.fromkeys(unplaced))
+    r.flag(
+        "amount_ambiguous",
+        f"{named}: een bedrag voor een deel van de looptijd; of het bovenop het jaarbedrag komt "
+        "of het hele bedrag van die periode is, zegt de tekst niet: controleer",
+    )
+    return [f"{w}: een deel van de looptijd, niet geplaatst" for w in unplaced]
+
+
+def _one_off_beside(word: _Token, tokens: list[_Token], money: list[_Money]) -> bool:
+    """A figure in the same clause as the word is explicitly one-off ('eenmalig', 'incidenteel')."""
+    return any(
+        tokens[m.first].clause == word.clause and "ONEOFF" in m.keywords and not m.dropped
+        for m in money
+    )
 
 
 def _precedes_figure(tokens: list[_Token], i: int, money: list[_Money]) -> bool:

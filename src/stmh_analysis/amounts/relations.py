@@ -388,7 +388,7 @@ def _then_yearly(live: list[_Money], ctx: _Context) -> str | None:
             and not m.duration
         ):
             m.from_year = last_year + 1
-    ctx.r.used.add("THEN")
+    ctx.r.used |= {"THEN", "ONEYEAR"}
     return "one-off then yearly"
 
 
