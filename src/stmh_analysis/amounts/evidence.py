@@ -19,6 +19,7 @@ from stmh_analysis.amounts.tokens import _Token
 _DROPPED = {
     "old estimate": "eerdere raming, vervangen door de nieuwe",
     "breakdown": "deel of uitsplitsing van het getelde bedrag",
+    "total of its parts": "totaal van de getelde delen (niet apart geteld)",
     "existing budget": "bestaand budget, niet gevraagd",
     "restatement": "hetzelfde bedrag anders geschreven",
     "yearly amount of the total": "jaarbedrag van het getelde totaal",

@@ -289,9 +289,32 @@ def _explain(outer: _Money, inner: list[_Money], ctx: _Context) -> str:
             "de uitsplitsing telt niet op tot het genoemde bedrag: alleen het hoofdbedrag is geteld",
         )
         return "total with breakdown that does not add up"
+    if same_money and len(inner) > 1 and _mixed_bases(inner):
+        return _count_the_parts(outer, inner, ctx)
     if same_money:
         _inherit(outer, inner)
     return "total with breakdown" if len(inner) > 1 else "total with restatement"
+
+
+def _mixed_bases(inner: list[_Money]) -> bool:
+    """The parts of a breakdown differ in basis ('waarvan € 100.000 eenmalig en € 200.000
+    structureel'): the total alone cannot say what the money is."""
+    kinds = {_kind(m.keywords) for m in inner}
+    return len(kinds) > 1 and kinds != {"none"}
+
+
+def _count_the_parts(outer: _Money, inner: list[_Money], ctx: _Context) -> str:
+    """The parts say what each is, so the parts are counted and the total is their sum; a
+    total that names its own basis beside parts of other bases is flagged."""
+    for m in inner:
+        m.dropped = ""
+    outer.dropped = "total of its parts"
+    if _kind(outer.keywords - {"TOTAL"}) != "none":  # 'totaal' names no basis
+        ctx.r.flag(
+            "amount_ambiguous",
+            "het totaal noemt een andere soort kosten dan zijn delen: de delen zijn geteld",
+        )
+    return "parts with their total"
 
 
 def _total_among_parts(live: list[_Money], ctx: _Context) -> str | None:
