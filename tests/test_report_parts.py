@@ -96,3 +96,16 @@ def test_a_row_number_in_a_workbook_is_a_number():
 
     assert cell_value("12", "row") == 12 and cell_value(12.0, "row") == 12
     assert cell_value("12, 14", "row") == "12, 14" and cell_value(None, "row") is None
+
+
+def test_a_table_shows_text_in_an_amount_column_as_text():
+    """The questions table keeps '' where no reading was made: `tabel(result.questions)` with all
+    its columns failed with "could not convert string to float: ''" in an analyst's notebook."""
+    from stmh_analysis.report.show import tabel
+
+    frame = pd.DataFrame(
+        {"structural_low_eur": ["", 250000.0, "<b>?</b>"], "title": ["a", "b", "c"]}
+    )
+    shown = str(tabel(frame))
+    assert "250.000" in shown
+    assert "&lt;b&gt;?&lt;/b&gt;" in shown and "<b>?</b>" not in shown

@@ -46,8 +46,10 @@ def _code_words(reference: Reference) -> dict[str, dict[str, str]]:
 def _cell(column: str, value: object, labels: dict[str, dict[str, str]]) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
-    if column.endswith("_eur"):
-        return euro(float(value))
+    if column.endswith("_eur") and isinstance(value, int | float) and not isinstance(value, bool):
+        return euro(
+            float(value)
+        )  # text in an amount column (a question's empty reading) stays text
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if column in labels:  # a code: its word (labels.yaml, themes, appraisals, problems)
