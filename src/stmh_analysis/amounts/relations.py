@@ -41,6 +41,25 @@ def _after(tokens: list[_Token], m: _Money, kinds: set[str], reach: int = 4) -> 
     return False
 
 
+_BASIS_LABELS = set(_PERIOD_KINDS) - {"TOTAL"}
+
+
+def _basis_colon(tokens: list[_Token], colon: int) -> bool:
+    """'structureel:': a basis word right before this colon names the amount after it."""
+    return (
+        1 <= colon < len(tokens)
+        and tokens[colon].kind == "COLON"
+        and (tokens[colon - 1].kind in _BASIS_LABELS)
+    )
+
+
+def _next_label(tokens: list[_Token], outer: _Money, k: int) -> bool:
+    """'Incidenteel: € 120.000, structureel: € 30.000': both amounts carry a basis label of
+    their own, so the second colon opens the next item of a list, not a breakdown of the first.
+    ('Totaal: € 150.000, structureel: …' stays a total with its breakdown.)"""
+    return _basis_colon(tokens, k) and _basis_colon(tokens, outer.first - 1)
+
+
 def _inner_of(outer: _Money, money: list[_Money], tokens: list[_Token]) -> list[_Money]:
     """The amounts that explain `outer`: its parentheses right after it, or a clause opened by
     'waarvan', 'oftewel' or a colon, up to the next ';' or 'daarna'."""
@@ -73,7 +92,7 @@ def _inner_of(outer: _Money, money: list[_Money], tokens: list[_Token]) -> list[
         while end < len(tokens) and tokens[end].depth > outer.depth:
             end += 1
         return [m for m in money if not m.dropped and m is not outer and k <= m.first < end]
-    if tokens[k].kind in ("BREAKDOWN", "RESTATE", "COLON"):
+    if tokens[k].kind in ("BREAKDOWN", "RESTATE", "COLON") and not _next_label(tokens, outer, k):
         end = k + 1
         while end < len(tokens) and not (
             tokens[end].kind == "THEN"

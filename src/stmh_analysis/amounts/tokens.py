@@ -272,6 +272,20 @@ def _tokenise(text: str, words: AmountWords | None = None) -> list[_Token]:
         if kind in ("JOIN", "THEN", "BREAKDOWN", "RESTATE"):
             clause += 1
         tokens.append(_Token(kind, m.group(), m.start(), m.end(), groups, depth, clause))
-        if kind in ("JOIN", "THEN", "BREAKDOWN", "RESTATE"):
+        if kind in ("JOIN", "THEN", "BREAKDOWN", "RESTATE") or _ends_a_sentence(text, tokens):
             clause += 1
     return tokens
+
+
+def _ends_a_sentence(text: str, tokens: list[_Token]) -> bool:
+    """'€ 120.000. Structureel: …': a full stop right after a figure or 'euro', before a word,
+    ends the sentence (the words after it are not that figure's). A stop after a word is
+    left alone: 'ca.', 'p.j.', 'mln.' are abbreviations."""
+    last = tokens[-1]
+    return (
+        last.text == "."
+        and len(tokens) > 1
+        and tokens[-2].kind in ("NUM", "CUR")
+        and tokens[-2].end == last.start
+        and re.match(r"\s+[a-z]", text[last.end :]) is not None
+    )
