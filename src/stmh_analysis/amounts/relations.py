@@ -454,12 +454,14 @@ def _year_then_structural(live: list[_Money], ctx: _Context) -> str | None:
 
 
 def _rising_path(live: list[_Money], ctx: _Context) -> str | None:
-    """A rising path: the last level is the structural amount (flagged)."""
+    """A rising path: its end level, the highest, is the structural amount (flagged), where it
+    stands in the text ('oplopend tot € 1 mln' and '€ 1 mln, oplopend vanaf € 0,5 mln')."""
     if "RAMP" not in ctx.relations:
         return None
-    final = live[-1]
-    for m in live[:-1]:
-        m.dropped = "step on the way"
+    final = max(live, key=lambda m: (m.high, m.low))
+    for m in live:
+        if m is not final:
+            m.dropped = "step on the way"
     if _kind(final.keywords) == "none":
         final.keywords.add("STRUCTURAL")
     ctx.r.used.add("RAMP")
