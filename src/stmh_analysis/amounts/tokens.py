@@ -24,6 +24,13 @@ _SCALE_MARKER = re.compile(
 )
 
 
+# 'minimaal € 50.000, maximaal € 90.000', 'min. 3 ton en max. 5 ton': a range, low then high
+_LOW_HIGH = re.compile(
+    r"\b(?:minimaal|minimum|min\.|ten minste|tenminste|minstens)\s+([^;]{1,60}?)\s*[,/]?\s+(?:en\s+|tot\s+)?"
+    r"(?:maximaal|maximum|max\.|ten hoogste|hoogstens)\s+"
+)
+
+
 def _scale_value(word: str) -> float:
     word = word.replace(" ", "")
     if word in ("1.000.000", "1000000", "1mln", "1miljoen", "mln", "miljoen", "miljoenen"):
@@ -43,6 +50,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r"(\d)\s*(?:k€|keur)\b", r"\1k", text)
     text = re.sub(r"\been\s+hal(?:f|ve)\b", "half", text)
     text = re.sub(r"\btussen\s+(.+?)\s+en\s+", r"\1 - ", text)  # tussen 3 en 5 ton
+    text = re.sub(_LOW_HIGH, r"\1 - ", text)  # minimaal € 50.000, maximaal € 90.000
     return re.sub(r"[ \t]+", " ", text).strip(" ;")
 
 
