@@ -295,5 +295,8 @@ def _ends_a_sentence(text: str, tokens: list[_Token]) -> bool:
         and len(tokens) > 1
         and tokens[-2].kind in ("NUM", "CUR")
         and tokens[-2].end == last.start
-        and re.match(r"\s+[a-z]", text[last.end :]) is not None
+        and _WORD_NEXT.match(text, last.end) is not None
     )
+
+
+_WORD_NEXT = re.compile(r"\s+[a-z]")

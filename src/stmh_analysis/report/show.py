@@ -9,9 +9,11 @@ words. The frames themselves keep their contract names; only what is shown chang
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from stmh_analysis.report.format import euro, number
@@ -46,19 +48,23 @@ def _code_words(reference: Reference) -> dict[str, dict[str, str]]:
 def _cell(column: str, value: object, labels: dict[str, dict[str, str]]) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
-    if column.endswith("_eur") and isinstance(value, int | float) and not isinstance(value, bool):
-        return euro(
-            float(value)
-        )  # text in an amount column (a question's empty reading) stays text
+    # text in an amount column (a question's empty reading) stays text
+    if column.endswith("_eur") and _is_number(value):
+        return euro(float(value))
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if column in labels:  # a code: its word (labels.yaml, themes, appraisals, problems)
         return labels[column].get(str(value), str(value))
     if column in ("first_year", "last_year", "source_row"):
         return str(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _is_number(value):
         return number(float(value), 0 if float(value).is_integer() else 1)
     return str(value)
+
+
+def _is_number(value: object) -> bool:
+    """A number, numpy's included; not a bool (ja/nee) and not text."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
 def tabel(
