@@ -20,6 +20,7 @@ HELP_SHEET = "Toelichting"
 LISTS_SHEET = "Keuzelijsten"
 ROWS = 200  # rows with dropdowns and checks; more can be added by copying a row
 BASIS_CHOICES = ("structureel", "eenmalig", "per jaar met looptijd")
+COST_HEADER = "Indicatieve kosten (€)"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ COLUMNS = (
     TemplateColumn("Titel voorstel", "Korte, unieke titel (hoogstens één regel).", 40),
     TemplateColumn("Omschrijving", "Wat houdt het voorstel in? Een paar zinnen.", 60),
     TemplateColumn(
-        "Indicatieve kosten (€)",
+        COST_HEADER,
         "Een bedrag in hele euro's als getal, zonder punt of €-teken: 250000. "
         "Nog niet te ramen: typ p.m.",
         20,
@@ -86,87 +87,112 @@ HELPER_SHEETS = {HELP_SHEET: INSTRUCTIONS[0], LISTS_SHEET: "Organisatie"}
 
 
 def write_template(target: Path, reference: Reference) -> None:
-    """Write the submission workbook to `target` (.xlsx)."""
+    """Write the submission workbook to `target` (.xlsx): instructions, the data sheet with its
+    checks, and the lists the dropdowns offer."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     from stmh_analysis.report.cells import write_instructions
-    from stmh_analysis.report.format import XLSX_EURO_FORMAT
     from stmh_analysis.store import atomic_path
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = DATA_SHEET
-    letter = {c.header: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
-    for i, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i, value=col.header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="154273")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.comment = Comment(col.note, "Ministerie van JenV", width=300, height=90)
-        ws.column_dimensions[letter[col.header]].width = col.width
-    ws.freeze_panes = "A2"
-    cost = letter["Indicatieve kosten (€)"]
-    ws.column_dimensions[cost].number_format = XLSX_EURO_FORMAT
-
-    lists = wb.create_sheet(LISTS_SHEET)
-    choices = {
-        "Organisatie": sorted(reference.org_long_names),
-        "Thema": list(reference.theme_labels.values()),
-        "Structureel/incidenteel": list(BASIS_CHOICES),
-    }
-    for j, (name, values) in enumerate(choices.items(), start=1):
-        lists.cell(row=1, column=j, value=name).font = Font(bold=True)
-        for i, value in enumerate(values, start=2):
-            lists.cell(row=i, column=j, value=value)
-        lists.column_dimensions[get_column_letter(j)].width = 30
-
-    def dropdown(header: str, values: list[str], strict: bool) -> DataValidation:
-        j = list(choices).index(header) + 1
-        col = get_column_letter(j)
-        source = f"{quote_sheetname(LISTS_SHEET)}!${col}$2:${col}${len(values) + 1}"
-        note = next(c.note for c in COLUMNS if c.header == header)
-        return DataValidation(
-            type="list",
-            formula1=source,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="stop" if strict else "warning",
-            errorTitle=header,
-            error=f"Kies een waarde uit de lijst ({LISTS_SHEET}).",
-            promptTitle=header,
-            prompt=note,
-        )
-
-    checks = [
-        (dropdown("Organisatie", choices["Organisatie"], strict=False), "Organisatie"),
-        (dropdown("Thema", choices["Thema"], strict=True), "Thema"),
-        (
-            dropdown("Structureel/incidenteel", choices["Structureel/incidenteel"], strict=True),
-            "Structureel/incidenteel",
-        ),
-        (
-            DataValidation(
-                type="custom",
-                formula1=f'OR(ISNUMBER({cost}2),{cost}2="p.m.")',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Indicatieve kosten",
-                error="Typ een bedrag in hele euro's als getal (250000), of p.m.",
-                promptTitle="Indicatieve kosten (€)",
-                prompt=COLUMNS[4].note,
-            ),
-            "Indicatieve kosten (€)",
-        ),
-    ]
-    for validation, header in checks:
-        validation.add(f"{letter[header]}2:{letter[header]}{ROWS + 1}")
-        ws.add_data_validation(validation)
-
+    data = wb.active
+    data.title = DATA_SHEET
+    letters = write_header_row(data)
+    choices = dropdown_choices(reference)
+    write_lists_sheet(wb.create_sheet(LISTS_SHEET), choices)
+    for header, validation in validations(choices, letters[COST_HEADER]).items():
+        validation.add(f"{letters[header]}2:{letters[header]}{ROWS + 1}")
+        data.add_data_validation(validation)
     write_instructions(wb.create_sheet(HELP_SHEET, 0), INSTRUCTIONS)
     wb.active = wb.sheetnames.index(DATA_SHEET)
     with atomic_path(target) as tmp:
         wb.save(tmp)
+
+
+def write_header_row(sheet) -> dict[str, str]:
+    """The contract's headers in row 1, each with its note, width and the house colours; the
+    cost column formatted in euros. Returns each header's column letter."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from stmh_analysis.report.format import XLSX_EURO_FORMAT
+
+    letters = {c.header: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    for i, col in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=i, value=col.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="154273")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.comment = Comment(col.note, "Ministerie van JenV", width=300, height=90)
+        sheet.column_dimensions[letters[col.header]].width = col.width
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions[letters[COST_HEADER]].number_format = XLSX_EURO_FORMAT
+    return letters
+
+
+def dropdown_choices(reference: Reference) -> dict[str, list[str]]:
+    """What each dropdown offers, by header: organisations and themes from data/reference/."""
+    return {
+        "Organisatie": sorted(reference.org_long_names),
+        "Thema": list(reference.theme_labels.values()),
+        "Structureel/incidenteel": list(BASIS_CHOICES),
+    }
+
+
+def write_lists_sheet(sheet, choices: dict[str, list[str]]) -> None:
+    """One column per dropdown, its header in row 1 (the order `dropdown` counts on)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for j, (name, values) in enumerate(choices.items(), start=1):
+        sheet.cell(row=1, column=j, value=name).font = Font(bold=True)
+        for i, value in enumerate(values, start=2):
+            sheet.cell(row=i, column=j, value=value)
+        sheet.column_dimensions[get_column_letter(j)].width = 30
+
+
+def validations(choices: dict[str, list[str]], cost_letter: str) -> dict:
+    """The check on each checked column, by header: a dropdown for the lists (an unknown
+    organisation only warns, a theme or basis must come from the list), a number or p.m. for
+    the cost."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cost = DataValidation(
+        type="custom",
+        formula1=f'OR(ISNUMBER({cost_letter}2),{cost_letter}2="p.m.")',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Indicatieve kosten",
+        error="Typ een bedrag in hele euro's als getal (250000), of p.m.",
+        promptTitle=COST_HEADER,
+        prompt=column_note(COST_HEADER),
+    )
+    strict = {"Organisatie": False, "Thema": True, "Structureel/incidenteel": True}
+    return {h: dropdown(h, choices, strict[h]) for h in choices} | {COST_HEADER: cost}
+
+
+def dropdown(header: str, choices: dict[str, list[str]], strict: bool):
+    """A list check on `header`'s column that offers the values of its column in the lists
+    sheet; `strict` refuses other values, otherwise Excel warns."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    col = get_column_letter(list(choices).index(header) + 1)
+    source = f"{quote_sheetname(LISTS_SHEET)}!${col}$2:${col}${len(choices[header]) + 1}"
+    return DataValidation(
+        type="list",
+        formula1=source,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop" if strict else "warning",
+        errorTitle=header,
+        error=f"Kies een waarde uit de lijst ({LISTS_SHEET}).",
+        promptTitle=header,
+        prompt=column_note(header),
+    )
+
+
+def column_note(header: str) -> str:
+    """The note the template shows on a header and when one of its cells is selected."""
+    return next(c.note for c in COLUMNS if c.header == header)
