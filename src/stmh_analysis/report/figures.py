@@ -126,95 +126,147 @@ class EscapedText(str):
 
 
 def key_figures(data: BriefingData, options: BriefingOptions, theme: str | None = None) -> Figures:
-    """The key figures of all proposals, or of one theme."""
+    """The key figures of all proposals, or of one theme: each group from its own function."""
     props = data.proposals if theme is None else data.proposals[data.proposals["theme"] == theme]
-    gap = data.gap.set_index("theme").loc["totaal" if theme is None else theme]
-    params = data.rank_parameters
-    partners = set(props["organisation"]) | {
-        c for cs in props["co_submitters"] for c in str(cs).split(";") if c
-    }
-    pm = int((props["cost_status"] == "pm").sum())
-    summary = data.portfolio_summary.set_index("scenario")
     port = data.portfolio if theme is None else data.portfolio[data.portfolio["theme"] == theme]
-    low = summary.loc["optimal_low"]
+    review = data.review if theme is None else data.review[data.review["theme"] == theme]
+    gap = data.gap.set_index("theme").loc["totaal" if theme is None else theme]
+    groups = (
+        count_figures(props),
+        money_figures(gap, data.rank_parameters),
+        fit_figures(data.portfolio_summary, port),
+        method_figures(data, options),
+        accounting_figures(data.accounting),
+        review_figures(review, data.issues),
+        run_figures(data.provenance, options),
+        choice_figures(data, port),
+        public_figures(data, options),
+        merge_figures(props),
+    )
+    return Figures(**one_each(groups))
+
+
+def one_each(groups: tuple[dict[str, object], ...]) -> dict[str, object]:
+    """The figure groups as one mapping; a name two groups both give is a programming error."""
+    merged: dict[str, object] = {}
+    for group in groups:
+        twice = merged.keys() & group.keys()
+        assert not twice, f"figure given by two groups: {sorted(twice)}"
+        merged |= group
+    return merged
+
+
+def count_figures(proposals: pd.DataFrame) -> dict[str, object]:
+    """How many proposals, from how many partners (co-submitters included), and how many
+    without a cost estimate (p.m.)."""
+    partners = set(proposals["organisation"]) | {
+        c for cs in proposals["co_submitters"] for c in str(cs).split(";") if c
+    }
+    pm = int((proposals["cost_status"] == "pm").sum())
+    return {
+        "proposals": figure("proposals", number(len(proposals))),
+        "partners": figure("partners", number(len(partners))),
+        "pm": figure("pm", number(pm)),
+        "n_pm": pm,
+    }
+
+
+def money_figures(gap: pd.Series, params: dict) -> dict[str, object]:
+    """What the proposals cost (low to high), the budget, and what the costs exceed it by."""
     short_low, short_high, inc_low, inc_high = shortfalls(gap, params)
-    acc = data.accounting
-    totals = {k: int(acc[k].sum()) for k in ACCOUNTING_COUNTS} if len(acc) else {}
-    empty_themes = [  # the fallback theme is no theme the Kamer asked about
-        label
-        for slug, label in data.reference.theme_labels.items()
-        if not (data.proposals["theme"] == slug).any() and slug != FALLBACK_THEME
-    ]
-    unread = unread_files(data.issues, data.reference)
-    public = published(data.proposals, options.public_appraisals)
-    prov = data.provenance
-    return Figures(
-        proposals=figure("proposals", number(len(props))),
-        partners=figure("partners", number(len(partners))),
-        pm=figure("pm", number(pm)),
-        n_pm=pm,
-        structural=figure(
+    structural, incidental = params["budget_structural_eur"], params["budget_incidental_eur"]
+    return {
+        "structural": figure(
             "structural",
             euro_range(gap["structural_low_eur"], gap["structural_high_eur"], short=False),
         ),
-        incidental=figure(
+        "incidental": figure(
             "incidental",
             euro_range(gap["incidental_low_eur"], gap["incidental_high_eur"], short=False),
         ),
-        budget_structural=figure("budget_structural", euro_short(params["budget_structural_eur"])),
-        budget_incidental=figure("budget_incidental", euro_short(params["budget_incidental_eur"])),
-        budget_incidental_note=esc(params.get("budget_incidental_note", "")),
-        budget_structural_exact=figure(
-            "budget_structural_exact", euro(params["budget_structural_eur"])
-        ),
-        budget_incidental_exact=figure(
-            "budget_incidental_exact", euro(params["budget_incidental_eur"])
-        ),
-        shortfall_structural=figure(
+        "budget_structural": figure("budget_structural", euro_short(structural)),
+        "budget_incidental": figure("budget_incidental", euro_short(incidental)),
+        "budget_incidental_note": esc(params.get("budget_incidental_note", "")),
+        "budget_structural_exact": figure("budget_structural_exact", euro(structural)),
+        "budget_incidental_exact": figure("budget_incidental_exact", euro(incidental)),
+        "shortfall_structural": figure(
             "shortfall_structural", euro_range(short_low, short_high, short=False)
         ),
-        shortfall_incidental=figure(
+        "shortfall_incidental": figure(
             "shortfall_incidental", euro_range(inc_low, inc_high, short=False)
         ),
-        fit_low=figure("fit_low", number(int(low["proposals"]))),
-        fit_low_structural=figure("fit_low_structural", euro(low["structural_eur"])),
-        fit_low_incidental=figure("fit_low_incidental", euro(low["incidental_eur"])),
-        fit_high=figure("fit_high", number(int(summary.loc["optimal_high", "proposals"]))),
-        fit_both=figure("fit_both", number(int((port["fits"] == "beide_ramingen").sum()))),
-        fit_only_low=figure(
-            "fit_only_low", number(int((port["fits"] == "alleen_lage_raming").sum()))
+        "horizon_years": figure("horizon_years", number(params["horizon_years"])),
+    }
+
+
+def fit_figures(summary: pd.DataFrame, port: pd.DataFrame) -> dict[str, object]:
+    """What fits the budget: the best combination at the low and the high estimates, and how
+    many proposals fit on both or only on the low one."""
+    by_scenario = summary.set_index("scenario")
+    low = by_scenario.loc["optimal_low"]
+    fits = port["fits"]
+    return {
+        "fit_low": figure("fit_low", number(int(low["proposals"]))),
+        "fit_low_structural": figure("fit_low_structural", euro(low["structural_eur"])),
+        "fit_low_incidental": figure("fit_low_incidental", euro(low["incidental_eur"])),
+        "fit_high": figure("fit_high", number(int(by_scenario.loc["optimal_high", "proposals"]))),
+        "fit_both": figure("fit_both", number(int((fits == "beide_ramingen").sum()))),
+        "fit_only_low": figure("fit_only_low", number(int((fits == "alleen_lage_raming").sum()))),
+    }
+
+
+def method_figures(data: BriefingData, options: BriefingOptions) -> dict[str, object]:
+    """How the work was done, as the nota's method section states it: the ranking rule, the
+    appraisal values, the publication rule, the themes, the thresholds and the files not read."""
+    ref = data.reference
+    empty_themes = [  # the fallback theme is no theme the Kamer asked about
+        label
+        for slug, label in ref.theme_labels.items()
+        if not (data.proposals["theme"] == slug).any() and slug != FALLBACK_THEME
+    ]
+    unread = unread_files(data.issues, ref)
+    public = published(data.proposals, options.public_appraisals)
+    params = data.rank_parameters
+    return {
+        "ranking_rule": esc(ranking_rule(params)),
+        "appraisal_values": esc(appraisal_values_text(params["appraisal_values"], ref)),
+        "public_appraisals": esc(
+            ", ".join(ref.appraisal_labels.get(a, a) for a in options.public_appraisals)
         ),
-        horizon_years=figure("horizon_years", number(params["horizon_years"])),
-        ranking_rule=esc(ranking_rule(params)),
-        appraisal_values=esc(appraisal_values_text(params["appraisal_values"], data.reference)),
-        public_appraisals=esc(
-            ", ".join(data.reference.appraisal_labels.get(a, a) for a in options.public_appraisals)
-        ),
-        themes_without_proposals=esc(", ".join(empty_themes)),
-        themes_asked=esc(themes_asked(data.reference)),
-        unread_files=esc("; ".join(f"{f} ({reason})" for f, reason in unread)),
-        n_unread_files=len(unread),
-        public_count=figure("public_count", number(int(public.sum()))),
-        rows_in=figure("rows_in", number(totals.get("rows_in", 0))),
-        rows_in_proposals=figure("rows_in_proposals", number(totals.get("in_proposals", 0))),
-        rows_merged=figure("rows_merged", number(totals.get("merged", 0))),
-        rows_rejected=figure("rows_rejected", number(totals.get("rejected", 0))),
-        rows_skipped=figure("rows_skipped", number(sum(totals.get(c, 0) for c in SKIPPED_COUNTS))),
-        merge_similarity=figure("merge_similarity", number(data.reference.merge_similarity * 100)),
-        flag_similarity=figure("flag_similarity", number(data.reference.flag_similarity * 100)),
-        fte_rate=figure("fte_rate", euro(data.reference.fte_rate_eur)),
-        fte_rate_source=esc(data.reference.fte_rate_source),
-        max_amount=figure("max_amount", euro_short(data.reference.max_amount_eur)),
-        **review_figures(
-            data.review if theme is None else data.review[data.review["theme"] == theme],
-            data.issues,
-        ),
-        run_moment=esc(dutch_timestamp(options.run_date or prov.get("run_date", ""))),
-        package_version=esc(prov.get("package_version", "")),
-        git_commit=esc(prov.get("git_commit", "onbekend")),
-        document_date=figure("document_date", dutch_date(options.day)),
-        **choice_figures(data, port) | public_figures(data, options) | merge_figures(props),
-    )
+        "themes_without_proposals": esc(", ".join(empty_themes)),
+        "themes_asked": esc(themes_asked(ref)),
+        "unread_files": esc("; ".join(f"{f} ({reason})" for f, reason in unread)),
+        "n_unread_files": len(unread),
+        "public_count": figure("public_count", number(int(public.sum()))),
+        "merge_similarity": figure("merge_similarity", number(ref.merge_similarity * 100)),
+        "flag_similarity": figure("flag_similarity", number(ref.flag_similarity * 100)),
+        "fte_rate": figure("fte_rate", euro(ref.fte_rate_eur)),
+        "fte_rate_source": esc(ref.fte_rate_source),
+        "max_amount": figure("max_amount", euro_short(ref.max_amount_eur)),
+    }
+
+
+def accounting_figures(accounting: pd.DataFrame) -> dict[str, object]:
+    """Where every submitted row went: read, in a proposal, merged, rejected, skipped."""
+    totals = {k: int(accounting[k].sum()) for k in ACCOUNTING_COUNTS} if len(accounting) else {}
+    skipped = sum(totals.get(c, 0) for c in SKIPPED_COUNTS)
+    return {
+        "rows_in": figure("rows_in", number(totals.get("rows_in", 0))),
+        "rows_in_proposals": figure("rows_in_proposals", number(totals.get("in_proposals", 0))),
+        "rows_merged": figure("rows_merged", number(totals.get("merged", 0))),
+        "rows_rejected": figure("rows_rejected", number(totals.get("rejected", 0))),
+        "rows_skipped": figure("rows_skipped", number(skipped)),
+    }
+
+
+def run_figures(provenance: dict, options: BriefingOptions) -> dict[str, object]:
+    """When and with what the run was made, and the document's date."""
+    return {
+        "run_moment": esc(dutch_timestamp(options.run_date or provenance.get("run_date", ""))),
+        "package_version": esc(provenance.get("package_version", "")),
+        "git_commit": esc(provenance.get("git_commit", "onbekend")),
+        "document_date": figure("document_date", dutch_date(options.day)),
+    }
 
 
 # The figures a public document may name (the Kamerbrief, the bijlage): none of them says
