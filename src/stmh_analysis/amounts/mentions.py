@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stmh_analysis.amounts.figures import _magnitude, _read_number, format_dutch_number
 from stmh_analysis.amounts.tokens import _Y, _Token
@@ -96,143 +96,156 @@ def _is_year(part: dict, tokens: list[_Token], i: int, j: int) -> bool:
 def _build_mentions(
     tokens: list[_Token], in_units: bool = False
 ) -> tuple[list[_Money], list[_Token]]:
-    """Money and fte mentions, and the tokens left over (context, period words, relations)."""
+    """Money and fte mentions, and the tokens left over (context, period words, relations).
+    Each value read is offered to the readers in `_READINGS` in turn; the first that knows it
+    says what it is (a year, an fte count, a count, a range, an amount) and where reading goes on."""
     money: list[_Money] = []
     rest: list[_Token] = []
     i = 0
     while i < len(tokens):
-        tok = tokens[i]
-        read = _read_value(tokens, i) if tok.kind in ("CUR", "NUM", "WORDNUM") else None
+        read = _read_value(tokens, i) if tokens[i].kind in ("CUR", "NUM", "WORDNUM") else None
         if read is None:
-            rest.append(tok)
+            rest.append(tokens[i])
             i += 1
             continue
-        first, j = read
-        number = first["number"]
-        if _is_year(first, tokens, i, j):
-            if first["currency"] and tokens[i].kind == "NUM":
-                j -= 1  # the currency sign belongs to the amount after the year
-            rest.append(
-                _Token(
-                    "YEAR",
-                    number.text,
-                    number.start,
-                    number.end,
-                    (number.text,),
-                    number.depth,
-                    number.clause,
-                )
-            )
-            i = j
-            continue
-        bare = not first["currency"] and first["magnitude"] is None
-        if bare and j < len(tokens) and tokens[j].kind == "FTE":
-            value, _ = _value_of(first, None)
-            money.append(_Money(value, value, i, j, tok.depth, tok.clause, is_fte=True))
-            i = j + 1
-            continue
-        if bare and number.kind == "WORDNUM":
-            rest.append(
-                _Token(
-                    "COUNT",
-                    number.text,
-                    number.start,
-                    number.end,
-                    number.groups,
-                    number.depth,
-                    number.clause,
-                )
-            )
-            i = j
-            continue
-        if (
-            bare
-            and j < len(tokens)
-            and tokens[j].kind in ("MULT", "WORD")
-            and not (
-                j + 1 < len(tokens) and tokens[j].kind == "WORD" and tokens[j + 1].kind == "MAG"
-            )
-        ):
-            value, _ = _read_number(number.text, False)
-            unit = tokens[j].text if tokens[j].kind == "WORD" else ""
-            rest.append(
-                _Token(
-                    "COUNT",
-                    str(value),
-                    number.start,
-                    number.end,
-                    (str(value), unit),
-                    number.depth,
-                    number.clause,
-                )
-            )
-            i = j if tokens[j].kind == "MULT" else j + 1
-            continue
-        second = None
-        if j + 1 < len(tokens) and tokens[j].kind == "RANGE":
-            second = _read_value(tokens, j + 1)
-            if (
-                second is not None
-                and bare
-                and second[1] < len(tokens)
-                and tokens[second[1]].kind == "FTE"
-            ):
-                low, _ = _value_of(first, None)  # '2 à 3 fte'
-                high, _ = _value_of(second[0], None)
-                money.append(
-                    _Money(
-                        min(low, high),
-                        max(low, high),
-                        i,
-                        second[1],
-                        tok.depth,
-                        tok.clause,
-                        is_fte=True,
-                    )
-                )
-                i = second[1] + 1
-                continue
-            if second is not None and (
-                _is_year(second[0], tokens, j + 1, second[1])
-                or (second[1] < len(tokens) and tokens[second[1]].kind == "FTE")
-            ):
-                second = None
-        if second is not None:
-            upper, k = second
-            mag_hi, mag_lo = upper["magnitude"], first["magnitude"]
-            if mag_lo is None and mag_hi is not None:
-                # 3 à 5 ton, 1-2 mln: the unit written once covers both ends, when that reads sensibly.
-                raw_lo, _ = _value_of(first, None)
-                raw_hi, _ = _value_of(upper, None)
-                if raw_lo <= raw_hi and raw_lo < 1000:
-                    mag_lo = mag_hi
-            low, amb1 = _value_of(first, mag_lo, in_units)
-            high, amb2 = _value_of(upper, mag_hi, in_units)
-            if low > high:
-                low, high = high, low
-            explicit = first["currency"] or upper["currency"] or "." in number.text
-            money.append(
-                _Money(
-                    low, high, i, k - 1, tok.depth, tok.clause,
-                    has_magnitude=mag_hi is not None or mag_lo is not None,
-                    explicit_unit=explicit,
-                    ambiguous=amb1 or amb2,
-                )
-            )  # fmt: skip
-            i = k
-            continue
-        value, amb = _value_of(first, first["magnitude"], in_units)
-        explicit = first["currency"] or bool(re.search(r"\d[.,]\d{3}", number.text))
-        money.append(
-            _Money(
-                value, value, i, j - 1, tok.depth, tok.clause,
-                has_magnitude=first["magnitude"] is not None,
-                explicit_unit=explicit,
-                ambiguous=amb,
-            )
-        )  # fmt: skip
-        i = j
+        value = _Value(tokens, i, *read, in_units)
+        item, i = _reading_of(value)
+        (money if isinstance(item, _Money) else rest).append(item)
     return money, rest
+
+
+def _reading_of(value: _Value) -> _Reading:
+    """What the value is, by the first reading that knows it (`_as_amount` always does)."""
+    for reading in _READINGS:
+        found = reading(value)
+        if found is not None:
+            return found
+    raise AssertionError("_as_amount reads every value")
+
+
+@dataclass(frozen=True)
+class _Value:
+    """One value read at tokens[i]: its parts (number, magnitude, currency) and the index after."""
+
+    tokens: list[_Token]
+    i: int
+    parts: dict
+    j: int  # the token after the value
+    in_units: bool
+
+    @property
+    def number(self) -> _Token:
+        return self.parts["number"]
+
+    @property
+    def bare(self) -> bool:
+        """Neither a currency sign nor a magnitude: '3', 'drie'."""
+        return not self.parts["currency"] and self.parts["magnitude"] is None
+
+    def next_kind(self, k: int | None = None) -> str:
+        """The kind of the token at k (default: right after the value); '' past the end."""
+        k = self.j if k is None else k
+        return self.tokens[k].kind if k < len(self.tokens) else ""
+
+    def mention(self, low: float, high: float, last: int, **kw) -> _Money:
+        tok = self.tokens[self.i]
+        return _Money(low, high, self.i, last, tok.depth, tok.clause, **kw)
+
+    def range_end(self) -> tuple[dict, int] | None:
+        """The second value of 'a à b', 'a - b', 'a tot b', or None."""
+        if self.next_kind() != "RANGE" or self.j + 1 >= len(self.tokens):
+            return None
+        return _read_value(self.tokens, self.j + 1)
+
+
+_Reading = tuple[_Money | _Token, int]  # what a value is, and the index where reading goes on
+
+
+def _as_year(v: _Value) -> _Reading | None:
+    """'in 2025': a year, not euros."""
+    if not _is_year(v.parts, v.tokens, v.i, v.j):
+        return None
+    # in 'in 2019 € 4,5 mln' the currency sign belongs to the amount after the year
+    after = v.j - 1 if v.parts["currency"] and v.tokens[v.i].kind == "NUM" else v.j
+    return replace(v.number, kind="YEAR", groups=(v.number.text,)), after
+
+
+def _as_fte(v: _Value) -> _Reading | None:
+    """'1,5 fte'."""
+    if not (v.bare and v.next_kind() == "FTE"):
+        return None
+    value, _ = _value_of(v.parts, None)
+    return v.mention(value, value, v.j, is_fte=True), v.j + 1
+
+
+def _as_word_count(v: _Value) -> _Reading | None:
+    """'drie' on its own: a count ('drie regio's'), not money."""
+    if not (v.bare and v.number.kind == "WORDNUM"):
+        return None
+    return replace(v.number, kind="COUNT"), v.j
+
+
+def _as_count(v: _Value) -> _Reading | None:
+    """'4 x', '12 trainingen': a count, unless a magnitude follows the word ('3 hele ton')."""
+    if not v.bare or v.next_kind() not in ("MULT", "WORD"):
+        return None
+    if v.next_kind() == "WORD" and v.next_kind(v.j + 1) == "MAG":
+        return None
+    value, _ = _read_number(v.number.text, False)
+    unit = v.tokens[v.j].text if v.next_kind() == "WORD" else ""
+    count = replace(v.number, kind="COUNT", text=str(value), groups=(str(value), unit))
+    return count, v.j if v.next_kind() == "MULT" else v.j + 1
+
+
+def _as_fte_range(v: _Value) -> _Reading | None:
+    """'2 à 3 fte'."""
+    upper = v.range_end() if v.bare else None
+    if upper is None or v.next_kind(upper[1]) != "FTE":
+        return None
+    low, _ = _value_of(v.parts, None)
+    high, _ = _value_of(upper[0], None)
+    return v.mention(min(low, high), max(low, high), upper[1], is_fte=True), upper[1] + 1
+
+
+def _as_range(v: _Value) -> _Reading | None:
+    """'€ 100.000 - € 150.000', '3 à 5 ton'; not when the second value is a year or an fte."""
+    upper = v.range_end()
+    if upper is None:
+        return None
+    parts, k = upper
+    if _is_year(parts, v.tokens, v.j + 1, k) or v.next_kind(k) == "FTE":
+        return None
+    mag_hi, mag_lo = parts["magnitude"], v.parts["magnitude"]
+    if mag_lo is None and mag_hi is not None:
+        # 3 à 5 ton, 1-2 mln: the unit written once covers both ends, when that reads sensibly.
+        raw_lo, _ = _value_of(v.parts, None)
+        raw_hi, _ = _value_of(parts, None)
+        if raw_lo <= raw_hi and raw_lo < 1000:
+            mag_lo = mag_hi
+    low, amb1 = _value_of(v.parts, mag_lo, v.in_units)
+    high, amb2 = _value_of(parts, mag_hi, v.in_units)
+    mention = v.mention(
+        min(low, high), max(low, high), k - 1,
+        has_magnitude=mag_hi is not None or mag_lo is not None,
+        explicit_unit=v.parts["currency"] or parts["currency"] or "." in v.number.text,
+        ambiguous=amb1 or amb2,
+    )  # fmt: skip
+    return mention, k
+
+
+def _as_amount(v: _Value) -> _Reading:
+    """One amount: '€ 250.000', '2,5 ton', '250.000'."""
+    value, ambiguous = _value_of(v.parts, v.parts["magnitude"], v.in_units)
+    mention = v.mention(
+        value, value, v.j - 1,
+        has_magnitude=v.parts["magnitude"] is not None,
+        explicit_unit=v.parts["currency"] or bool(re.search(r"\d[.,]\d{3}", v.number.text)),
+        ambiguous=ambiguous,
+    )  # fmt: skip
+    return mention, v.j
+
+
+_READINGS = (_as_year, _as_fte, _as_word_count, _as_count, _as_fte_range, _as_range, _as_amount)
 
 
 def _drop_bare_numbers(money: list[_Money], tokens: list[_Token]) -> list[_Money]:
