@@ -23,6 +23,7 @@ from stmh_analysis.amounts.tokens import (
     _Y,
     _normalise,
     _scale_value,
+    _Token,
     _tokenise,
     _word_number,
 )
@@ -86,48 +87,14 @@ def parse_amount(
     """
     raw = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     s = _normalise(raw)
-    r = _Reader()
     if not s or re.fullmatch(r"[-?.\s/;]*", s):
-        return Amount(
-            cost_status="pm",
-            flags=("amount_missing",),
-            reading="empty",
-            notes=("geen bedrag ingevuld",),
-        )
-    if s.startswith("="):
-        raise AmountError("formula", f"een spreadsheetformule, geen waarde: {raw[:60]!r}")
-    if _ERROR_VALUES.match(s):
-        raise AmountError("error_value", f"een foutwaarde uit de spreadsheet: {raw[:60]!r}")
-    if _NEGATIVE_RE.search(s):
-        raise AmountError(
-            "negative_amount", f"een negatief bedrag is geen kostenpost: {raw[:60]!r}"
-        )
-    marker = _SCALE_MARKER.search(s)
-    # '(x € 1.000)' is a unit for the other figures; '10 x € 1.000' is a count times a price
-    if marker and (
-        marker.group().lstrip().startswith("(") or not re.search(r"\d\s*$", s[: marker.start()])
-    ):
-        scale = _scale_value(marker.group(1) or marker.group(2))
-        s = (s[: marker.start()] + " " + s[marker.end() :]).strip()
-
+        return _EMPTY
+    _refuse_non_amounts(s, raw)
+    s, scale = _take_scale_marker(s, scale)
     words = words or load_amount_words()
-    tokens = _tokenise(s, words)
-    has_pm = any(t.kind == "PM" for t in tokens)
-    has_zero = any(t.kind == "ZERO" for t in tokens)
-    money, rest = _build_mentions(tokens, in_units=scale != 1.0)
-    money = _drop_bare_numbers(money, tokens)
-    # bare numbers read as a year or a count replace their number token, so that attachment and
-    # relations see them where they stand
-    by_start = {t.start: t for t in rest if t.kind in ("COUNT", "YEAR")}
-    tokens = [by_start.get(t.start, t) if t.kind == "NUM" else t for t in tokens]
+    tokens, money = _mentions(s, words, scale)
     if not money:
-        if any(t.kind in ("DATE", "DATEWORD") for t in tokens):
-            raise AmountError("date_not_amount", f"dit lijkt een datum, geen bedrag: {raw[:60]!r}")
-        if has_pm:
-            return Amount(cost_status="pm", reading="p.m.")
-        if has_zero:
-            return Amount(reading="cost neutral")
-        raise AmountError("amount_unreadable", f"geen bedrag gevonden in {raw[:80]!r}")
+        return _without_money(tokens, raw)
     _apply_counts(money, tokens)
     rest_idx = [i for i, _ in enumerate(tokens) if not any(m.first <= i <= m.last for m in money)]
     relations = _attach(money, tokens, rest_idx)
@@ -141,6 +108,82 @@ def parse_amount(
     # relations are decided on quiet readings; the flags that stand are those of the relation and
     # of the mentions finally counted (a dropped breakdown line raises nothing)
     r = _Reader()
+    _flag_relations(r, relations, tokens)
+    reading = _resolve(money, tokens, relations, r, quiet_read)
+    live = [m for m in money if not m.dropped]
+    parts = [_read_mention(m, r, col, scale, fte_rate_eur) for m in live]
+    evidence = weigh_evidence(s, tokens, money, r)
+    totals = _add_up(parts)
+    _check_plausible(
+        max(totals["structural_high_eur"], totals["incidental_high_eur"]), max_amount_eur, raw
+    )
+    fte_values = [m.low for m in live if m.is_fte] + [m.fte_count or 0.0 for m in money]
+    return Amount(
+        **totals,
+        fte=sum(fte_values) or None,
+        cost_status="estimated",
+        flags=tuple(r.flags),
+        reading=reading,
+        notes=tuple(r.notes),
+        evidence=evidence,
+    )
+
+
+_EMPTY = Amount(
+    cost_status="pm", flags=("amount_missing",), reading="empty", notes=("geen bedrag ingevuld",)
+)
+
+
+def _refuse_non_amounts(s: str, raw: str) -> None:
+    """A formula, a spreadsheet error value or a negative amount is no cost: say which."""
+    if s.startswith("="):
+        raise AmountError("formula", f"een spreadsheetformule, geen waarde: {raw[:60]!r}")
+    if _ERROR_VALUES.match(s):
+        raise AmountError("error_value", f"een foutwaarde uit de spreadsheet: {raw[:60]!r}")
+    if _NEGATIVE_RE.search(s):
+        raise AmountError(
+            "negative_amount", f"een negatief bedrag is geen kostenpost: {raw[:60]!r}"
+        )
+
+
+def _take_scale_marker(s: str, scale: float) -> tuple[str, float]:
+    """'(x € 1.000)' in the text is the unit of its other figures: the text without it, and the
+    scale it sets. '10 x € 1.000' is a count times a price and stays."""
+    marker = _SCALE_MARKER.search(s)
+    if marker and (
+        marker.group().lstrip().startswith("(") or not re.search(r"\d\s*$", s[: marker.start()])
+    ):
+        scale = _scale_value(marker.group(1) or marker.group(2))
+        s = (s[: marker.start()] + " " + s[marker.end() :]).strip()
+    return s, scale
+
+
+def _mentions(s: str, words: AmountWords, scale: float) -> tuple[list[_Token], list[_Money]]:
+    """The tokens and the money mentions of the text. Bare numbers read as a year or a count
+    replace their number token, so that attachment and relations see them where they stand."""
+    tokens = _tokenise(s, words)
+    money, rest = _build_mentions(tokens, in_units=scale != 1.0)
+    money = _drop_bare_numbers(money, tokens)
+    by_start = {t.start: t for t in rest if t.kind in ("COUNT", "YEAR")}
+    return [by_start.get(t.start, t) if t.kind == "NUM" else t for t in tokens], money
+
+
+def _without_money(tokens: list[_Token], raw: str) -> Amount:
+    """A text with no amount in it: a date is refused, 'p.m.' is p.m., 'nihil' costs nothing,
+    anything else is unreadable."""
+    kinds = {t.kind for t in tokens}
+    if kinds & {"DATE", "DATEWORD"}:
+        raise AmountError("date_not_amount", f"dit lijkt een datum, geen bedrag: {raw[:60]!r}")
+    if "PM" in kinds:
+        return Amount(cost_status="pm", reading="p.m.")
+    if "ZERO" in kinds:
+        return Amount(reading="cost neutral")
+    raise AmountError("amount_unreadable", f"geen bedrag gevonden in {raw[:80]!r}")
+
+
+def _flag_relations(r: _Reader, relations: list[str], tokens: list[_Token]) -> None:
+    """What the words around the amounts say about what is counted: a part of an amount, another
+    payer, a p.m. beside the amount."""
     if "FRACTION" in relations:
         r.flag(
             "amount_ambiguous",
@@ -151,43 +194,30 @@ def parse_amount(
             "amount_ambiguous",
             "de tekst noemt cofinanciering of dekking: mogelijk betaalt een ander een deel",
         )
-    if has_pm:
+    if any(t.kind == "PM" for t in tokens):
         r.flag(
             "amount_partly_pm", "naast een bedrag staat 'p.m.': alleen het bekende deel is geteld"
         )
-    reading = _resolve(money, tokens, relations, r, quiet_read)
-    live = [m for m in money if not m.dropped]
-    parts = [_read_mention(m, r, col, scale, fte_rate_eur) for m in live]
-    evidence = weigh_evidence(s, tokens, money, r)
 
-    structural = [0.0, 0.0]
-    incidental = [0.0, 0.0]
-    starts: list[int] = []
-    ends: list[int] = []
+
+def _add_up(parts: list[_Part]) -> dict[str, object]:
+    """The counted parts added up by kind (low and high), rounded to cents once; the first year
+    of any part, and the last year when nothing is structural."""
+    totals = {"structural": [0.0, 0.0], "incidental": [0.0, 0.0]}
     for p in parts:
-        target = structural if p.kind == "structural" else incidental
+        target = totals["structural" if p.kind == "structural" else "incidental"]
         target[0] += p.low
         target[1] += p.high
-        if p.start:
-            starts.append(p.start)
-        if p.end:
-            ends.append(p.end)
-    fte_values = [m.low for m in live if m.is_fte] + [m.fte_count or 0.0 for m in money]
-    _check_plausible(max(structural[1], incidental[1]), max_amount_eur, raw)
-    return Amount(
-        structural_low_eur=round(structural[0], 2),
-        structural_high_eur=round(structural[1], 2),
-        incidental_low_eur=round(incidental[0], 2),
-        incidental_high_eur=round(incidental[1], 2),
-        first_year=min(starts) if starts else None,
-        last_year=max(ends) if ends and structural[1] == 0 else None,
-        fte=sum(fte_values) or None,
-        cost_status="estimated",
-        flags=tuple(r.flags),
-        reading=reading,
-        notes=tuple(r.notes),
-        evidence=evidence,
-    )
+    starts = [p.start for p in parts if p.start]
+    ends = [p.end for p in parts if p.end]
+    return {
+        "structural_low_eur": round(totals["structural"][0], 2),
+        "structural_high_eur": round(totals["structural"][1], 2),
+        "incidental_low_eur": round(totals["incidental"][0], 2),
+        "incidental_high_eur": round(totals["incidental"][1], 2),
+        "first_year": min(starts) if starts else None,
+        "last_year": max(ends) if ends and totals["structural"][1] == 0 else None,
+    }
 
 
 def _check_plausible(euros: float, limit: float | None, raw: str) -> None:
