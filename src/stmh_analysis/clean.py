@@ -175,14 +175,9 @@ def _parse_row_cost(
     """One row's cost cells (text, numbers or year columns) -> one amount, or the first error."""
     if year_columns:
         return _parse_year_columns(year_columns, basis, reference)
-    total: list[float] = [0.0, 0.0, 0.0, 0.0]
-    years: list[int] = []
-    flags: list[str] = []
-    notes: list[str] = []
-    fte = 0.0
     scale_of = _scales(scales)
     number_of = _scales(values)  # cells typed as numbers: their value, exact
-    any_estimate = False
+    amounts = []
     for fieldname, text in costs:
         options = {
             "basis": _FIELD_BASIS.get(fieldname) or basis,
@@ -194,42 +189,34 @@ def _parse_row_cost(
         }
         try:
             if fieldname in number_of:
-                a = amount_from_number(number_of[fieldname], **options)
+                amounts.append(amount_from_number(number_of[fieldname], **options))
             else:
-                a = parse_amount(text, **options)
+                amounts.append(parse_amount(text, **options))
         except AmountError as exc:
             exc.column_field = fieldname  # type: ignore[attr-defined]
             return exc
-        flags += a.flags
-        notes += a.notes
-        if a.cost_status == "pm":
-            continue
-        any_estimate = True
-        for i, v in enumerate(
-            (
-                a.structural_low_eur,
-                a.structural_high_eur,
-                a.incidental_low_eur,
-                a.incidental_high_eur,
-            )
-        ):
-            total[i] += v
-        years += [y for y in (a.first_year, a.last_year) if y]
-        fte += a.fte or 0.0
-    if not any_estimate:
+    return _add_cells(amounts)
+
+
+def _add_cells(amounts: list[Amount]) -> Amount:
+    """The amounts of a row's cost cells as one: added up, every flag and note kept (once); p.m.
+    when no cell holds an estimate, and 'no amount' when the row has no cost cell at all."""
+    flags = tuple(dict.fromkeys(f for a in amounts for f in a.flags))
+    notes = tuple(dict.fromkeys(n for a in amounts for n in a.notes))
+    estimates = [a for a in amounts if a.cost_status != "pm"]
+    if not estimates:
         return Amount(
-            cost_status="pm",
-            flags=tuple(dict.fromkeys(flags if costs else ["amount_missing"])),
-            notes=tuple(dict.fromkeys(notes)),
+            cost_status="pm", flags=flags if amounts else ("amount_missing",), notes=notes
         )
+    years = [y for a in estimates for y in (a.first_year, a.last_year) if y]
     return Amount(
-        *total,
+        *(sum(getattr(a, c) for a in estimates) for c in AMOUNT_COLUMNS),
         first_year=min(years) if years else None,
         last_year=max(years) if len(years) > 1 else None,
-        fte=fte or None,
+        fte=sum(a.fte or 0.0 for a in estimates) or None,
         cost_status="estimated",
-        flags=tuple(dict.fromkeys(flags)),
-        notes=tuple(dict.fromkeys(notes)),
+        flags=flags,
+        notes=notes,
     )
 
 
@@ -291,7 +278,22 @@ def _column(rows: pd.DataFrame, name: str) -> pd.Series:
 def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """Amount columns for each row, or the parse error. Distinct inputs are parsed once."""
     cost_fields = [f for f in ("cost", "cost_structural", "cost_incidental") if f in rows.columns]
-    keys = list(
+    keys = _cost_keys(rows, cost_fields)
+    n = len(cost_fields)
+    cache: dict[tuple, Amount | AmountError] = {}
+    for key in set(keys):
+        costs = tuple((f, t) for f, t in zip(cost_fields, key[:n], strict=True) if t.strip())
+        cache[key] = _parse_row_cost(costs, *key[n : n + 5], reference)
+    out = _amount_frame([cache[k] for k in keys], rows.index)
+    out["cost_text"] = _joined_cost_text(rows, cost_fields)
+    out["cost_cells"] = pd.array([_cost_cells_text(k, cost_fields) for k in keys], dtype="string")
+    return out
+
+
+def _cost_keys(rows: pd.DataFrame, cost_fields: list[str]) -> list[tuple[str, ...]]:
+    """Per row, every cell the amount reader reads: the cost cells, then basis, duration, the
+    column units, the typed numbers and the year columns (the order `_parse_row_cost` takes)."""
+    return list(
         zip(
             *(rows[f].fillna("").astype(str) for f in cost_fields),
             rows["basis"].fillna("").astype(str),
@@ -302,19 +304,16 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             strict=True,
         )
     )
-    n = len(cost_fields)
-    cache: dict[tuple, Amount | AmountError] = {}
-    for key in set(keys):
-        costs = tuple((f, t) for f, t in zip(cost_fields, key[:n], strict=True) if t.strip())
-        cache[key] = _parse_row_cost(costs, *key[n : n + 5], reference)
-    results = [cache[k] for k in keys]
+
+
+def _amount_frame(results: list[Amount | AmountError], index: pd.Index) -> pd.DataFrame:
+    """The amount columns of the rows; a row whose cost could not be read has zeros and its
+    error (code, message, the field it was in)."""
     ok = [r if isinstance(r, Amount) else Amount() for r in results]
-    out = pd.DataFrame(
+    errors = [r if isinstance(r, AmountError) else None for r in results]
+    return pd.DataFrame(
         {
-            "structural_low_eur": [a.structural_low_eur for a in ok],
-            "structural_high_eur": [a.structural_high_eur for a in ok],
-            "incidental_low_eur": [a.incidental_low_eur for a in ok],
-            "incidental_high_eur": [a.incidental_high_eur for a in ok],
+            **{c: [getattr(a, c) for a in ok] for c in AMOUNT_COLUMNS},
             "first_year": pd.array([a.first_year for a in ok], dtype="Int64"),
             "last_year": pd.array([a.last_year for a in ok], dtype="Int64"),
             "fte": pd.array([a.fte for a in ok], dtype="Float64").astype(float),
@@ -322,34 +321,29 @@ def parse_costs(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             "amount_flags": pd.array([";".join(a.flags) for a in ok], dtype="string"),
             "amount_notes": pd.array(["; ".join(a.notes) for a in ok], dtype="string"),
             "cost_error": pd.array(
-                [r.reason if isinstance(r, AmountError) else "" for r in results], dtype="string"
+                [e.reason if e is not None else "" for e in errors], dtype="string"
             ),
             "cost_error_message": pd.array(
-                [str(r) if isinstance(r, AmountError) else "" for r in results], dtype="string"
+                [str(e) if e is not None else "" for e in errors], dtype="string"
             ),
             "cost_error_field": pd.array(
-                [
-                    getattr(r, "column_field", "") if isinstance(r, AmountError) else ""
-                    for r in results
-                ],
+                [getattr(e, "column_field", "") if e is not None else "" for e in errors],
                 dtype="string",
             ),
         },
-        index=rows.index,
+        index=index,
     )
-    cost_text = (
-        rows[cost_fields[0]].fillna("").astype(str)
-        if cost_fields
-        else pd.Series("", index=rows.index)
-    )
+
+
+def _joined_cost_text(rows: pd.DataFrame, cost_fields: list[str]) -> pd.Series:
+    """The row's cost cells as the partner wrote them, the filled ones joined with ' | '."""
+    if not cost_fields:
+        return pd.Series("", index=rows.index, dtype="string")
+    text = rows[cost_fields[0]].fillna("").astype(str)
     for f in cost_fields[1:]:
         extra = rows[f].fillna("").astype(str)
-        cost_text = cost_text.where(
-            extra == "", np.where(cost_text == "", extra, cost_text + " | " + extra)
-        )
-    out["cost_text"] = cost_text.astype("string")
-    out["cost_cells"] = pd.array([_cost_cells_text(k, cost_fields) for k in keys], dtype="string")
-    return out
+        text = text.where(extra == "", np.where(text == "", extra, text + " | " + extra))
+    return text.astype("string")
 
 
 _CELL_LABELS = ("structureel/incidenteel", "looptijd", "eenheid", "bedragen", "jaren")
@@ -502,37 +496,46 @@ def merge_duplicates(
     proposals["co_submitters"] = ""
     proposals["duplicate_merged"] = proposals["merged_rows"] > 1
     proposals["duplicate_amounts_differ"] = False
-    multi = frame[size > 1]
-    if len(multi):
-        for group, rows in multi.groupby("_group", sort=False):
-            idx = proposals.index[proposals["_group"] == group][0]
-            first_org = proposals.at[idx, "organisation"]
-            others = sorted(set(rows["organisation"]) - {first_org})
-            proposals.at[idx, "co_submitters"] = ";".join(others)
-            amounts = rows[AMOUNT_COLUMNS].drop_duplicates()
-            proposals.at[idx, "duplicate_amounts_differ"] = len(amounts) > 1
+    _note_merged_groups(proposals, frame[size > 1])
     proposals["possible_duplicate_of"] = ""
     proposals["possible_duplicate"] = False
     _separate_same_ids(proposals)
-    if near:
-        by_key = proposals.set_index(["theme", "_title_key"])["proposal_id"]
-        by_key = by_key[~by_key.index.duplicated()]
-        for theme, a, b in near:
-            ida, idb = by_key.get((theme, a)), by_key.get((theme, b))
-            if ida is None or idb is None or ida == idb:
-                continue
-            for me, other in ((ida, idb), (idb, ida)):
-                mask = proposals["proposal_id"] == me
-                current = proposals.loc[mask, "possible_duplicate_of"].iloc[0]
-                proposals.loc[mask, "possible_duplicate_of"] = ";".join(
-                    filter(None, [current, other])
-                )
-                proposals.loc[mask, "possible_duplicate"] = True
+    _mark_near_duplicates(proposals, near)
     places = ["source_file", "source_sheet", "source_row"]
     locations = frame[[*places, "_group"]].merge(
         proposals[["_group", "proposal_id"]], on="_group", how="left"
     )[[*places, "proposal_id"]]
     return proposals, id_map, locations.reset_index(drop=True)
+
+
+def _note_merged_groups(proposals: pd.DataFrame, multi: pd.DataFrame) -> None:
+    """On each proposal merged from several rows: the other partners that sent it
+    (co-submitters) and whether the rows' amounts differ."""
+    for group, rows in multi.groupby("_group", sort=False):
+        idx = proposals.index[proposals["_group"] == group][0]
+        others = sorted(set(rows["organisation"]) - {proposals.at[idx, "organisation"]})
+        proposals.at[idx, "co_submitters"] = ";".join(others)
+        proposals.at[idx, "duplicate_amounts_differ"] = (
+            len(rows[AMOUNT_COLUMNS].drop_duplicates()) > 1
+        )
+
+
+def _mark_near_duplicates(proposals: pd.DataFrame, near: list[tuple[str, str, str]]) -> None:
+    """Each pair of similar titles in a theme (not merged): both proposals name the other as a
+    possible duplicate, for the analyst to decide."""
+    if not near:
+        return
+    by_key = proposals.set_index(["theme", "_title_key"])["proposal_id"]
+    by_key = by_key[~by_key.index.duplicated()]
+    for theme, a, b in near:
+        ida, idb = by_key.get((theme, a)), by_key.get((theme, b))
+        if ida is None or idb is None or ida == idb:
+            continue
+        for me, other in ((ida, idb), (idb, ida)):
+            mask = proposals["proposal_id"] == me
+            current = proposals.loc[mask, "possible_duplicate_of"].iloc[0]
+            proposals.loc[mask, "possible_duplicate_of"] = ";".join(filter(None, [current, other]))
+            proposals.loc[mask, "possible_duplicate"] = True
 
 
 def _separate_same_ids(proposals: pd.DataFrame) -> None:
