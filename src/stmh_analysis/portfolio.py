@@ -13,7 +13,7 @@ Proposals without a cost (`pm`) and those appraised `niet_kansrijk` are never se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -115,59 +115,20 @@ def select_optimal(
         return Selection(np.zeros(0, bool), 0.0, 0.0, 0.0)
     subset = prune_dominated(structural, incidental, value, themes, budget)
     if len(subset) < n:
-        sub = select_optimal(
-            structural[subset],
-            incidental[subset],
-            value[subset],
-            themes[subset],
-            budget,
-            require_each_theme,
-        )
-        chosen = np.zeros(n, bool)
-        chosen[subset[sub.chosen]] = True
-        unmet = set(sub.themes_unmet)
-        if require_each_theme:  # a theme pruned away entirely had nothing that fits: name it too
-            unmet |= set(themes) - set(themes[subset])
-        return Selection(
-            chosen, sub.value, sub.structural_eur, sub.incidental_eur, tuple(sorted(unmet))
+        return _select_among(
+            subset, structural, incidental, value, themes, budget, require_each_theme
         )
     cost = structural + incidental
     scale = cost.sum() or 1.0
     # The cost term is at most 0.1 in total, below the smallest value step (0.5): it only breaks ties.
     objective = -(value - 0.1 * cost / scale)
-    rows = [structural, incidental]
-    upper = [budget.structural_eur, budget.incidental_eur]
-    lower = [-np.inf, -np.inf]
-    unmet: list[str] = []
-    if require_each_theme:
-        for theme in sorted(set(themes)):
-            members = themes == theme
-            fits = (
-                members
-                & (structural <= budget.structural_eur)
-                & (incidental <= budget.incidental_eur)
-            )
-            if not fits.any():
-                unmet.append(
-                    theme
-                )  # no proposal of this theme fits on its own: the requirement is dropped
-                continue
-            rows.append(members.astype(float))
-            lower.append(1.0)
-            upper.append(np.inf)
-    constraint = LinearConstraint(np.vstack(rows), lower, upper)
+    constraint, unmet = _constraints(structural, incidental, themes, budget, require_each_theme)
     result = milp(objective, constraints=constraint, integrality=np.ones(n), bounds=Bounds(0, 1))
     if result.x is None:
         if require_each_theme:
             # One per theme cannot be had together within the budget: say so, solve without it.
             free = select_optimal(structural, incidental, value, themes, budget, False)
-            return Selection(
-                free.chosen,
-                free.value,
-                free.structural_eur,
-                free.incidental_eur,
-                tuple(sorted(set(themes))),
-            )
+            return replace(free, themes_unmet=tuple(sorted(set(themes))))
         raise PortfolioError(f"het budgetscenario kon niet worden opgelost: {result.message}")
     chosen = result.x > 0.5
     return Selection(
@@ -177,6 +138,44 @@ def select_optimal(
         float(incidental[chosen].sum()),
         tuple(unmet),
     )
+
+
+def _select_among(subset, structural, incidental, value, themes, budget, require_each_theme):
+    """The selection solved on the proposals `subset` keeps (the others are dominated), told
+    for all of them; with 'each theme', a theme pruned away entirely had nothing that fits."""
+    sub = select_optimal(
+        structural[subset], incidental[subset], value[subset], themes[subset], budget,
+        require_each_theme,
+    )  # fmt: skip
+    chosen = np.zeros(len(value), bool)
+    chosen[subset[sub.chosen]] = True
+    unmet = set(sub.themes_unmet)
+    if require_each_theme:
+        unmet |= set(themes) - set(themes[subset])
+    return replace(sub, chosen=chosen, themes_unmet=tuple(sorted(unmet)))
+
+
+def _constraints(
+    structural, incidental, themes, budget: Budget, require_each_theme: bool
+) -> tuple[LinearConstraint, list[str]]:
+    """Both budgets, and with 'each theme' at least one proposal per theme; a theme none of whose
+    proposals fits on its own drops out of that requirement and is returned as unmet."""
+    rows = [structural, incidental]
+    upper = [budget.structural_eur, budget.incidental_eur]
+    lower = [-np.inf, -np.inf]
+    unmet: list[str] = []
+    for theme in sorted(set(themes)) if require_each_theme else ():
+        members = themes == theme
+        fits = (
+            members & (structural <= budget.structural_eur) & (incidental <= budget.incidental_eur)
+        )
+        if not fits.any():
+            unmet.append(theme)
+            continue
+        rows.append(members.astype(float))
+        lower.append(1.0)
+        upper.append(np.inf)
+    return LinearConstraint(np.vstack(rows), lower, upper), unmet
 
 
 def select_greedy(
@@ -196,6 +195,13 @@ def select_greedy(
     return Selection(chosen, float(value[chosen].sum()), used_s, used_i)
 
 
+# What the portfolio table shows of each proposal, beside its selections.
+PORTFOLIO_COLUMNS = [
+    "proposal_id", "rank_overall", "theme", "organisation", "title", "appraisal", "cost_status",
+    "structural_low_eur", "structural_high_eur", "incidental_low_eur", "incidental_high_eur",
+]  # fmt: skip
+
+
 def build_portfolio(
     ranking: pd.DataFrame,
     budget: Budget,
@@ -211,21 +217,7 @@ def build_portfolio(
     cand = frame[can]
     value = cand["appraisal"].fillna("").replace("", "none").map(values).to_numpy(float)
     themes = cand["theme"].to_numpy(str)
-    out = frame[
-        [
-            "proposal_id",
-            "rank_overall",
-            "theme",
-            "organisation",
-            "title",
-            "appraisal",
-            "cost_status",
-            "structural_low_eur",
-            "structural_high_eur",
-            "incidental_low_eur",
-            "incidental_high_eur",
-        ]
-    ].copy()
+    out = frame[PORTFOLIO_COLUMNS].copy()
     out["candidate"] = can.to_numpy()
     summary = []
     for side in ("low", "high"):
@@ -240,26 +232,29 @@ def build_portfolio(
             col = f"in_{method}_{side}"
             out[col] = False
             out.loc[can[can].index, col] = sel.chosen
-            summary.append(
-                {
-                    "scenario": f"{method}_{side}",
-                    "method": method,
-                    "costs": side,
-                    "proposals": int(sel.chosen.sum()),
-                    "value": sel.value,
-                    "structural_eur": sel.structural_eur,
-                    "incidental_eur": sel.incidental_eur,
-                    "budget_structural_eur": budget.structural_eur,
-                    "budget_incidental_eur": budget.incidental_eur,
-                    "themes_unmet": ";".join(sel.themes_unmet),
-                }
-            )
+            summary.append(_summary_row(method, side, sel, budget))
     out["fits"] = np.select(
         [out["in_optimal_low"] & out["in_optimal_high"], out["in_optimal_low"]],
         ["beide_ramingen", "alleen_lage_raming"],
         default="",
     )
     return out, pd.DataFrame(summary)
+
+
+def _summary_row(method: str, side: str, sel: Selection, budget: Budget) -> dict[str, object]:
+    """One line of the portfolio summary: a method at the low or high estimates."""
+    return {
+        "scenario": f"{method}_{side}",
+        "method": method,
+        "costs": side,
+        "proposals": int(sel.chosen.sum()),
+        "value": sel.value,
+        "structural_eur": sel.structural_eur,
+        "incidental_eur": sel.incidental_eur,
+        "budget_structural_eur": budget.structural_eur,
+        "budget_incidental_eur": budget.incidental_eur,
+        "themes_unmet": ";".join(sel.themes_unmet),
+    }
 
 
 def cost_gap(proposals: pd.DataFrame, budget: Budget, labels: dict[str, str]) -> pd.DataFrame:

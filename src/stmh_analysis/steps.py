@@ -93,6 +93,44 @@ class RankOutput:
     keys: dict[str, str] = field(default_factory=dict)  # theme -> what its briefing shows
 
 
+def _given_or(given: object, setting: float, name: str) -> float:
+    """A budget given to this step ('2 mln', 2000000), read as euros; the setting when not given."""
+    return setting if given is None else parse_euros(given, name)
+
+
+def rank_parameters(
+    reference: Reference,
+    budget,
+    *,
+    budget_from_settings: tuple[bool, bool],
+    require_each_theme: bool,
+    criteria: list[str],
+    weights: dict[str, float] | None,
+) -> dict:
+    """What the ranking and the budget scenario worked with, as the documents state it: the
+    budget and where each half came from (settings or a parameter of this step), the appraisal
+    values, the ranking rule and the horizon."""
+    structural_from_settings, incidental_from_settings = budget_from_settings
+    first, last = reference.budget_incidental_years
+    per_year = euro_short(reference.budget_incidental_eur_per_year)
+    return {
+        "budget_structural_eur": budget.structural_eur,
+        "budget_incidental_eur": budget.incidental_eur,
+        "budget_incidental_note": f"{per_year} per jaar in {first}–{last}"
+        if incidental_from_settings
+        else "",
+        "appraisal_values": dict(reference.appraisal_values),
+        "sources": {
+            "budget_structural_eur": "settings" if structural_from_settings else "parameter",
+            "budget_incidental_eur": "settings" if incidental_from_settings else "parameter",
+        },
+        "require_each_theme": bool(require_each_theme),
+        "ranking_criteria": criteria,
+        "ranking_weights": dict(weights or {}),
+        "horizon_years": reference.horizon_length,
+    }
+
+
 def rank_and_select(
     proposals: pd.DataFrame,
     reference: Reference,
@@ -110,12 +148,8 @@ def rank_and_select(
     from stmh_analysis.scenarios import frontier_of_base, load_scenarios, solve_scenarios
 
     budget = Budget(
-        reference.budget_structural_eur
-        if budget_structural_eur is None
-        else parse_euros(budget_structural_eur, "budget_structural_eur"),
-        reference.budget_incidental_eur
-        if budget_incidental_eur is None
-        else parse_euros(budget_incidental_eur, "budget_incidental_eur"),
+        _given_or(budget_structural_eur, reference.budget_structural_eur, "budget_structural_eur"),
+        _given_or(budget_incidental_eur, reference.budget_incidental_eur, "budget_incidental_eur"),
     )
     criteria = list(ranking_criteria or DEFAULT_CRITERIA)
     ranking = rank_proposals(
@@ -129,26 +163,14 @@ def rank_and_select(
         ranking, budget, reference.appraisal_values, require_each_theme
     )
     gap = cost_gap(proposals, budget, reference.theme_labels)
-    first, last = reference.budget_incidental_years
-    params = {
-        "budget_structural_eur": budget.structural_eur,
-        "budget_incidental_eur": budget.incidental_eur,
-        "budget_incidental_note": (
-            f"{euro_short(reference.budget_incidental_eur_per_year)} per jaar in {first}–{last}"
-        )
-        if budget_incidental_eur is None
-        else "",
-        "appraisal_values": dict(reference.appraisal_values),
-        # where each value came from: the reference settings, or a parameter of this step
-        "sources": {
-            "budget_structural_eur": "settings" if budget_structural_eur is None else "parameter",
-            "budget_incidental_eur": "settings" if budget_incidental_eur is None else "parameter",
-        },
-        "require_each_theme": bool(require_each_theme),
-        "ranking_criteria": criteria,
-        "ranking_weights": dict(ranking_weights or {}),
-        "horizon_years": reference.horizon_length,
-    }
+    params = rank_parameters(
+        reference,
+        budget,
+        budget_from_settings=(budget_structural_eur is None, budget_incidental_eur is None),
+        require_each_theme=require_each_theme,
+        criteria=criteria,
+        weights=ranking_weights,
+    )
     extra = {
         str(name): parse_euros(eur, f"scenario {name}")
         for name, eur in (extra_scenarios or {}).items()
