@@ -149,38 +149,41 @@ def compare_proposals(
     new = current[~current["proposal_id"].isin(baseline["proposal_id"])]
     gone = baseline[~baseline["proposal_id"].isin(current["proposal_id"])]
     renamed = match_retitled(new, gone)
+    matched_new = {p[0] for p in renamed}
+    matched_old = {p[1] for p in renamed}
+    cost = "cost" in fields
+    rows = [
+        *(
+            _change_row("new", rec, new=describe("cost", rec) if cost else "")
+            for rec in new[~new["proposal_id"].isin(matched_new)].to_dict("records")
+        ),
+        *(
+            _change_row("withdrawn", rec, old=describe("cost", rec) if cost else "")
+            for rec in gone[~gone["proposal_id"].isin(matched_old)].to_dict("records")
+        ),
+        *_field_changes(_paired(current, baseline, renamed), fields, describe),
+    ]
+    return _in_reading_order(pd.DataFrame(rows, columns=CHANGE_COLUMNS))
+
+
+def _paired(current: pd.DataFrame, baseline: pd.DataFrame, renamed: list) -> pd.DataFrame:
+    """Each proposal in both versions (same id, or retitled with the evidence for it), its
+    baseline's columns beside it with the suffix '_old'."""
     pairs = pd.DataFrame(renamed, columns=["proposal_id", "old_id", "evidence"])
     same = current[current["proposal_id"].isin(baseline["proposal_id"])][["proposal_id"]].assign(
         old_id=lambda f: f["proposal_id"], evidence=""
     )
     links = pd.concat([same, pairs], ignore_index=True)
     assert links["proposal_id"].is_unique and links["old_id"].is_unique
-    both = links.merge(current, on="proposal_id", validate="1:1").merge(
+    return links.merge(current, on="proposal_id", validate="1:1").merge(
         baseline, left_on="old_id", right_on="proposal_id", suffixes=("", "_old"), validate="1:1"
     )
+
+
+def _field_changes(both: pd.DataFrame, fields: Sequence[str], describe: Callable) -> list[dict]:
+    """A 'changed' row for every field whose value differs between the two versions (the
+    cost counts as one field over its amount columns)."""
     rows = []
-
-    def row(kind: str, rec: dict, **more: object) -> dict:
-        return {
-            "kind": kind,
-            "proposal_id": rec["proposal_id"],
-            "title": rec["title"],
-            "organisation": rec["organisation"],
-            "theme": rec["theme"],
-            "old_theme": more.pop("old_theme", rec["theme"]),
-            "field": "",
-            "old": "",
-            "new": "",
-            "evidence": "",
-            **more,
-        }
-
-    matched_new = {p[0] for p in renamed}
-    matched_old = {p[1] for p in renamed}
-    for rec in new[~new["proposal_id"].isin(matched_new)].to_dict("records"):
-        rows.append(row("new", rec, new=describe("cost", rec) if "cost" in fields else ""))
-    for rec in gone[~gone["proposal_id"].isin(matched_old)].to_dict("records"):
-        rows.append(row("withdrawn", rec, old=describe("cost", rec) if "cost" in fields else ""))
     for rec in both.to_dict("records"):
         old = {k.removesuffix("_old"): v for k, v in rec.items() if k.endswith("_old")}
         for name in fields:
@@ -188,21 +191,37 @@ def compare_proposals(
             if all(_same(rec.get(c), old.get(c)) for c in columns if c in old):
                 continue
             rows.append(
-                row(
-                    "changed",
-                    rec,
-                    old_theme=old["theme"],
-                    field=name,
-                    old=describe(name, old),
-                    new=describe(name, rec),
-                    evidence=rec["evidence"],
+                _change_row(
+                    "changed", rec, old_theme=old["theme"], field=name,
+                    old=describe(name, old), new=describe(name, rec), evidence=rec["evidence"],
                 )
-            )
+            )  # fmt: skip
+    return rows
+
+
+def _change_row(kind: str, rec: dict, **more: object) -> dict:
+    """One line of the changes table about the proposal `rec`."""
+    return {
+        "kind": kind,
+        "proposal_id": rec["proposal_id"],
+        "title": rec["title"],
+        "organisation": rec["organisation"],
+        "theme": rec["theme"],
+        "old_theme": more.pop("old_theme", rec["theme"]),
+        "field": "",
+        "old": "",
+        "new": "",
+        "evidence": "",
+        **more,
+    }
+
+
+def _in_reading_order(changes: pd.DataFrame) -> pd.DataFrame:
+    """New first, then withdrawn, then changed; within each by theme, title and field."""
+    if changes.empty:
+        return changes
     order = {"new": 0, "withdrawn": 1, "changed": 2}
-    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    if out.empty:
-        return out
-    return out.sort_values(
+    return changes.sort_values(
         ["kind", "theme", "title", "field"], key=lambda s: s.map(order) if s.name == "kind" else s
     ).reset_index(drop=True)
 
