@@ -768,36 +768,13 @@ def read_workbook(
     file = name or path.name
     result = read_file(path, reference.limits)
     if result.error_code:
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    "error",
-                    file,
-                    result.error_code,
-                    f"bestand niet gelezen: {result.error_message}",
-                )
-            ],
-            False,
-        )
-    problems: list[Problem] = []
-    if result.encoding == "latin-1":
-        problems.append(
-            Problem(
-                "warning", file, "encoding_guessed", "tekenset niet herkend; gelezen als Latin-1"
-            )
-        )
+        message = f"bestand niet gelezen: {result.error_message}"
+        return [], [], [Problem("error", file, result.error_code, message)], False
+    problems = _file_notices(result, file)
     rows: list[dict] = []
     skipped: list[dict] = []
-    visible = [s for s in result.sheets if not s.hidden]
-    for sheet in result.sheets:
-        if sheet.hidden:
-            problems.append(
-                Problem("notice", file, "hidden_sheet", "verborgen blad; niet gelezen (maak het blad zichtbaar als het meetelt)", sheet.name)
-            )  # fmt: skip
     budget_lines: dict[str, list[dict]] = {}
-    for sheet in visible:
+    for sheet in (s for s in result.sheets if not s.hidden):
         lines = read_budget_sheet(sheet, reference)
         if lines is not None:  # cost lines keyed by proposal number, on a sheet of their own
             for line in lines:
@@ -816,20 +793,42 @@ def read_workbook(
         rows += d
         skipped += s
         problems += p
-    words = workbook_words(reference)
-    problems += _apply_budget_lines(rows, budget_lines, file)
+    rows, more_skipped, more_problems = _across_sheets(rows, budget_lines, file, reference)
+    return rows, skipped + more_skipped, problems + more_problems, True
+
+
+def _file_notices(result, file: str) -> list[Problem]:
+    """What the reader says of the file as a whole: a guessed encoding, each hidden sheet."""
+    problems = []
+    if result.encoding == "latin-1":
+        problems.append(
+            Problem(
+                "warning", file, "encoding_guessed", "tekenset niet herkend; gelezen als Latin-1"
+            )
+        )
+    for sheet in result.sheets:
+        if sheet.hidden:
+            problems.append(
+                Problem("notice", file, "hidden_sheet", "verborgen blad; niet gelezen (maak het blad zichtbaar als het meetelt)", sheet.name)
+            )  # fmt: skip
+    return problems
+
+
+def _across_sheets(
+    rows: list[dict], budget_lines: dict[str, list[dict]], file: str, reference: Reference
+) -> tuple[list[dict], list[dict], list[Problem]]:
+    """What is decided over all sheets of a file: budget lines onto their proposals, year rows
+    joined, copies of a sheet dropped, and per sheet the columns no field used."""
+    problems = _apply_budget_lines(rows, budget_lines, file)
     rows, year_rows, year_problems = _join_year_rows(rows, file)
-    skipped += year_rows
-    problems += year_problems
-    rows, copied, copy_problems = _drop_copy_sheets(rows, file, words)
-    skipped += copied
-    problems += copy_problems
+    rows, copied, copy_problems = _drop_copy_sheets(rows, file, workbook_words(reference))
+    problems += year_problems + copy_problems
     for sheet_name in dict.fromkeys(r["source_sheet"] for r in rows):
         mine = [r for r in rows if r["source_sheet"] == sheet_name]
         problems += flag_unread_columns(mine, file, sheet_name)
     for r in rows:
         r.pop("_unread", None)
-    return rows, skipped, problems, True
+    return rows, year_rows + copied, problems
 
 
 def read_budget_sheet(sheet: Sheet, reference: Reference) -> list[dict] | None:
@@ -1102,65 +1101,70 @@ def read_submissions(raw_dir: Path, reference: Reference) -> Submissions:
             Problem("error", link.name, "linked_file", "een koppeling (symbolische link) naar een ander bestand; niet gevolgd en niet gelezen")
         )  # fmt: skip
     for path in submission_files(raw_dir):
-        name = path.name
         digest = sha256_file(path)
-        info = {
-            "file": name,
-            "sha256": digest,
-            "bytes": path.stat().st_size,
-            "role": "submission",
-            "read": False,
-        }
-        files.append(info)
-        if is_appraisal_file(path):
-            info["role"] = "appraisals"
+        role, refusal = _file_role(path, digest, seen_hashes)
+        info = {"file": path.name, "sha256": digest, "bytes": path.stat().st_size, "role": role}
+        files.append(info | {"read": False})
+        if role != "submission" or refusal is not None:
+            problems += [refusal] if refusal else []
             continue
-        if is_decisions_file(path):
-            info["role"] = "decisions"  # the analyst's review, read by review.read_decisions
-            continue
-        suffix = path.suffix.lower()
-        if suffix not in SUBMISSION_SUFFIXES:
-            problems.append(
-                Problem("error", name, "not_a_submission", f"'{suffix or 'geen extensie'}' is geen tabel die de run kan lezen (leesbaar: {ACCEPTED_FORMATS}); de voorstellen erin zijn niet meegeteld")
-            )  # fmt: skip
-            continue
-        if digest in seen_hashes:
-            problems.append(
-                Problem(
-                    "notice",
-                    name,
-                    "duplicate_file",
-                    f"zelfde inhoud als {seen_hashes[digest]}; niet dubbel gelezen",
-                )
-            )
-            continue
-        seen_hashes[digest] = name
-        paths[name] = path
-        started = time.perf_counter()
-        d, s, p, readable = read_workbook(path, reference)
-        d, s, p, readable = _within_time(
-            name, time.perf_counter() - started, (d, s, p, readable), reference.limits.seconds
-        )
-        info["read"] = readable and bool(d or s)
-        if readable and not (d or s) and path.stat().st_size > 0:
-            p.append(
-                Problem("error", name, "no_table_in_file", "geen tabel met voorstellen herkend in dit bestand; de voorstellen erin zijn niet meegeteld")
-            )  # fmt: skip
+        seen_hashes[digest] = path.name
+        paths[path.name] = path
+        d, s, p, readable = _read_in_time(path, reference)
+        files[-1]["read"] = readable and bool(d or s)
         rows += d
         skipped += s
         problems += p
     rows, superseded, version_problems = supersede_versions(rows, paths, reference)
-    skipped += superseded
-    problems = version_problems + problems
+    return Submissions(
+        _submission_frame(rows),
+        pd.DataFrame(
+            skipped + superseded, columns=["source_file", "source_sheet", "source_row", "reason"]
+        ),
+        version_problems + problems,
+        pd.DataFrame(files),
+    )
+
+
+def _file_role(path: Path, digest: str, seen_hashes: dict[str, str]) -> tuple[str, Problem | None]:
+    """What a file in the raw folder is (a submission, the appraisals, the analyst's decisions)
+    and, for a submission that will not be read, why: not a table, or a copy of another file."""
+    if is_appraisal_file(path):
+        return "appraisals", None
+    if is_decisions_file(path):
+        return "decisions", None  # the analyst's review, read by review.read_decisions
+    suffix = path.suffix.lower()
+    if suffix not in SUBMISSION_SUFFIXES:
+        return "submission", Problem("error", path.name, "not_a_submission", f"'{suffix or 'geen extensie'}' is geen tabel die de run kan lezen (leesbaar: {ACCEPTED_FORMATS}); de voorstellen erin zijn niet meegeteld")  # fmt: skip
+    if digest in seen_hashes:
+        message = f"zelfde inhoud als {seen_hashes[digest]}; niet dubbel gelezen"
+        return "submission", Problem("notice", path.name, "duplicate_file", message)
+    return "submission", None
+
+
+def _read_in_time(path: Path, reference: Reference) -> tuple[list, list, list, bool]:
+    """One submission file read (within the time limit); a readable file without a table of
+    proposals is an error, so its proposals are not silently missing."""
+    started = time.perf_counter()
+    d, s, p, readable = read_workbook(path, reference)
+    d, s, p, readable = _within_time(
+        path.name, time.perf_counter() - started, (d, s, p, readable), reference.limits.seconds
+    )
+    if readable and not (d or s) and path.stat().st_size > 0:
+        p.append(
+            Problem("error", path.name, "no_table_in_file", "geen tabel met voorstellen herkend in dit bestand; de voorstellen erin zijn niet meegeteld")
+        )  # fmt: skip
+    return d, s, p, readable
+
+
+def _submission_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows read, as the submissions table: text columns as strings, the row number an int."""
     frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
     for col in SUBMISSION_COLUMNS:
         if col != "source_row":
             frame[col] = frame[col].fillna("").astype("string")
     frame["source_row"] = frame["source_row"].astype("int64")
-    skipped_frame = pd.DataFrame(
-        skipped, columns=["source_file", "source_sheet", "source_row", "reason"]
-    )
-    return Submissions(frame, skipped_frame, problems, pd.DataFrame(files))
+    return frame
 
 
 # --- the analysts' appraisals --------------------------------------------------------------------------
