@@ -181,3 +181,26 @@ def test_a_whole_run_never_writes_into_the_raw_folder(tmp_path, bundled_raw):
     assert not log.exists(), log.read_text(encoding="utf-8")
     assert {p.name: p.read_bytes() for p in raw.iterdir()} == before
     assert (out / "reports" / "nota.pdf").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        pytest.param(b"\x00\x01 geen tabel", id="first-unreadable"),
+        pytest.param("Voorstel;Opmerking\nA;b\n".encode(), id="first-without-appraisal-column"),
+    ],
+)
+def test_a_second_appraisal_file_is_named_even_when_the_first_cannot_be_used(tmp_path, first):
+    """Two appraisal files: the run uses the first; when that one cannot be read, the warning that
+    the second was ignored used to vanish, so its appraisals were left out without a word."""
+    from stmh_analysis.ingest import read_appraisals
+
+    (tmp_path / "appreciaties.csv").write_bytes(first)
+    (tmp_path / "appreciaties_v2.csv").write_text(
+        "Titel;Appreciatie\nVoorstel A;kansrijk\n", encoding="utf-8"
+    )
+    appraisals, problems = read_appraisals(tmp_path)
+    assert appraisals.empty
+    codes = {(p.source_file, p.code) for p in problems}
+    assert ("appreciaties_v2.csv", "appraisal_file_ignored") in codes
+    assert any(p.source_file == "appreciaties.csv" for p in problems)

@@ -1188,20 +1188,17 @@ APPRAISAL_FIELDS = {
 }
 
 
+APPRAISAL_COLUMNS = [
+    "source_file", "source_row", "proposal_id", "organisation", "title", "appraisal",
+    "appraisal_note",
+]  # fmt: skip
+
+
 def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """The analysts' appraisal file (appreciaties.csv, .xlsx or .ods), if there is one."""
-    columns = [
-        "source_file",
-        "source_row",
-        "proposal_id",
-        "organisation",
-        "title",
-        "appraisal",
-        "appraisal_note",
-    ]
     found = [p for p in submission_files(raw_dir) if is_appraisal_file(p)]
     if not found:
-        return pd.DataFrame(columns=columns).astype("string"), []
+        return pd.DataFrame(columns=APPRAISAL_COLUMNS).astype("string"), []
     problems: list[Problem] = []
     if len(found) > 1:
         problems.append(
@@ -1211,8 +1208,9 @@ def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
     result = read_file(path)
     visible = [s for s in result.sheets if not s.hidden]
     if result.error_code or not visible:
-        return pd.DataFrame(columns=columns), [
-            Problem("error", path.name, result.error_code or "unreadable_file", f"appreciatiebestand niet gelezen: {result.error_message}")
+        return pd.DataFrame(columns=APPRAISAL_COLUMNS), [
+            *problems,
+            Problem("error", path.name, result.error_code or "unreadable_file", f"appreciatiebestand niet gelezen: {result.error_message}"),
         ]  # fmt: skip
     grid = [[normalise_whitespace(cell_text(v)) for v in row] for row in visible[0].cells]
     header_at = next(
@@ -1224,28 +1222,30 @@ def read_appraisals(raw_dir: Path) -> tuple[pd.DataFrame, list[Problem]]:
         None,
     )
     if header_at is None:
-        return pd.DataFrame(columns=columns), [
-            Problem(
-                "notice",
-                path.name,
-                "no_table",
-                "het appreciatiebestand heeft geen kolom 'Appreciatie'; niet gebruikt",
-            )
+        message = "het appreciatiebestand heeft geen kolom 'Appreciatie'; niet gebruikt"
+        return pd.DataFrame(columns=APPRAISAL_COLUMNS), [
+            *problems,
+            Problem("notice", path.name, "no_table", message),
         ]
-    index = {}
+    records = _appraisal_records(path.name, visible[0].row_numbers, grid, header_at)
+    return pd.DataFrame(records, columns=APPRAISAL_COLUMNS), problems
+
+
+def _appraisal_records(file: str, row_numbers: list[int], grid: list[list[str]], header_at: int):
+    """One record per filled row under the header, each field from the first column its header
+    names (an unnamed field is empty)."""
+    index: dict[str, int] = {}
     for i, c in enumerate(grid[header_at]):
         f = APPRAISAL_FIELDS.get(match_key(c))
         if f and f not in index:
             index[f] = i
     records = []
-    for row_no, row in zip(
-        visible[0].row_numbers[header_at + 1 :], grid[header_at + 1 :], strict=True
-    ):
+    for row_no, row in zip(row_numbers[header_at + 1 :], grid[header_at + 1 :], strict=True):
         if not any(row):
             continue
-        rec = {"source_file": path.name, "source_row": row_no}
-        for f in columns[2:]:
+        rec = {"source_file": file, "source_row": row_no}
+        for f in APPRAISAL_COLUMNS[2:]:
             i = index.get(f)
             rec[f] = row[i] if i is not None and i < len(row) else ""
         records.append(rec)
-    return pd.DataFrame(records, columns=columns), problems
+    return records
