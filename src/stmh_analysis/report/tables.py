@@ -180,52 +180,11 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
     """The named scenarios side by side, a column each (low estimate): proposals chosen, cost,
     value, what is left unspent, and by name which proposals enter or leave against the base."""
     low = data.scenarios[data.scenarios["costs"] == "low"].reset_index(drop=True)
-    high = data.scenarios[data.scenarios["costs"] == "high"].set_index("scenario")
-    if theme is not None:
-        props = data.proposals.set_index("proposal_id")
-        choice = data.scenario_choices.merge(
-            props[["theme", "title", "structural_low_eur", "incidental_low_eur"]],
-            left_on="proposal_id", right_index=True, how="left", validate="m:1",
-        )  # fmt: skip
-        mine = choice[(choice["theme"] == theme) & (choice["costs"] == "low")]
-        base = set(mine[mine["scenario"] == low["scenario"].iloc[0]]["proposal_id"])
-        rows = {
-            "Voorstellen van dit thema gekozen": [],
-            "Structureel per jaar (dit thema)": [],
-            "Incidenteel totaal (dit thema)": [],
-            "Erbij t.o.v. de basis": [],
-            "Eraf t.o.v. de basis": [],
-        }
-        for name in low["scenario"]:
-            chosen = mine[mine["scenario"] == name]
-            ids = set(chosen["proposal_id"])
-            rows["Voorstellen van dit thema gekozen"].append(number(len(ids)))
-            rows["Structureel per jaar (dit thema)"].append(
-                euro(chosen["structural_low_eur"].sum())
-            )
-            rows["Incidenteel totaal (dit thema)"].append(euro(chosen["incidental_low_eur"].sum()))
-            titles = props["title"]
-            rows["Erbij t.o.v. de basis"].append(
-                "; ".join(sorted(titles[p] for p in ids - base)) or "—"
-            )
-            rows["Eraf t.o.v. de basis"].append(
-                "; ".join(sorted(titles[p] for p in base - ids)) or "—"
-            )
-    else:
-        rows = {
-            "Structureel budget per jaar": [euro(v) for v in low["budget_structural_eur"]],
-            "Voorstellen gekozen": [number(v) for v in low["proposals"]],
-            "Voorstellen gekozen (hoge raming)": [
-                number(high.loc[n, "proposals"]) if n in high.index else "—"
-                for n in low["scenario"]
-            ],
-            "Structureel per jaar": [euro(v) for v in low["structural_eur"]],
-            "Incidenteel totaal": [euro(v) for v in low["incidental_eur"]],
-            "Waarde": [value_text(v) for v in low["value"]],
-            "Niet besteed (structureel)": [euro(v) for v in low["unspent_structural_eur"]],
-            "Erbij t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["enters"]],
-            "Eraf t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["leaves"]],
-        }
+    rows = (
+        _programme_scenario_rows(low, data.scenarios)
+        if theme is None
+        else _theme_scenario_rows(data, low, theme)
+    )
     # Who enters and leaves is a list of names: under the table, per scenario, not in narrow columns.
     enters, leaves = rows.pop("Erbij t.o.v. de basis"), rows.pop("Eraf t.o.v. de basis")
     head = tag(
@@ -236,6 +195,62 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
         tag("tr", tag("th", name, scope="row") + join(tag("td", v, cls="num") for v in values))
         for name, values in rows.items()
     )
+    return scrolling(
+        tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios keep")
+    ) + _scenario_moves(list(low["label"]), enters, leaves)
+
+
+def _programme_scenario_rows(low: pd.DataFrame, scenarios: pd.DataFrame) -> dict[str, list]:
+    """The table's rows for the whole programme, a value per scenario (low estimate)."""
+    high = scenarios[scenarios["costs"] == "high"].set_index("scenario")
+    return {
+        "Structureel budget per jaar": [euro(v) for v in low["budget_structural_eur"]],
+        "Voorstellen gekozen": [number(v) for v in low["proposals"]],
+        "Voorstellen gekozen (hoge raming)": [
+            number(high.loc[n, "proposals"]) if n in high.index else "—" for n in low["scenario"]
+        ],
+        "Structureel per jaar": [euro(v) for v in low["structural_eur"]],
+        "Incidenteel totaal": [euro(v) for v in low["incidental_eur"]],
+        "Waarde": [value_text(v) for v in low["value"]],
+        "Niet besteed (structureel)": [euro(v) for v in low["unspent_structural_eur"]],
+        "Erbij t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["enters"]],
+        "Eraf t.o.v. de basis": [str(v).replace(";", "; ") or "—" for v in low["leaves"]],
+    }
+
+
+def _theme_scenario_rows(data: BriefingData, low: pd.DataFrame, theme: str) -> dict[str, list]:
+    """The table's rows for one theme: its proposals each scenario chooses, what they cost, and
+    which of them enter or leave against the base (the first scenario)."""
+    props = data.proposals.set_index("proposal_id")
+    choice = data.scenario_choices.merge(
+        props[["theme", "title", "structural_low_eur", "incidental_low_eur"]],
+        left_on="proposal_id", right_index=True, how="left", validate="m:1",
+    )  # fmt: skip
+    mine = choice[(choice["theme"] == theme) & (choice["costs"] == "low")]
+    base = set(mine[mine["scenario"] == low["scenario"].iloc[0]]["proposal_id"])
+    titles = props["title"]
+    rows: dict[str, list] = {
+        "Voorstellen van dit thema gekozen": [],
+        "Structureel per jaar (dit thema)": [],
+        "Incidenteel totaal (dit thema)": [],
+        "Erbij t.o.v. de basis": [],
+        "Eraf t.o.v. de basis": [],
+    }
+    for name in low["scenario"]:
+        chosen = mine[mine["scenario"] == name]
+        ids = set(chosen["proposal_id"])
+        rows["Voorstellen van dit thema gekozen"].append(number(len(ids)))
+        rows["Structureel per jaar (dit thema)"].append(euro(chosen["structural_low_eur"].sum()))
+        rows["Incidenteel totaal (dit thema)"].append(euro(chosen["incidental_low_eur"].sum()))
+        rows["Erbij t.o.v. de basis"].append(
+            "; ".join(sorted(titles[p] for p in ids - base)) or "—"
+        )
+        rows["Eraf t.o.v. de basis"].append("; ".join(sorted(titles[p] for p in base - ids)) or "—")
+    return rows
+
+
+def _scenario_moves(labels: list[str], enters: list[str], leaves: list[str]) -> Html:
+    """Under the table, per scenario after the base: which proposals come in and which go out."""
     moves = [
         tag("strong", label)
         + Html(": ")
@@ -243,17 +258,12 @@ def scenarios_table(data: BriefingData, theme: str | None = None) -> Html:
         + Html("; ")
         + Html(esc(f"eraf {_names(go)}" if go != "—" else "niets eraf"))
         + Html(".")
-        for label, come, go in zip(low["label"][1:], enters[1:], leaves[1:], strict=True)
+        for label, come, go in zip(labels[1:], enters[1:], leaves[1:], strict=True)
     ]
-    changes = (
-        tag("p", "Ten opzichte van de basis (lage raming):", cls="note")
-        + bullet_list(moves, cls="moves")
-        if moves
-        else EMPTY
-    )
-    return (
-        scrolling(tag("table", tag("thead", head) + tag("tbody", body), cls="data scenarios keep"))
-        + changes
+    if not moves:
+        return EMPTY
+    return tag("p", "Ten opzichte van de basis (lage raming):", cls="note") + bullet_list(
+        moves, cls="moves"
     )
 
 
