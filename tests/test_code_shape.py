@@ -1,5 +1,6 @@
 """Each decision short enough to read in one sitting: no function of the package is longer than
-80 lines, except the ones listed in tests/data/long_functions.csv, which may only shrink."""
+60 lines (a screenful), except the ones listed in tests/data/long_functions.csv, which may only
+shrink. The list is empty now; a function that must stay longer goes there with a comment why."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 LISTED = Path(__file__).with_name("data") / "long_functions.csv"
-MAX_LINES = 80
+MAX_LINES = 60
 
 
 def function_lengths() -> dict[tuple[str, str], int]:

@@ -397,42 +397,16 @@ def check_report(out, reference: Reference) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from stmh_analysis.paths import Paths
     from stmh_analysis.pipeline import (
         InputRejected,
         ParameterError,
-        RunOptions,
         StepFailed,
         run_pipeline,
     )
     from stmh_analysis.runlock import ProjectBusy
 
-    paths = Paths.default().with_overrides(
-        raw=args.raw,
-        processed=args.processed,
-        reports=args.reports,
-        reference=args.reference,
-        releases=args.releases,
-    )
-    options = RunOptions(
-        paths=paths,
-        budget_structural_eur=args.budget,
-        budget_incidental_eur=args.incidental_budget,
-        require_each_theme=args.require_each_theme,
-        ranking_criteria=[c.strip() for c in args.criteria.split(",")] if args.criteria else None,
-        ranking_weights=dict(args.weight) if args.weight else None,
-        audiences=tuple(args.audience) if args.audience else None,
-        title=args.title,
-        reference_code=args.reference_code,
-        date=args.date,
-        jobs=args.jobs,
-        force=args.force,
-        strict=args.strict,
-        keep_edits=args.keep_edits,
-        confirm_budget=args.confirm_budget,
-        extra_scenarios=dict(args.scenario) if args.scenario else None,
-        compare_with=args.compare_with,
-    )
+    options = run_options(args)
+    paths = options.paths
     start = time.perf_counter()
     print(f"stmh run: {paths.raw} -> {paths.processed}, {paths.reports}")
     try:
@@ -452,19 +426,55 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"stmh run: {folder_problem(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    ran = [s for s in manifest["steps"] if s["status"] == "ran"]
-    empty = sum(1 for s in manifest["steps"] if s["status"] == "empty")
-    without = f", {empty} thema('s) zonder voorstellen (geen document)" if empty else ""
-    seconds = time.perf_counter() - start
-    if not ran:
-        print(f"Alles actueel ({seconds:.1f} s). Rapporten in {paths.reports}")
-    else:
-        print(
-            f"Klaar in {seconds:.1f} s: {len(ran)} stap(pen) uitgevoerd, "
-            f"{len(manifest['skipped'])} actueel{without}. Rapporten in {paths.reports}"
-        )
+    print(run_summary(manifest, time.perf_counter() - start, paths.reports))
     _warn_unread_files(paths.processed / "issues.csv")
     return EXIT_OK
+
+
+def run_options(args: argparse.Namespace):
+    """The run's options from the command line (folders, budget, ranking, documents)."""
+    from stmh_analysis.paths import Paths
+    from stmh_analysis.pipeline import RunOptions
+
+    paths = Paths.default().with_overrides(
+        raw=args.raw,
+        processed=args.processed,
+        reports=args.reports,
+        reference=args.reference,
+        releases=args.releases,
+    )
+    return RunOptions(
+        paths=paths,
+        budget_structural_eur=args.budget,
+        budget_incidental_eur=args.incidental_budget,
+        require_each_theme=args.require_each_theme,
+        ranking_criteria=[c.strip() for c in args.criteria.split(",")] if args.criteria else None,
+        ranking_weights=dict(args.weight) if args.weight else None,
+        audiences=tuple(args.audience) if args.audience else None,
+        title=args.title,
+        reference_code=args.reference_code,
+        date=args.date,
+        jobs=args.jobs,
+        force=args.force,
+        strict=args.strict,
+        keep_edits=args.keep_edits,
+        confirm_budget=args.confirm_budget,
+        extra_scenarios=dict(args.scenario) if args.scenario else None,
+        compare_with=args.compare_with,
+    )
+
+
+def run_summary(manifest: dict, seconds: float, reports: Path) -> str:
+    """The run's last line: how long, how many steps ran and were up to date, where the reports are."""
+    ran = [s for s in manifest["steps"] if s["status"] == "ran"]
+    if not ran:
+        return f"Alles actueel ({seconds:.1f} s). Rapporten in {reports}"
+    empty = sum(1 for s in manifest["steps"] if s["status"] == "empty")
+    without = f", {empty} thema('s) zonder voorstellen (geen document)" if empty else ""
+    return (
+        f"Klaar in {seconds:.1f} s: {len(ran)} stap(pen) uitgevoerd, "
+        f"{len(manifest['skipped'])} actueel{without}. Rapporten in {reports}"
+    )
 
 
 def _warn_unread_files(issues_csv: Path) -> None:

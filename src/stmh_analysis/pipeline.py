@@ -269,8 +269,22 @@ def _check_budget_plausible(options: RunOptions, reference: Reference) -> None:
 def validate_options(options: RunOptions) -> Reference:
     """Everything checkable before a notebook starts; raises ParameterError naming the parameter.
     Returns the reference data it read (the run reads it once)."""
-    from stmh_analysis.criteria import DEFAULT_CRITERIA, RankingError, validate_ranking
+    _check_budgets(options)
+    _check_ranking(options)
+    try:
+        reference = load_reference(options.paths.reference)
+    except ReferenceError as exc:
+        raise ParameterError(f"reference: {exc}") from exc
+    _check_budget_plausible(options, reference)
+    _check_documents(options, reference)
+    if options.jobs < 0:
+        raise ParameterError(f"jobs: moet 0 (automatisch) of meer zijn, niet {options.jobs}")
+    _check_folders(options.paths)
+    return reference
 
+
+def _check_budgets(options: RunOptions) -> None:
+    """A budget given is a number of euros, 0 or more."""
     for name in ("budget_structural_eur", "budget_incidental_eur"):
         value = getattr(options, name)
         if value is None:
@@ -284,37 +298,43 @@ def validate_options(options: RunOptions) -> Reference:
             raise ParameterError(
                 f"{name}: moet een bedrag in euro's van 0 of meer zijn, niet {value!r}"
             )
-    if options.ranking_criteria is not None or options.ranking_weights:
-        try:
-            validate_ranking(
-                options.ranking_criteria or DEFAULT_CRITERIA,
-                options.ranking_weights or {},
-            )
-        except RankingError as exc:
-            raise ParameterError(str(exc)) from exc
+
+
+def _check_ranking(options: RunOptions) -> None:
+    """Criteria and weights given name known criteria, each once."""
+    from stmh_analysis.criteria import DEFAULT_CRITERIA, RankingError, validate_ranking
+
+    if options.ranking_criteria is None and not options.ranking_weights:
+        return
     try:
-        reference = load_reference(options.paths.reference)
-    except ReferenceError as exc:
-        raise ParameterError(f"reference: {exc}") from exc
-    _check_budget_plausible(options, reference)
+        validate_ranking(
+            options.ranking_criteria or DEFAULT_CRITERIA, options.ranking_weights or {}
+        )
+    except RankingError as exc:
+        raise ParameterError(str(exc)) from exc
+
+
+def _check_documents(options: RunOptions, reference: Reference) -> None:
+    """The documents asked for exist, the date reads as a date, the release to compare with is there."""
     try:
-        if options.audiences:
-            for audience in options.audiences:
-                check_audience(audience, reference)
+        for audience in options.audiences or ():
+            check_audience(audience, reference)
         if options.date not in ("vandaag", "today"):
             check_date(options.date)
         if options.compare_with:
             find_release(options.paths.releases, options.compare_with)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
-    if options.jobs < 0:
-        raise ParameterError(f"jobs: moet 0 (automatisch) of meer zijn, niet {options.jobs}")
-    if not options.paths.raw.is_dir():
-        raise ParameterError(f"raw: map niet gevonden: {options.paths.raw}")
+
+
+def _check_folders(paths: Paths) -> None:
+    """The raw folder is there, no output folder is blocked by a file, every notebook is there."""
+    if not paths.raw.is_dir():
+        raise ParameterError(f"raw: map niet gevonden: {paths.raw}")
     for name, folder in (
-        ("processed", options.paths.processed),
-        ("reports", options.paths.reports),
-        ("logs", options.paths.log_dir),
+        ("processed", paths.processed),
+        ("reports", paths.reports),
+        ("logs", paths.log_dir),
     ):
         blocked = next(
             (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
@@ -324,9 +344,8 @@ def validate_options(options: RunOptions) -> Reference:
                 f"{name}: {blocked} is een bestand, geen map; kies een andere map voor {folder}"
             )
     for nb in (NOTEBOOK_CLEAN, NOTEBOOK_RANK, NOTEBOOK_NOTA, NOTEBOOK_BIJLAGE, NOTEBOOK_THEMA):
-        if not (options.paths.notebooks / nb).is_file():
-            raise ParameterError(f"notebook ontbreekt: {options.paths.notebooks / nb}")
-    return reference
+        if not (paths.notebooks / nb).is_file():
+            raise ParameterError(f"notebook ontbreekt: {paths.notebooks / nb}")
 
 
 # --- running one notebook ------------------------------------------------------------------------
@@ -1323,6 +1342,28 @@ def used_parameters(paths: Paths) -> dict:
         return {}
 
 
+def _given_options(options: RunOptions) -> dict[str, object]:
+    """The run's options as given (None where the settings decide), for the manifest."""
+    return {
+        "budget_structural_eur": options.budget_structural_eur,
+        "budget_incidental_eur": options.budget_incidental_eur,
+        "require_each_theme": options.require_each_theme,
+        "ranking_criteria": options.ranking_criteria,
+        "ranking_weights": options.ranking_weights,
+        "public_appraisals": options.public_appraisals,
+        "extra_scenarios": options.extra_scenarios,
+        "compare_with": options.compare_with,
+        "audiences": list(options.audiences) if options.audiences else "alle",
+        "title": options.title,
+        "reference_code": options.reference_code,
+        "date": options.date,
+        "jobs": options.jobs or os.cpu_count(),
+        "force": options.force,
+        "strict": options.strict,
+        "keep_edits": options.keep_edits,
+    }
+
+
 def _write_manifest(
     paths: Paths,
     options: RunOptions,
@@ -1333,6 +1374,7 @@ def _write_manifest(
     kept: dict,
     reference: Reference,
 ) -> dict:
+    """reports/manifest.json (what was given, used, read, run and written) and the run state."""
     manifest = {
         "run_date": provenance["run_date"],
         "git_commit": provenance["git_commit"],
@@ -1344,24 +1386,7 @@ def _write_manifest(
             "reference": str(paths.reference),
             "logs": str(paths.log_dir),
         },
-        "given": {
-            "budget_structural_eur": options.budget_structural_eur,
-            "budget_incidental_eur": options.budget_incidental_eur,
-            "require_each_theme": options.require_each_theme,
-            "ranking_criteria": options.ranking_criteria,
-            "ranking_weights": options.ranking_weights,
-            "public_appraisals": options.public_appraisals,
-            "extra_scenarios": options.extra_scenarios,
-            "compare_with": options.compare_with,
-            "audiences": list(options.audiences) if options.audiences else "alle",
-            "title": options.title,
-            "reference_code": options.reference_code,
-            "date": options.date,
-            "jobs": options.jobs or os.cpu_count(),
-            "force": options.force,
-            "strict": options.strict,
-            "keep_edits": options.keep_edits,
-        },
+        "given": _given_options(options),
         "used": {
             "rank": used_parameters(paths),
             "public_appraisals": list(
