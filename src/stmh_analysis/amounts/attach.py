@@ -163,6 +163,16 @@ def _apply_period(target: _Money, tok: _Token, idx: int, tokens: list[_Token], m
             m.cues.append(idx)
 
 
+def _apply_bound(target: _Money, tok: _Token, idx: int, tokens: list[_Token], _) -> None:
+    """'minimaal € 50.000', '€ 100.000 eenmalig of meer': a bound on the figure it stands beside
+    (only period words between them)."""
+    between = (
+        tokens[idx + 1 : target.first] if idx < target.first else tokens[target.last + 1 : idx]
+    )
+    if all(t.kind in _PERIOD_KINDS for t in between):
+        target.keywords.add("_at_least" if tok.kind == "ATLEAST" else "_at_most")
+
+
 _APPLY = {
     "YEARBOTH": _apply_year_both,
     "YEARSPAN": _apply_year_span,
@@ -177,6 +187,8 @@ _APPLY = {
     "VATINCL": _apply_marker,
     "VATEXCL": _apply_marker,
     "EACH": _apply_marker,
+    "ATLEAST": _apply_bound,
+    "ATMOST": _apply_bound,
 }
 
 

@@ -84,6 +84,12 @@ def _figure_warnings(m: _Money, r: _Reader) -> None:
         )
     if m.computed:
         r.flag("amount_computed", "aantal maal prijs per stuk uitgerekend")
+    if "_at_least" in m.keywords:
+        r.flag(
+            "amount_ambiguous",
+            f"{m.euros()} is een ondergrens ('minimaal', 'meer dan'): dat bedrag is geteld, "
+            "de kosten kunnen hoger uitvallen",
+        )
     if "_slash_pm" in m.keywords:
         r.flag(
             "amount_ambiguous",

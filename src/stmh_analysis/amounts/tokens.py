@@ -179,6 +179,8 @@ def _word_tokens(w: Callable[[str], str]) -> list[tuple[str, str]]:
             r"\b(?:artikel(?:onderdeel)?|art\.?|lid|hoofdstuk|paragraaf|par\.|§|bijlage|motie|amendement|kamerstuk(?:ken)?|nr\.?|nummer)\s*\d+(?:[.:/]\d+)*[a-z]?\b",
         ),
         ("ONEYEAR", w("ONEYEAR")),
+        ("ATMOST", w("ATMOST")),
+        ("ATLEAST", w("ATLEAST")),
         (
             "DURATION",
             r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|anderhalf)\s*(?:jaar|jaren|jr|years?|kalenderjaren|begrotingsjaren)\b",

@@ -43,6 +43,8 @@ KINDS = {
     "existing": "EXISTING",
     "available": "AVAILABLE",
     "cofund": "COFUND",
+    "at_least": "ATLEAST",
+    "at_most": "ATMOST",
     "vat_included": "VATINCL",
     "vat_excluded": "VATEXCL",
 }
