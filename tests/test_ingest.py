@@ -187,7 +187,7 @@ def test_a_whole_run_never_writes_into_the_raw_folder(tmp_path, bundled_raw):
     "first",
     [
         pytest.param(b"\x00\x01 geen tabel", id="first-unreadable"),
-        pytest.param("Voorstel;Opmerking\nA;b\n".encode(), id="first-without-appraisal-column"),
+        pytest.param(b"Voorstel;Opmerking\nA;b\n", id="first-without-appraisal-column"),
     ],
 )
 def test_a_second_appraisal_file_is_named_even_when_the_first_cannot_be_used(tmp_path, first):

@@ -31,6 +31,13 @@ _LOW_HIGH = re.compile(
 )
 
 
+# 'jaar 2 en verder', 'het tweede jaar e.v.': every year from that one on, as 'vanaf jaar 2'
+_LATER_YEARS = re.compile(
+    r"\b((?:project|uitvoerings)?jaar\s+[2-9]|(?:het\s+)?(?:tweede|derde|2e|3e|2de|3de)\s+jaar)"
+    r"\s+(?:en\s+verder|en\s+volgende(?:\s+jaren)?|en\s+later|e\.\s?v\.?)"
+)
+
+
 def _scale_value(word: str) -> float:
     word = word.replace(" ", "")
     if word in ("1.000.000", "1000000", "1mln", "1miljoen", "mln", "miljoen", "miljoenen"):
@@ -51,6 +58,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\been\s+hal(?:f|ve)\b", "half", text)
     text = re.sub(r"\btussen\s+(.+?)\s+en\s+", r"\1 - ", text)  # tussen 3 en 5 ton
     text = re.sub(_LOW_HIGH, r"\1 - ", text)  # minimaal € 50.000, maximaal € 90.000
+    text = re.sub(_LATER_YEARS, r"vanaf \1", text)  # 'jaar 2 en verder' is 'vanaf jaar 2'
     return re.sub(r"[ \t]+", " ", text).strip(" ;")
 
 
