@@ -739,6 +739,8 @@ def _flag_issues(
         if hit.empty:
             continue
         column, value_col = columns.get(code, ("", ""))
+        if code in _AMOUNT_CODES and "cost_columns" in hit.columns:
+            column = hit["cost_columns"].map(_partner_cost_columns).replace("", column)
         parts.append(
             pd.DataFrame(
                 {
@@ -837,6 +839,7 @@ def candidates(rows: pd.DataFrame, reference: Reference) -> pd.DataFrame:
             "source_row": rows["source_row"],
             "theme_raw": rows["theme"],
             "organisation_raw": rows["organisation"],
+            "cost_columns": _column(rows, "cost_columns"),  # the partner's headers, for messages
         }
     )
     cand = pd.concat([cand, parse_costs(rows, reference), org_flags, theme_flags], axis=1)
@@ -972,6 +975,13 @@ _FLAG_PLACES = {
     "personal_data_removed": ("Titel voorstel", "title"),
     **{c: ("Indicatieve kosten", "cost_text") for c in _AMOUNT_CODES},
 }
+
+
+def _partner_cost_columns(cost_columns: object) -> str:
+    """The partner's own header(s) of the cost cells ('cost=Gevraagde bijdrage' -> 'Gevraagde
+    bijdrage'), so a message about the amount names the column as the partner wrote it."""
+    names = [v for v in cell_pairs(str(cost_columns or "")).values() if v]
+    return ", ".join(dict.fromkeys(names))
 
 
 def _concat_issues(*frames: pd.DataFrame) -> pd.DataFrame:
