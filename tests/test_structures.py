@@ -431,3 +431,64 @@ def test_text_in_a_column_without_a_header_is_named(tmp_path, reference):
     result = read(tmp_path, reference)
     named = issues_of(result, "cells_unread")
     assert len(named) == 1 and "navragen" in named["message"].iloc[0]
+
+
+def test_cost_item_columns_beside_a_proposal_are_its_cost(tmp_path, reference):
+    """Partners also write a budget across: 'Personeelskosten | Materiële kosten | Totaal'. The
+    item columns used to be unread (flagged, and without a cost column every row was rejected):
+    now they are the proposal's cost lines, checked against the total beside them or added up."""
+    workbook(tmp_path / "comensha.xlsx", {"Voorstellen": [
+        ["Organisatie", "Thema", "Titel voorstel", "Personeelskosten per jaar",
+         "Materiële kosten per jaar", "Totaal per jaar", "Toelichting"],
+        ["CoMensha", "Opvang", "Training ketenpartners", 80000, 20000, 100000, "2 trainers"],
+        ["CoMensha", "Opvang", "Meldpunt uitbreiden", 50000, 10000, 70000, ""],
+        ["CoMensha", "Opvang", "Voorlichting scholen", 30000, 5000, None, "geen totaal"],
+    ]})  # fmt: skip
+    workbook(tmp_path / "fairwork.xlsx", {"Voorstellen": [
+        ["Organisatie", "Thema", "Titel voorstel", "Personeel", "Inhuur", "Overige kosten"],
+        ["FairWork", "Opvang", "Spreekuur arbeidsuitbuiting", 60000, 15000, 5000],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    p = result.proposals.set_index("title")
+    assert len(p) == 4 and result.rejected.empty
+    # items equal to the total: the total is the structural cost, every cell accounted for
+    training = p.loc["Training ketenpartners"]
+    assert training["structural_low_eur"] == training["structural_high_eur"] == 100_000
+    assert not {"unread_column", "detail_rows_differ", "cost_from_details"} & flags(training)
+    # items that do not add up to the total: the total stands, flagged
+    meldpunt = p.loc["Meldpunt uitbreiden"]
+    assert meldpunt["structural_low_eur"] == 70_000
+    assert "detail_rows_differ" in flags(meldpunt)
+    # no total: the items added up, flagged so the analyst checks
+    scholen = p.loc["Voorlichting scholen"]
+    assert scholen["structural_low_eur"] == 35_000
+    assert "cost_from_details" in flags(scholen)
+    # headers without a period: added up, the basis assumed and flagged
+    spreekuur = p.loc["Spreekuur arbeidsuitbuiting"]
+    assert spreekuur["structural_low_eur"] + spreekuur["incidental_low_eur"] == 80_000
+    assert {"cost_from_details", "basis_assumed"} <= flags(spreekuur)
+    summed = issues_of(result, "cost_from_details")
+    assert summed["message"].str.contains("kostenkolommen ernaast").all()
+
+
+def test_item_columns_beside_an_own_cost_are_checked_and_a_total_stays_unread(tmp_path, reference):
+    """Beside the contribution asked, item columns are checked against it; a 'Totaal' column
+    there may be the project total (own money included), so it is never taken as the cost."""
+    workbook(tmp_path / "politie.xlsx", {"Voorstellen": [
+        ["Organisatie", "Thema", "Titel voorstel", "Gevraagde bijdrage", "Personeel", "Materieel",
+         "Totaal"],
+        ["Politie", "Opsporing", "Datateam", 120000, 100000, 20000, 150000],
+    ]})  # fmt: skip
+    workbook(tmp_path / "ckm.xlsx", {"Voorstellen": [
+        ["Organisatie", "Thema", "Titel voorstel", "Materiële kosten"],
+        ["CKM", "Opvang", "Lotgenotencontact", "€ 40.000 per jaar"],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    p = result.proposals.set_index("title")
+    datateam = p.loc["Datateam"]
+    assert datateam["incidental_low_eur"] + datateam["structural_low_eur"] == 120_000
+    assert "unread_column" in flags(datateam)  # the Totaal column, with its value
+    assert "detail_rows_differ" not in flags(datateam)
+    # one item header alone ("Materiële kosten") is the cost column, read as before
+    assert p.at["Lotgenotencontact", "structural_low_eur"] == 40_000
+    assert not flags(p.loc["Lotgenotencontact"])

@@ -185,8 +185,9 @@ def map_header(cells: list[str], reference: Reference) -> dict[int, tuple[str, f
     """Column index -> (field, scale) for the cells that name a known field (first one wins)."""
     mapping: dict[int, tuple[str, float]] = {}
     seen: set[str] = set()
+    items = _cost_item_headers(cells, reference)
     for i, cell in enumerate(cells):
-        if not cell:
+        if not cell or i in items:
             continue
         _, scale = header_unit_scale(cell.replace("\n", " "))  # a unit note on any line
         name, _ = header_unit_scale(cell)  # keeps the line break: header_name takes line one
@@ -195,6 +196,19 @@ def map_header(cells: list[str], reference: Reference) -> dict[int, tuple[str, f
             mapping[i] = (fieldname, scale)
             seen.add(fieldname)
     return mapping
+
+
+def _cost_item_headers(cells: list[str], reference: Reference) -> set[int]:
+    """Columns that are cost items of a budget written across ('Personeelskosten | Materiële
+    kosten | Overige kosten'): with two or more of them, none is the proposal's cost column (each
+    is read as a cost line beside it); one alone ('Programmakosten') may be."""
+    words = workbook_words(reference)
+    items = {
+        i
+        for i, cell in enumerate(cells)
+        if cell and _is_cost_item(header_unit_scale(header_name(cell))[0], words)
+    }
+    return items if len(items) >= 2 else set()
 
 
 @dataclass
@@ -521,6 +535,8 @@ def _table_rows(
         row = _row_at(table, i, texts)
         _READ[classify_row(table, row)](table, row, i)
     for row in table.data:
+        if row.get("_item_columns"):
+            table.problems += _settle_item_columns(table, row, row.pop("_item_columns"))
         if row.get("_details"):
             table.problems += settle_details(
                 row, row.pop("_details"), table.cost_fields or ["cost"]
@@ -549,7 +565,10 @@ def _no_table(sheet: Sheet, texts: list[list[str]], file: str) -> list[Problem]:
 def _header_notices(table: _Table, trailing: int) -> list[Problem]:
     header, name = table.header, table.sheet.name
     out = []
-    unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping]
+    items = _cost_item_headers(header.cells, table.reference)  # read as cost lines beside it
+    if items:
+        items |= {i for i, c in enumerate(header.cells) if match_key(c).startswith("totaal")}
+    unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping.keys() | items]
     if unused:
         out.append(Problem("notice", table.file, "columns_unused", f"kolommen niet gebruikt: {', '.join(map(repr, unused))}", name, table.sheet.row_numbers[header.row]))  # fmt: skip
     if trailing > 0:
@@ -561,7 +580,7 @@ def _table_notices(table: _Table) -> list[Problem]:
     out = []
     if not table.data:
         out.append(Problem("notice", table.file, "no_data_rows", "kopregel gevonden, maar geen gegevens eronder", table.sheet.name))  # fmt: skip
-    if not table.cost_fields and table.data:
+    if not table.cost_fields and not all(r.get("cost_scale") for r in table.data):
         out.append(Problem(
             "notice", table.file, "missing_cost_column",
             "geen kostenkolom gevonden (zoals 'Indicatieve kosten'); aanwezige kolommen: "
@@ -717,7 +736,78 @@ def _apply_structures(table: _Table, row: _Row, record: dict) -> None:
         table.problems.extend(
             apply_unit_price(record, table.header.cells[fields[named[0]][0]], unread)
         )
+    items = _cost_item_columns(table, row, unread)
+    if items:
+        record["_item_columns"] = items
     record["_unread"] = unread
+
+
+def _cost_item_columns(table: _Table, row: _Row, unread: dict) -> dict | None:
+    """Columns of cost items beside the proposal ('Personeelskosten', 'Materiële kosten',
+    'Inhuur'): its cost lines written across instead of below. Each holds an amount; taken out of
+    the unread cells, they are added up or checked against the row's own cost, or against a
+    'Totaal' column beside them (which is then the row's cost)."""
+    across = {table.column_name(j) for j in _cost_item_headers(table.header.cells, table.reference)}
+    items = []
+    for header, value in list(unread.items()):
+        name, scale = header_unit_scale(header)
+        if header not in across or match_key(name).startswith(("waarvan", "btw")):
+            continue  # a part of another figure, or VAT: never added as a cost item of its own
+        if not (_is_number(value) or re.search(r"€|\beur|\d{3}|mln|\bton\b", str(value), re.I)):
+            continue
+        number = float(value) * scale if _is_number(value) else None
+        items.append(
+            {"label": header, "text": cell_text(value), "number": number, "row": row.row_no}
+        )
+        del unread[header]
+    if not items:
+        return None
+    total = next(
+        (h for h in unread if match_key(h).startswith("totaal") and _is_number(unread[h])), None
+    )
+    if total is None or any(row.values.get(f) for f in table.cost_fields):
+        return {"items": items, "total": None}  # beside a cost of its own, a total stays unread
+    name, scale = header_unit_scale(total)
+    value = unread.pop(total)
+    return {
+        "items": items,
+        "total": {"label": total, "text": cell_text(value), "number": float(value) * scale},
+    }
+
+
+def _settle_item_columns(table: _Table, row: dict, found: dict) -> list[Problem]:
+    """The cost from its item columns: checked against the row's own cost or its 'Totaal' column
+    (which then is the cost), else their sum; into the structural or incidental field when every
+    header says so ('per jaar', 'eenmalig')."""
+    items, total = found["items"], found["total"]
+    kinds = {_header_basis(d["label"], table.reference) for d in [*items, *filter(None, [total])]}
+    target = kinds.pop() if len(kinds) == 1 and "" not in kinds else "cost"
+    fields = [target, *(f for f in table.cost_fields if f != target and not f.startswith("year:"))]
+    if total is not None and not any(row.get(f) for f in fields):
+        row[target] = total["text"]
+        row["cost_values"] = ";".join(
+            filter(None, [row.get("cost_values", ""), f"{target}={total['number']!r}"])
+        )
+    columns = ", ".join(d["label"] for d in [*filter(None, [total]), *items])
+    problems = settle_details(row, items, fields, across=True)
+    if row.get(target) and f"{target}=" not in row.get("cost_scale", ""):
+        row["cost_scale"] = ";".join(filter(None, [row.get("cost_scale", ""), f"{target}=1"]))
+        named = {k: v for k, v in cell_pairs(row.get("cost_columns", "")).items() if v}
+        row["cost_columns"] = ";".join(f"{k}={v}" for k, v in (named | {target: columns}).items())
+    return problems
+
+
+def _header_basis(header: str, reference: Reference) -> str:
+    """'cost_structural' for 'Personeelskosten per jaar', 'cost_incidental' for 'Eenmalige
+    inhuur', '' when the header names no period (the amount reader's words decide)."""
+    from stmh_analysis.amounts.parse import _basis_keywords
+
+    keywords, _, _ = _basis_keywords(header, reference.amount_words)
+    if keywords & {"PERYEAR", "STRUCTURAL"} and not keywords & {"ONEOFF", "TEMPORARY"}:
+        return "cost_structural"
+    if keywords & {"ONEOFF"} and not keywords & {"PERYEAR", "STRUCTURAL"}:
+        return "cost_incidental"
+    return ""
 
 
 _READ = {

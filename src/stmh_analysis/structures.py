@@ -4,8 +4,9 @@ Each function here decides one thing about a sheet's rows, from the words in
 data/reference/workbook_words.yaml:
 
 - `row_status`: a status cell or mark that withdraws a row, or keeps it out of public documents;
-- `is_detail_row` and `settle_details`: cost lines under a proposal (personeel, materieel) are
-  its cost, never proposals of their own, and never counted twice;
+- `is_detail_row` and `settle_details`: cost lines under a proposal (personeel, materieel), or
+  item columns beside it (ingest finds them), are its cost, never proposals of their own, and
+  never counted twice;
 - `apply_cost_columns`: a unit column (k€, mln, ton), start and end years, and total project cost
   with own contribution beside the contribution asked;
 - `flag_unread_columns`: a column nobody reads that holds amounts, years, units, fte, a status
@@ -72,9 +73,13 @@ def is_detail_row(values: dict[str, str], extra: dict[str, str], words: Workbook
     return any(_starts_with(match_key(v), words.cost_items) for v in extra.values() if v)
 
 
-def settle_details(row: dict, details: list[dict], cost_fields: list[str]) -> list[Problem]:
-    """The proposal's cost from its cost lines: their sum when it gives none itself; checked
-    against it when it does (equal: nothing counted twice; different: flagged)."""
+def settle_details(
+    row: dict, details: list[dict], cost_fields: list[str], across: bool = False
+) -> list[Problem]:
+    """The proposal's cost from its cost lines (below it, or `across` in columns beside it):
+    their sum when it gives none itself; checked against it when it does (equal: nothing counted
+    twice; different: flagged)."""
+    lines = "kostenkolommen ernaast" if across else "kostenregels eronder"
     numbers = [d["number"] for d in details if d["number"] is not None]
     labels = "; ".join(f"{d['label'] or 'regel ' + str(d['row'])}: {d['text']}" for d in details)
     own = [f for f in cost_fields if row.get(f)]
@@ -88,14 +93,14 @@ def settle_details(row: dict, details: list[dict], cost_fields: list[str]) -> li
         row["cost_values"] = ";".join([*values, f"{field}={float(total)!r}"])
         _add_flag(row, "cost_from_details")
         problems.append(Problem("warning", where[0], "cost_from_details",
-                                f"kosten opgeteld uit {len(details)} kostenregels eronder ({labels})",
+                                f"kosten opgeteld uit {len(details)} {lines} ({labels})",
                                 where[1], where[2], value=f"{total:g}"))  # fmt: skip
     elif not own:
         texts = " + ".join(d["text"] for d in details)
         row[cost_fields[0]] = texts
         _add_flag(row, "cost_from_details")
         problems.append(Problem("warning", where[0], "cost_from_details",
-                                f"kosten gelezen uit {len(details)} kostenregels eronder ({labels})",
+                                f"kosten gelezen uit {len(details)} {lines} ({labels})",
                                 where[1], where[2], value=texts[:200]))  # fmt: skip
     else:
         own_numbers = _row_numbers(row, cost_fields)
@@ -106,7 +111,7 @@ def settle_details(row: dict, details: list[dict], cost_fields: list[str]) -> li
         ):
             _add_flag(row, "detail_rows_differ")
             problems.append(Problem("warning", where[0], "detail_rows_differ",
-                                    f"de kostenregels eronder ({labels}) tellen niet op tot het bedrag van het voorstel; het bedrag van het voorstel is gebruikt",
+                                    f"de {lines} ({labels}) tellen niet op tot het bedrag van het voorstel; het bedrag van het voorstel is gebruikt",
                                     where[1], where[2], value=labels[:200]))  # fmt: skip
     return problems
 
