@@ -492,3 +492,15 @@ def test_item_columns_beside_an_own_cost_are_checked_and_a_total_stays_unread(tm
     # one item header alone ("Materiële kosten") is the cost column, read as before
     assert p.at["Lotgenotencontact", "structural_low_eur"] == 40_000
     assert not flags(p.loc["Lotgenotencontact"])
+
+
+def test_an_fte_column_among_the_items_is_never_added_as_euros(tmp_path, reference):
+    """'Personeel (fte)' beside 'Materieel' and 'Overige kosten': 2 fte is not € 2."""
+    workbook(tmp_path / "nla.xlsx", {"Voorstellen": [
+        ["Organisatie", "Thema", "Titel voorstel", "Personeel (fte)", "Materieel", "Overige kosten"],
+        ["NLA", "Opvang", "Inspecties uitzendbureaus", 2, 20000, 5000],
+    ]})  # fmt: skip
+    result = read(tmp_path, reference)
+    p = result.proposals.set_index("title").loc["Inspecties uitzendbureaus"]
+    assert p["structural_low_eur"] + p["incidental_low_eur"] == 25_000
+    assert {"cost_from_details", "unread_column"} <= flags(p)  # the fte column, with its value

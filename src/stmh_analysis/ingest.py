@@ -206,9 +206,15 @@ def _cost_item_headers(cells: list[str], reference: Reference) -> set[int]:
     items = {
         i
         for i, cell in enumerate(cells)
-        if cell and _is_cost_item(header_unit_scale(header_name(cell))[0], words)
+        if cell
+        and _is_cost_item(header_unit_scale(header_name(cell))[0], words)
+        and not _COUNTS_NOT_EUROS.search(match_key(cell))
     }
     return items if len(items) >= 2 else set()
+
+
+# 'Personeel (fte)', 'Inhuur (uren)': a count beside the items, never euros to add to them
+_COUNTS_NOT_EUROS = re.compile(r"\b(?:fte|uren|uur|aantal|dagen|personen)\b")
 
 
 @dataclass
