@@ -364,11 +364,13 @@ class _Table:
     data: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    item_columns: set[int] = field(default_factory=set)  # cost items written across (ingest)
 
     def use_header(self, header: _Header) -> None:
         self.header = header
         self.fields = {f: (i, s) for i, (f, s) in header.mapping.items()}
         self.cost_fields = _cost_fields(self.fields, self.reference)
+        self.item_columns = _cost_item_headers(header.cells, self.reference)
         self.block = []
 
     @property
@@ -571,7 +573,7 @@ def _no_table(sheet: Sheet, texts: list[list[str]], file: str) -> list[Problem]:
 def _header_notices(table: _Table, trailing: int) -> list[Problem]:
     header, name = table.header, table.sheet.name
     out = []
-    items = _cost_item_headers(header.cells, table.reference)  # read as cost lines beside it
+    items = set(table.item_columns)  # read as cost lines beside the proposal
     if items:
         items |= {i for i, c in enumerate(header.cells) if match_key(c).startswith("totaal")}
     unused = [c for i, c in enumerate(header.cells) if c and i not in header.mapping.keys() | items]
@@ -753,7 +755,9 @@ def _cost_item_columns(table: _Table, row: _Row, unread: dict) -> dict | None:
     'Inhuur'): its cost lines written across instead of below. Each holds an amount; taken out of
     the unread cells, they are added up or checked against the row's own cost, or against a
     'Totaal' column beside them (which is then the row's cost)."""
-    across = {table.column_name(j) for j in _cost_item_headers(table.header.cells, table.reference)}
+    if not table.item_columns:
+        return None
+    across = {table.column_name(j) for j in table.item_columns}
     items = []
     for header, value in list(unread.items()):
         name, scale = header_unit_scale(header)
@@ -773,7 +777,7 @@ def _cost_item_columns(table: _Table, row: _Row, unread: dict) -> dict | None:
     )
     if total is None or any(row.values.get(f) for f in table.cost_fields):
         return {"items": items, "total": None}  # beside a cost of its own, a total stays unread
-    name, scale = header_unit_scale(total)
+    _, scale = header_unit_scale(total)
     value = unread.pop(total)
     return {
         "items": items,
